@@ -43,6 +43,10 @@ class Conflict(GovnetError):
     exit_code = 4
 
 
+class AlreadyExists(Conflict):
+    """An object of that name or value exists already."""
+
+
 class PrefixConflict(Conflict):
     """A prefix overlaps or duplicates another."""
 

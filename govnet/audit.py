@@ -1,0 +1,123 @@
+"""The hash-chained audit log.
+
+Each event stores the hash of the previous one and a SHA-256 over its own
+fields and that previous hash; a single head row names the newest event. An
+edited row breaks its own hash, a deleted row breaks the next event's link, and
+a deleted tail disagrees with the head. ``record`` is called by services inside
+their transaction, as the last write before commit: the head row is locked
+(``FOR UPDATE`` on PostgreSQL; SQLite's write lock already serializes), so the
+chain stays linear under concurrent writers and is held only briefly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from govnet.auth import Actor
+from govnet.models import AuditEvent, AuditHead, utcnow
+
+GENESIS = "0" * 64
+
+
+def _canonical(value: Any) -> Any:
+    """JSON-stable form of before/after payloads (datetimes, sets, …)."""
+    return json.loads(json.dumps(value, sort_keys=True, default=str, ensure_ascii=False))
+
+
+def event_hash(
+    *, seq: int, at: datetime, actor: str, action: str, object_type: str, object_id: str,
+    before: Any, after: Any, prev_hash: str,
+) -> str:
+    payload = json.dumps(
+        [seq, at.isoformat(timespec="microseconds"), actor, action, object_type, object_id,
+         before, after, prev_hash],
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _head(session: Session) -> AuditHead:
+    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record(
+    session: Session, actor: Actor | str, action: str, object_type: str, object_id: Any,
+    *, before: Any = None, after: Any = None,
+) -> AuditEvent:
+    """Append one event to the chain (inside the caller's transaction)."""
+    head = _head(session)
+    before, after = _canonical(before), _canonical(after)
+    fields = dict(
+        seq=head.seq + 1, at=utcnow(), actor=actor if isinstance(actor, str) else actor.name,
+        action=action, object_type=object_type, object_id=str(object_id),
+        before=before, after=after, prev_hash=head.hash,
+    )
+    event = AuditEvent(**fields, hash=event_hash(**fields))
+    session.add(event)
+    head.seq, head.hash = event.seq, event.hash
+    session.add(head)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    events: int
+    problem: str | None = None
+    seq: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "events": self.events, "problem": self.problem, "seq": self.seq}
+
+
+def verify(session: Session) -> VerifyResult:
+    """Walk the chain; report the first event that was edited, removed or forged."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    for ev in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
+        count += 1
+        if ev.seq != expected_seq:
+            return VerifyResult(False, count, f"event {expected_seq} is missing", expected_seq)
+        if ev.prev_hash != prev:
+            return VerifyResult(False, count, f"event {ev.seq} does not follow its predecessor",
+                                ev.seq)
+        fields = dict(seq=ev.seq, at=ev.at, actor=ev.actor, action=ev.action,
+                      object_type=ev.object_type, object_id=ev.object_id,
+                      before=ev.before, after=ev.after, prev_hash=ev.prev_hash)
+        if event_hash(**fields) != ev.hash:
+            return VerifyResult(False, count, f"event {ev.seq} was altered", ev.seq)
+        prev, expected_seq = ev.hash, expected_seq + 1
+    head = session.get(AuditHead, 1)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if head_seq != expected_seq - 1 or head_hash != prev:
+        return VerifyResult(False, count,
+                            f"the chain ends at event {expected_seq - 1} but its head says "
+                            f"{head_seq}: events were removed", head_seq)
+    return VerifyResult(True, count)
+
+
+def list_events(
+    session: Session, *, limit: int = 50, action: str | None = None, actor: str | None = None,
+    search: str | None = None,
+) -> list[AuditEvent]:
+    """The newest events first, optionally filtered."""
+    query = select(AuditEvent).order_by(col(AuditEvent.seq).desc())
+    if action:
+        query = query.where(col(AuditEvent.action).startswith(action))
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if search:
+        like = f"%{search}%"
+        query = query.where(col(AuditEvent.object_id).like(like) | col(AuditEvent.action).like(like))
+    return list(session.exec(query.limit(limit)))

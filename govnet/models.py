@@ -1,0 +1,88 @@
+"""Core tables: districts, units, users, and the audit chain.
+
+Every table model of govnet registers on ``SQLModel.metadata``; importing
+``govnet.schema`` imports them all (Alembic and tests use that).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, MetaData
+from sqlmodel import Field, SQLModel
+
+# One naming convention so Alembic migrations name constraints the same everywhere.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Role(StrEnum):
+    admin = "admin"
+    authority = "authority"
+    municipal_operator = "municipal_operator"
+    district_operator = "district_operator"
+    applicant = "applicant"
+    auditor = "auditor"
+
+
+class District(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    code: str | None = Field(default=None, unique=True, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Unit(SQLModel, table=True):
+    """A government unit; ``district_id`` is None for a city-level unit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=128)
+    district_id: int | None = Field(default=None, foreign_key="district.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    """A login with one role; district operators and applicants carry a scope."""
+
+    __tablename__ = "govnet_user"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    role: str = Field(max_length=32)
+    district_id: int | None = Field(default=None, foreign_key="district.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One audited change. ``hash`` covers every field and ``prev_hash``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(unique=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64, index=True)
+    object_type: str = Field(max_length=32)
+    object_id: str = Field(max_length=128)
+    before: dict | None = Field(default=None, sa_column=Column(JSON))
+    after: dict | None = Field(default=None, sa_column=Column(JSON))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditHead(SQLModel, table=True):
+    """The single row naming the newest event: detects deletion at the tail too."""
+
+    id: int = Field(default=1, primary_key=True)
+    seq: int = 0
+    hash: str = Field(default="0" * 64, max_length=64)

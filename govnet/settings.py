@@ -1,0 +1,65 @@
+"""Settings from the environment, read once per process (``settings()``).
+
+``GOVNET_DB``      SQLAlchemy URL; default: a SQLite file in the XDG data dir.
+``GOVNET_USER``    the acting user when ``--as`` is not given; else the login name.
+``GOVNET_LANG``    ``zh_CN`` or ``en``; else taken from the locale.
+``GOVNET_INTERCONNECT_PREFIXLEN``  30 or 31 (IPv4 interconnects; IPv6 uses 126 or 127).
+``GOVNET_QUARANTINE_DAYS``  default quarantine of a released block (30).
+"""
+
+from __future__ import annotations
+
+import getpass
+import locale
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from govnet.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    user: str
+    lang: str
+    interconnect_prefixlen: int
+    quarantine_days: int
+
+
+def default_db_url() -> str:
+    path = Path(user_data_dir("govnet")) / "govnet.db"
+    return f"sqlite:///{path}"
+
+
+def _lang() -> str:
+    raw = os.environ.get("GOVNET_LANG") or (locale.getlocale()[0] or os.environ.get("LANG", ""))
+    return "zh_CN" if raw.lower().startswith("zh") else "en"
+
+
+def _int_env(name: str, default: int, allowed: range | tuple[int, ...]) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name}={raw!r} is not a whole number") from None
+    if value not in allowed:
+        raise InvalidInput(f"{name}={value} is out of range")
+    return value
+
+
+@cache
+def settings() -> Settings:
+    """The process-wide settings (tests call ``settings.cache_clear()``)."""
+    return Settings(
+        db_url=os.environ.get("GOVNET_DB") or default_db_url(),
+        user=os.environ.get("GOVNET_USER") or getpass.getuser(),
+        lang=_lang(),
+        interconnect_prefixlen=_int_env("GOVNET_INTERCONNECT_PREFIXLEN", 31, (30, 31)),
+        quarantine_days=_int_env("GOVNET_QUARANTINE_DAYS", 30, range(0, 3651)),
+    )
