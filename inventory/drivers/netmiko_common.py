@@ -1,0 +1,313 @@
+"""Shared netmiko plumbing for every CLI platform driver.
+
+One mechanism, declared per platform as data: a subclass of :class:`NetmikoDriver`
+sets ``platform``, ``device_type`` (netmiko's), ``error_pattern`` (the platform's
+rejection markers), ``running_config_command`` and ``volatile_lines``, and
+overrides only the transaction steps where the platform really differs:
+
+* ``_push(lines)``: send the lines (VRP8 adds ``commit``);
+* ``_abandon()``: leave config mode after a rejected line (VRP8 clears the
+  candidate first, because leaving with uncommitted changes prompts ``[Y/N/C]``);
+* ``checkpoint()`` / ``_restore(checkpoint)``: the platform's way back (default:
+  the running config text, restored by pushing hier_config remediation lines
+  computed by ``hconfig_driver()``).
+
+``apply`` is the same everywhere: checkpoint, push, and on a rejected line
+abandon, roll back, verify the running config equals the checkpoint, re-raise.
+Passwords never appear in messages: errors name the device and host:port only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+from netmiko import ConnectHandler
+from netmiko.base_connection import BaseConnection
+from netmiko.exceptions import (
+    ConfigInvalidException,
+    NetmikoAuthenticationException,
+    NetmikoTimeoutException,
+    ReadException,
+)
+from paramiko.ssh_exception import SSHException
+
+from govnet.errors import (
+    AuthenticationFailed,
+    CommandRejected,
+    DeviceError,
+    DeviceUnreachable,
+)
+from inventory.drivers.base import Checkpoint, Driver, InterfaceInfo
+
+# Matches netmiko's ConfigInvalidException text: "... at command: CMD, matched error: ERR".
+_NETMIKO_REJECT = re.compile(r"at command: (?P<line>.*), matched error: (?P<error>.*)$", re.S)
+
+
+class NetmikoDriver(Driver):
+    """A platform driver speaking the device CLI through netmiko."""
+
+    device_type: ClassVar[str]
+    #: Regex of the lines with which the platform rejects a configuration command.
+    error_pattern: ClassVar[str]
+    running_config_command: ClassVar[str]
+    #: Running-config lines that change without a config change (timestamps, banners).
+    volatile_lines: ClassVar[str] = r"^$"
+    #: Netmiko settings: the simulator and real devices both answer promptly.
+    read_timeout: ClassVar[float] = 30.0
+    global_delay_factor: ClassVar[float] = 0.2
+    #: hier_config platform used to parse the running config and compute remediation.
+    hconfig_platform: ClassVar[str] = "generic"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._conn: BaseConnection | None = None
+
+    # -- session -------------------------------------------------------------
+    @property
+    def where(self) -> str:
+        """``name (host:port)`` for messages; never the credentials."""
+        return f"{self.target.name} ({self.target.host}:{self.target.port})"
+
+    def netmiko_params(self) -> dict[str, Any]:
+        """The ``ConnectHandler`` keyword arguments for this target."""
+        t = self.target
+        return {
+            "device_type": self.device_type,
+            "host": t.host,
+            "port": t.port,
+            "username": t.username,
+            "password": t.password or "",
+            "key_file": t.key_file,
+            "use_keys": bool(t.key_file),
+            "allow_agent": False,
+            "conn_timeout": t.timeout,
+            "auth_timeout": t.timeout,
+            "banner_timeout": t.timeout,
+            "timeout": t.timeout,
+            "fast_cli": True,
+            "global_delay_factor": self.global_delay_factor,
+        }
+
+    def _open(self) -> None:
+        try:
+            self._conn = ConnectHandler(**self.netmiko_params())
+        except NetmikoAuthenticationException as exc:
+            raise AuthenticationFailed(
+                f"{self.where}: authentication failed for user {self.target.username!r}"
+            ) from exc
+        except (NetmikoTimeoutException, SSHException, EOFError, OSError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DeviceUnreachable(f"{self.where}: cannot connect: {reason}") from exc
+
+    def close(self) -> None:
+        """Disconnect (quietly: the session may already be gone)."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                conn.disconnect()
+            except (OSError, EOFError, SSHException, ReadException):
+                pass
+
+    @property
+    def conn(self) -> BaseConnection:
+        """The open netmiko session."""
+        if self._conn is None:
+            raise DeviceError(f"{self.where}: not connected (call open() first)")
+        return self._conn
+
+    @contextmanager
+    def _session(self, action: str) -> Iterator[None]:
+        """Turn transport failures during ``action`` into one-line DeviceErrors."""
+        try:
+            yield
+        except (TimeoutError, ReadException, OSError, EOFError, SSHException) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DeviceError(f"{self.where}: {action} failed: {reason}") from exc
+
+    # -- CLI primitives --------------------------------------------------------
+    def run(self, command: str) -> str:
+        """Run an exec-mode command and return its output."""
+        with self._session(f"running {command!r}"):
+            return str(self.conn.send_command(command, read_timeout=self.read_timeout))
+
+    def _dialogue(self, steps: Sequence[tuple[str, str]]) -> str:
+        """Send commands, each read until its regex (answers confirmation prompts)."""
+        out = ""
+        with self._session(f"running {steps[0][0]!r}"):
+            for command, expect in steps:
+                out += str(self.conn.send_command(
+                    command, expect_string=expect, strip_prompt=False,
+                    strip_command=False, read_timeout=self.read_timeout))
+        return out
+
+    def get_running_config(self) -> str:
+        """The running configuration, as the device prints it."""
+        return self.run(self.running_config_command)
+
+    def _send_config(self, lines: Sequence[str], *, exit_config: bool = True) -> str:
+        """Send lines in config mode; a rejected line raises CommandRejected naming it.
+
+        On rejection the session is left in config mode: the caller decides how
+        to get out (``_abandon``) and back (``rollback``).
+        """
+        try:
+            with self._session("configuration"):
+                return str(self.conn.send_config_set(
+                    list(lines), exit_config_mode=exit_config,
+                    error_pattern=self.error_pattern, read_timeout=self.read_timeout))
+        except ConfigInvalidException as exc:
+            m = _NETMIKO_REJECT.search(str(exc))
+            line, error = (m["line"].strip(), m["error"].strip()) if m else ("", str(exc))
+            raise CommandRejected(
+                f"{self.where} rejected {line!r}: {error}", line=line, output=str(exc)
+            ) from exc
+
+    # -- the transaction -------------------------------------------------------
+    def apply(self, lines: Sequence[str]) -> str:
+        """Push ``lines`` as one transaction; on rejection restore and re-raise."""
+        lines = [line for line in lines if line.strip()]
+        checkpoint = self.checkpoint()
+        try:
+            return self._push(lines)
+        except CommandRejected:
+            self._abandon()
+            self.rollback(checkpoint)
+            raise
+
+    def _push(self, lines: Sequence[str]) -> str:
+        return self._send_config(lines)
+
+    def _abandon(self) -> None:
+        """Leave config mode after a rejected line."""
+        with self._session("leaving configuration mode"):
+            self.conn.exit_config_mode()
+
+    def checkpoint(self) -> Checkpoint:
+        """Default checkpoint: the running configuration text."""
+        return Checkpoint(platform=self.platform, running_config=self.get_running_config())
+
+    def rollback(self, checkpoint: Checkpoint) -> None:
+        """Return to ``checkpoint`` and check the running config now equals it."""
+        if self._differs(checkpoint):
+            self._restore(checkpoint)
+            if self._differs(checkpoint):
+                raise DeviceError(
+                    f"{self.where}: rollback did not restore the checkpoint configuration; "
+                    "inspect the device by hand"
+                )
+
+    def _restore(self, checkpoint: Checkpoint) -> None:
+        """Default: push the remediation from the current config to the checkpoint."""
+        lines = self.remediation(self.get_running_config(), checkpoint.running_config)
+        if lines:
+            self._send_config(lines)
+
+    def remediation(self, current: str, intended: str) -> list[str]:
+        """Lines that turn ``current`` into ``intended`` (hier_config + platform rules)."""
+        from hier_config import WorkflowRemediation, get_hconfig
+
+        driver = self.hconfig_driver()
+        flow = WorkflowRemediation(get_hconfig(driver, current), get_hconfig(driver, intended))
+        return list(flow.remediation_config.lines(sectional_exiting=True))
+
+    def hconfig_driver(self) -> Any:
+        """The hier_config driver for this platform (subclasses add govnet's rules)."""
+        from hier_config import Platform, get_hconfig_driver
+
+        return get_hconfig_driver(Platform[self.hconfig_platform.upper()])
+
+    def _differs(self, checkpoint: Checkpoint) -> bool:
+        return self.normalized(self.get_running_config()) != self.normalized(
+            checkpoint.running_config)
+
+    def normalized(self, config: str) -> list[str]:
+        """Config lines without volatile ones and trailing blanks, for comparison."""
+        volatile = re.compile(self.volatile_lines)
+        lines = (line.rstrip() for line in config.splitlines())
+        return [line for line in lines if not volatile.search(line)]
+
+    def save(self) -> str:
+        """Write running to startup; netmiko answers the platform's confirmation."""
+        with self._session("saving the configuration"):
+            return str(self.conn.save_config())
+
+    # -- getters ---------------------------------------------------------------
+    #: Exec command whose TextFSM table gives interface status, the ntc-templates
+    #: platform key, and the (name, status) columns of that table.
+    status_command: ClassVar[str] = ""
+    textfsm_platform: ClassVar[str] = ""
+    status_columns: ClassVar[tuple[str, str]] = ("interface", "status")
+    #: Config keywords inside an interface section, read from the running config.
+    iface_keywords: ClassVar[dict[str, str]] = {}
+
+    def get_facts(self) -> dict[str, Any]:
+        """Hostname, platform and the interface names."""
+        return {
+            "hostname": self.conn.base_prompt,
+            "platform": self.platform,
+            "interface_list": [i.name for i in self.get_interfaces()],
+        }
+
+    def get_interfaces(self) -> list[InterfaceInfo]:
+        """Interfaces from the running config, with up/down from the status table."""
+        from netutils.interface import canonical_interface_name
+
+        name_col, state_col = self.status_columns
+        found = {i.name: i for i in interfaces_from_config(
+            self.hconfig_driver(), self.get_running_config(), self.iface_keywords)}
+        for row in self.parse_table(self.status_command):
+            name = canonical_interface_name(row[name_col])
+            found.setdefault(name, InterfaceInfo(name=name)).up = (
+                row[state_col].lower().startswith("up"))
+        return list(found.values())
+
+    def parse_table(self, command: str) -> list[dict[str, str]]:
+        """``command``'s output parsed by its ntc-templates TextFSM template.
+
+        A missing template or an output the template rejects gives ``[]``: the
+        getters then report what the running config says, without status.
+        """
+        from ntc_templates.parse import ParsingException, parse_output
+        from textfsm import TextFSMError
+
+        if not command:
+            return []
+        output = self.run(command)
+        try:
+            rows = parse_output(platform=self.textfsm_platform, command=command, data=output)
+        except (ParsingException, TextFSMError):
+            return []
+        return [{k.lower(): v for k, v in row.items()} for row in rows]
+
+
+def interfaces_from_config(hdriver: Any, config: str,
+                           keywords: dict[str, str]) -> list[InterfaceInfo]:
+    """InterfaceInfo per ``interface`` section of ``config`` (parsed by hier_config).
+
+    ``keywords`` maps an InterfaceInfo field (``description``, ``vrf``, ``vlan``,
+    ``ipv4`` as "ADDR MASK" or "ADDR/LEN", ``ipv6``) to the regex of the config
+    line that carries it, group 1 being the value.
+    """
+    from hier_config import get_hconfig
+    from netaddr import IPNetwork
+
+    result = []
+    for section in get_hconfig(hdriver, config).get_children(startswith="interface "):
+        info = InterfaceInfo(name=section.text.split(None, 1)[1])
+        for child in section.children:
+            for field, pattern in keywords.items():
+                m = re.match(pattern, child.text)
+                if not m:
+                    continue
+                value = m.group(1)
+                if field in ("ipv4", "ipv6"):
+                    info.addresses.append(str(IPNetwork(value.replace(" ", "/"))))
+                elif field == "vlan":
+                    info.vlan = int(value)
+                else:
+                    setattr(info, field, value)
+        result.append(info)
+    return result
