@@ -1,0 +1,97 @@
+"""``govnet lab``: real FRR routers and unit hosts in network namespaces on this machine.
+
+Commands raise :mod:`govnet.errors` types; the CLI root (or ``python -m lab``)
+turns them into ``error: <one line>`` and the exit code. Missing root, FRR or
+OpenSSH exits 5 (DeviceError) with the ``apt-get install`` line to run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from lab import control, state
+from lab.sshd import DEFAULT_PASSWORD
+
+app = typer.Typer(
+    help="Real-router lab: FRR routers (core + one aggregation per district) and unit "
+    "hosts in network namespaces, reachable over SSH on 198.18.0.0/24 (bridge govlab0). "
+    f"Lab user govlab, password from GOVNET_LAB_PASSWORD (default {DEFAULT_PASSWORD}).",
+    no_args_is_help=True,
+)
+
+
+def _register(st: state.LabState) -> None:
+    """Register the routers in the inventory, or say why not (never fails the bring-up)."""
+    try:
+        import inventory.service  # noqa: F401
+    except ImportError:
+        typer.echo("note: inventory.service is not available yet; routers not registered "
+                   "in the inventory")
+        return
+    from govnet.auth import load_actor
+    from govnet.db import transaction
+    from govnet.settings import settings
+    from lab.register import register_lab
+
+    with transaction() as session:
+        names = register_lab(session, load_actor(session, settings().user), st)
+    typer.echo(f"registered in the inventory: {', '.join(names)}")
+
+
+@app.command()
+def up(
+    districts: int = typer.Option(2, "--districts", "-n", help="Aggregation routers (1–8)."),
+    units: int = typer.Option(2, "--units", help="Unit-host namespaces per aggregation router."),
+    register: bool = typer.Option(True, "--register/--no-register",
+                                  help="Add the routers to the inventory (platform frr)."),
+) -> None:
+    """Bring the lab up (exit 4 if one is already up)."""
+    st = control.up(districts, units)
+    r = st.topology.routers
+    typer.echo(f"lab up in {st.bringup_seconds:.2f} s: {len(r)} routers, "
+               f"{len(st.topology.hosts)} unit hosts; state {state.state_path()}")
+    for n in r:
+        typer.echo(f"  {n.name:<6} ssh govlab@{n.mgmt_ip}  loopback {n.loopback}")
+    if register:
+        _register(st)
+
+
+@app.command()
+def down() -> None:
+    """Remove every namespace, link, process, the lab user and the lab directory."""
+    removed = control.down()
+    typer.echo(f"lab down: removed {len(removed)} items" if removed else "no lab to remove")
+
+
+@app.command()
+def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable JSON.")) -> None:
+    """Every node: kind, namespace, addresses, cabling, whether its processes run."""
+    data = control.status()
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    if not data["nodes"]:
+        typer.echo(f"no lab (state dir {data['lab_dir']})")
+        return
+    typer.echo(f"lab {data['status']} (state dir {data['lab_dir']})")
+    typer.echo(f"{'NODE':<10} {'KIND':<12} {'NAMESPACE':<18} {'MGMT':<13} {'LOOPBACK':<12} "
+               f"{'CABLED TO':<12} RUNNING")
+    for n in data["nodes"]:
+        cabled = f"{n['router']}:{n['port']}" if n["kind"] == "unit-host" else ""
+        procs = ",".join(k for k, v in n["processes"].items() if v["running"])
+        running = "yes" if n["running"] else "NO"
+        typer.echo(f"{n['name']:<10} {n['kind']:<12} {n['namespace']:<18} "
+                   f"{n['mgmt_address'] or '-':<13} {n['loopback'] or '-':<12} {cabled:<12} "
+                   f"{running} {procs}")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def exec(  # noqa: A001 - the command is called `exec`
+    node: str = typer.Argument(..., help="Node name, e.g. core, agg1, unit-1-1."),
+    command: list[str] = typer.Argument(..., help="Command to run (after --)."),
+) -> None:
+    """Run a command inside a node's namespace; its exit code passes through."""
+    raise typer.Exit(control.exec_node(node, command))

@@ -1,0 +1,106 @@
+"""One sshd per router namespace whose logins land in that router's vtysh.
+
+The lab user ``govlab`` (group ``frrvty``, which vtysh needs to reach the daemons)
+gets its password from ``GOVNET_LAB_PASSWORD`` (default ``govlab-pass``): the same
+variable the inventory credential reference ``govlab@env:GOVNET_LAB_PASSWORD``
+names. Each sshd listens only on its router's management address.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import subprocess
+import time
+from pathlib import Path
+
+from govnet.errors import DeviceError
+from lab.frr import paths, vtysh_argv
+from lab.netns import sh
+from lab.topology import LAB_USER, Node
+
+SSHD = Path("/usr/sbin/sshd")
+DEFAULT_PASSWORD = "govlab-pass"
+
+
+def lab_password() -> str:
+    """The lab user's password: ``$GOVNET_LAB_PASSWORD`` or ``govlab-pass``."""
+    return os.environ.get("GOVNET_LAB_PASSWORD") or DEFAULT_PASSWORD
+
+
+def ensure_user() -> bool:
+    """Create the lab user if missing and set its password; True when it was created here."""
+    created = False
+    try:
+        pwd.getpwnam(LAB_USER)
+    except KeyError:
+        sh(["useradd", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/bin/sh",
+            "--groups", "frrvty", "--comment", "govnet lab (vtysh only)", LAB_USER])
+        created = True
+    sh(["usermod", "-aG", "frrvty", LAB_USER])
+    sh(["chpasswd"], stdin=f"{LAB_USER}:{lab_password()}\n")
+    return created
+
+
+def remove_user() -> None:
+    sh(["userdel", LAB_USER], check=False)
+
+
+def ensure_rundir() -> bool:
+    """sshd refuses to start without ``/run/sshd``; True when it was created here."""
+    run = Path("/run/sshd")
+    if run.exists():
+        return False
+    run.mkdir(mode=0o755)
+    return True
+
+
+def render_config(node: Node) -> str:
+    """sshd_config: one listen address, password login, ForceCommand into vtysh."""
+    p = paths(node)
+    return "\n".join([
+        f"ListenAddress {node.mgmt_ip}:22",
+        f"HostKey {p['base'] / 'ssh_host_ed25519_key'}",
+        f"PidFile {p['base'] / 'sshd.pid'}",
+        "PasswordAuthentication yes",
+        "KbdInteractiveAuthentication no",
+        "PubkeyAuthentication no",
+        "UsePAM no",
+        "PermitRootLogin no",
+        f"AllowUsers {LAB_USER}",
+        "UseDNS no",
+        "MaxStartups 64",
+        "LoginGraceTime 15",
+        "AllowTcpForwarding no",
+        "X11Forwarding no",
+        "PrintMotd no",
+        "PrintLastLog no",
+        "Subsystem sftp internal-sftp",
+        f"Match User {LAB_USER}",
+        f"    ForceCommand exec {' '.join(vtysh_argv(node))}",
+        "",
+    ])
+
+
+def start(node: Node) -> int:
+    """Generate a host key, write the config, start sshd in the namespace; return its PID."""
+    p = paths(node)
+    key = p["base"] / "ssh_host_ed25519_key"
+    if not key.exists():
+        sh(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"govlab-{node.name}",
+            "-f", str(key)])
+    conf = p["base"] / "sshd_config"
+    conf.write_text(render_config(node))
+    pidfile = p["base"] / "sshd.pid"
+    pidfile.unlink(missing_ok=True)
+    proc = subprocess.run(["ip", "netns", "exec", node.netns, str(SSHD), "-f", str(conf),
+                           "-E", str(p["log"] / "sshd.log")],
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if proc.returncode != 0:
+        raise DeviceError(f"lab: sshd failed on {node.name}: {proc.stderr.strip() or proc.stdout}")
+    deadline = time.monotonic() + 10
+    while not pidfile.exists():
+        if time.monotonic() > deadline:
+            raise DeviceError(f"lab: sshd on {node.name} wrote no pid file; see {p['log']}")
+        time.sleep(0.02)
+    return int(pidfile.read_text().split()[0])
