@@ -9,11 +9,11 @@ on stderr and the contract's exit code.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -80,10 +80,12 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         rv = app(args=argv, standalone_mode=False, prog_name="govnet")
     except GovnetError as exc:
         return fail(exc)
-    except click.exceptions.Abort:
+    except typer.Abort:
         err.print("aborted")
         return 1
-    except click.ClickException as exc:  # usage errors: exit 2, like invalid input
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.TyperException as exc:  # usage errors: exit 2, like invalid input
         err.print(f"error: {exc.format_message()}", markup=False)
         return exc.exit_code
     except (OperationalError, ProgrammingError) as exc:
@@ -93,4 +95,10 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted")
         return 130
+    except Exception as exc:  # a bug: still one line, the traceback only on request
+        if os.environ.get("GOVNET_DEBUG"):
+            raise
+        err.print(f"error: internal error ({type(exc).__name__}: {exc}); "
+                  "run with GOVNET_DEBUG=1 for the traceback", markup=False)
+        return 1
     return rv if isinstance(rv, int) else 0

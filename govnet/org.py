@@ -6,7 +6,7 @@ from sqlmodel import Session, col, select
 
 from govnet import audit
 from govnet.auth import Actor, require
-from govnet.errors import InvalidInput, NotFound, AlreadyExists
+from govnet.errors import AlreadyExists, InvalidInput, NotFound
 from govnet.models import District, Role, Unit, User
 
 

@@ -1,0 +1,230 @@
+"""``govnet ipam …``: the address plan from the command line (DESIGN.md's contract)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.tree import Tree
+
+from govnet.console import JSON_OPTION, acting, emit, out, table
+from govnet.db import read, transaction
+from ipam import applications, report, service
+from ipam.view import Names, prefix_dict
+
+app = typer.Typer(help="Address plan: pools, district blocks, allocations.", no_args_is_help=True)
+vrf_app = typer.Typer(help="Extranet zones (VRFs).", no_args_is_help=True)
+pool_app = typer.Typer(help="Municipal pools.", no_args_is_help=True)
+app.add_typer(vrf_app, name="vrf")
+app.add_typer(pool_app, name="pool")
+
+VRF = typer.Option(None, "--vrf", help="Zone (VRF); default: the first one created.")
+SIZE = typer.Option(None, "--size", help="Prefix length: /N, N or an IPv4 netmask.")
+HOSTS = typer.Option(None, "--hosts", help="Hosts to fit (IPv4 adds 2; IPv6 LANs are /64).")
+FAMILY = typer.Option(None, "--family", help="4 or 6 when nothing else tells (default 4).")
+
+PREFIX_COLUMNS = ("prefix", "vrf", "status", "district", "owner", "purpose", "description")
+
+
+def _prefix_table(rows: list[dict[str, Any]], title: str | None = None) -> Any:
+    return table(title, PREFIX_COLUMNS, ([r[c] for c in PREFIX_COLUMNS] for r in rows))
+
+
+def _said(data: dict[str, Any], verb: str) -> str:
+    owner = f" for {data['owner']}" if data.get("owner") else ""
+    where = f" ({data['district']})" if data.get("district") else ""
+    return f"{verb} {data['prefix']} in {data['vrf']}{owner}{where}"
+
+
+@vrf_app.command("add")
+def vrf_add(name: str, description: str = typer.Option("", "--description"),
+            json_: bool = JSON_OPTION) -> None:
+    """Add a zone (VRF) with its own address space."""
+    with transaction() as s:
+        vrf = service.add_vrf(s, acting(s), name, description=description)
+        data = {"name": vrf.name, "description": vrf.description}
+    emit(data, json_, lambda: f"added VRF {data['name']}")
+
+
+@vrf_app.command("list")
+def vrf_list(json_: bool = JSON_OPTION) -> None:
+    """List the zones."""
+    with read() as s:
+        acting(s)
+        data = [{"name": v.name, "description": v.description} for v in service.list_vrfs(s)]
+    emit(data, json_, lambda: table("VRFs", ("name", "description"),
+                                    ((d["name"], d["description"]) for d in data)))
+
+
+@pool_app.command("add")
+def pool_add(cidr: str, vrf: str | None = VRF, description: str = typer.Option("", "--description"),
+             json_: bool = JSON_OPTION) -> None:
+    """Add a municipal pool (a top-level container of a VRF)."""
+    with transaction() as s:
+        data = prefix_dict(s, service.add_pool(s, acting(s), cidr, vrf=vrf,
+                                               description=description))
+    emit(data, json_, lambda: _said(data, "added pool"))
+
+
+@app.command("delegate")
+def delegate(district: str = typer.Option(..., "--district"), size: str | None = SIZE,
+             prefix: str | None = typer.Option(None, "--prefix"), vrf: str | None = VRF,
+             from_: str | None = typer.Option(None, "--from", help="The pool to take it from."),
+             family: int | None = FAMILY, json_: bool = JSON_OPTION) -> None:
+    """Delegate a block of a municipal pool to a district."""
+    with transaction() as s:
+        data = prefix_dict(s, service.delegate(s, acting(s), district=district, size=size,
+                                               prefix=prefix, vrf=vrf, from_cidr=from_,
+                                               family=family))
+    emit(data, json_, lambda: _said(data, "delegated"))
+
+
+@app.command("allocate")
+def allocate(owner: str = typer.Option(..., "--owner", help="The unit that gets it."),
+             size: str | None = SIZE, hosts: int | None = HOSTS,
+             district: str | None = typer.Option(None, "--district"),
+             within: str | None = typer.Option(None, "--within"), vrf: str | None = VRF,
+             purpose: str = typer.Option("lan", "--purpose"),
+             description: str = typer.Option("", "--description"),
+             family: int | None = FAMILY, json_: bool = JSON_OPTION) -> None:
+    """Allocate the best-fitting free block to a unit."""
+    with transaction() as s:
+        data = prefix_dict(s, service.allocate(
+            s, acting(s), owner=owner, size=size, hosts=hosts, district=district, within=within,
+            vrf=vrf, purpose=purpose, description=description, family=family))
+    emit(data, json_, lambda: _said(data, "allocated"))
+
+
+@app.command("reserve")
+def reserve(cidr: str, reason: str = typer.Option(..., "--reason"), vrf: str | None = VRF,
+            json_: bool = JSON_OPTION) -> None:
+    """Reserve a specific block."""
+    with transaction() as s:
+        data = prefix_dict(s, service.reserve(s, acting(s), cidr, reason=reason, vrf=vrf))
+    emit(data, json_, lambda: _said(data, "reserved"))
+
+
+@app.command("release")
+def release(cidr: str, vrf: str | None = VRF,
+            quarantine_days: int | None = typer.Option(
+                None, "--quarantine-days", help="Days before reuse (default 30; 0 frees now)."),
+            json_: bool = JSON_OPTION) -> None:
+    """Release a block into quarantine (not allocatable until it ends)."""
+    with transaction() as s:
+        result = service.release(s, acting(s), cidr, vrf=vrf, quarantine_days=quarantine_days)
+        data = prefix_dict(s, result) if result else {"prefix": cidr, "status": "free"}
+    emit(data, json_, lambda: f"released {data['prefix']}: " + (
+        f"quarantined until {data['quarantine_until'][:10]}" if data.get("quarantine_until")
+        else "free now"))
+
+
+@app.command("show")
+def show(cidr: str, vrf: str | None = VRF, json_: bool = JSON_OPTION) -> None:
+    """Show one prefix with its utilization."""
+    with read() as s:
+        actor = acting(s)
+        p = service.get(s, actor, cidr, vrf=vrf)
+        names = Names.load(s)
+        data = prefix_dict(s, p, names) | report.usage_of(s, p, names).as_dict()
+    emit(data, json_, lambda: table(None, ("field", "value"), data.items()))
+
+
+def _rich_tree(nodes: list[dict[str, Any]], root: Tree) -> Tree:
+    for n in nodes:
+        who = " · ".join(x for x in (n.get("district"), n.get("owner")) if x)
+        label = (f"[bold]{n['prefix']}[/] {n['status']} {n['percent']:.0f}%"
+                 + (f" {who}" if who else "") + (f" — {n['description']}" if n["description"]
+                                                 else ""))
+        _rich_tree(n.get("children", []), root.add(label))
+    return root
+
+
+@app.command("tree")
+def tree(cidr: str | None = typer.Argument(None), vrf: str | None = VRF,
+         depth: int | None = typer.Option(None, "--depth"), json_: bool = JSON_OPTION) -> None:
+    """The plan as a tree: pools → district blocks → allocations."""
+    with read() as s:
+        data = report.tree(s, acting(s), cidr, vrf=vrf, depth=depth)
+    emit(data, json_, lambda: _rich_tree(data, Tree(vrf or "address plan")))
+
+
+@app.command("free")
+def free(cidr: str, vrf: str | None = VRF, json_: bool = JSON_OPTION) -> None:
+    """Free blocks of a pool or district block."""
+    with read() as s:
+        data = report.free(s, acting(s), cidr, vrf=vrf)
+    emit(data, json_, lambda: "\n".join(data) if data else f"{cidr}: no free space")
+
+
+@app.command("utilization")
+def utilization(district: str | None = typer.Option(None, "--district"), vrf: str | None = VRF,
+                json_: bool = JSON_OPTION) -> None:
+    """Utilization of pools and district blocks."""
+    with read() as s:
+        data = [u.as_dict() for u in report.utilization(s, acting(s), district=district, vrf=vrf)]
+    emit(data, json_, lambda: table(
+        "utilization", ("prefix", "vrf", "status", "district", "used", "size", "%"),
+        ((u["prefix"], u["vrf"], u["status"], u["district"], u["used"], u["size"],
+          f"{u['percent']:.1f}") for u in data)))
+
+
+@app.command("report")
+def report_cmd(district: str = typer.Option(..., "--district"),
+               fmt: str = typer.Option("json", "--format", help="json, csv or md"),
+               output: Path | None = typer.Option(None, "--output")) -> None:
+    """A district's usage report to the municipal agency."""
+    with read() as s:
+        text = report.report(s, acting(s), district=district, fmt=fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"wrote {output}")
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command("apply")
+def apply(district: str = typer.Option(..., "--district"), size: str | None = SIZE,
+          hosts: int | None = HOSTS, reason: str = typer.Option(..., "--reason"),
+          vrf: str | None = VRF, family: int = typer.Option(4, "--family"),
+          json_: bool = JSON_OPTION) -> None:
+    """A district applies for an address block."""
+    with transaction() as s:
+        a = applications.apply(s, acting(s), district=district, size=size, hosts=hosts,
+                               reason=reason, vrf=vrf, family=family)
+        data = applications.application_dict(s, a)
+    emit(data, json_, lambda: f"block application {data['id']} submitted "
+                              f"({data['district']}, {data['size']})")
+
+
+@app.command("applications")
+def applications_cmd(status: str | None = typer.Option(None, "--status"),
+                     json_: bool = JSON_OPTION) -> None:
+    """Block applications (a district operator sees its own)."""
+    with read() as s:
+        data = [applications.application_dict(s, a)
+                for a in applications.list_applications(s, acting(s), status=status)]
+    cols = ("id", "district", "vrf", "size", "status", "prefix", "reason")
+    emit(data, json_, lambda: table("block applications", cols,
+                                    ([d[c] for c in cols] for d in data)))
+
+
+@app.command("approve-application")
+def approve_application(number: int, prefix: str | None = typer.Option(None, "--prefix"),
+                        json_: bool = JSON_OPTION) -> None:
+    """Approve a block application and delegate the block."""
+    with transaction() as s:
+        data = applications.application_dict(
+            s, applications.approve(s, acting(s), number, prefix=prefix))
+    emit(data, json_, lambda: f"approved application {number}: delegated {data['prefix']} "
+                              f"to {data['district']}")
+
+
+@app.command("reject-application")
+def reject_application(number: int, reason: str = typer.Option(..., "--reason"),
+                       json_: bool = JSON_OPTION) -> None:
+    """Reject a block application with a reason."""
+    with transaction() as s:
+        data = applications.application_dict(
+            s, applications.reject(s, acting(s), number, reason=reason))
+    emit(data, json_, lambda: f"rejected application {number}")

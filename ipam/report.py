@@ -1,0 +1,149 @@
+"""Reading the plan: tree, free space, utilization, and a district's usage report."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from govnet.auth import Actor, require_district
+from govnet.errors import InvalidInput
+from govnet.models import utcnow
+from govnet.org import find_district
+from ipam import space, store
+from ipam.models import PARENT_STATUSES, Prefix, Status
+from ipam.service import get, get_vrf, visible
+from ipam.view import Names, prefix_dict
+
+
+@dataclass
+class Usage:
+    prefix: str
+    vrf: str
+    status: str
+    district: str | None
+    size: int
+    used: int
+    free: int
+    child_count: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.used / self.size if self.size else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "percent": round(self.percent, 2)}
+
+
+def usage_of(session: Session, prefix: Prefix, names: Names) -> Usage:
+    size = space.size_of(prefix.version, prefix.prefixlen)
+    if prefix.status in PARENT_STATUSES:
+        free = store.free_size(session, parent_id=prefix.id, version=prefix.version)  # type: ignore[arg-type]
+        children = store.children_count(session, parent_id=prefix.id)  # type: ignore[arg-type]
+    else:
+        free, children = 0, 0
+    return Usage(prefix.cidr, names.vrfs.get(prefix.vrf_id, ""), prefix.status,
+                 names.districts.get(prefix.district_id) if prefix.district_id else None,
+                 size, size - free, free, children)
+
+
+def children(session: Session, actor: Actor, parent_id: int | None, *, vrf_id: int,
+             limit: int | None = None, offset: int = 0) -> list[Prefix]:
+    """The direct children of a prefix (or the pools of a VRF), in address order."""
+    query = select(Prefix).where(Prefix.vrf_id == vrf_id)
+    query = query.where(col(Prefix.parent_id).is_(None) if parent_id is None
+                        else Prefix.parent_id == parent_id)
+    query = query.order_by(Prefix.version, Prefix.first).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [p for p in session.scalars(query) if visible(actor, p)]
+
+
+def tree(session: Session, actor: Actor, cidr: str | None = None, *, vrf: str | None = None,
+         depth: int | None = None) -> list[dict[str, Any]]:
+    """Nested prefixes with utilization; from a prefix, or every pool of the VRF."""
+    zone = get_vrf(session, vrf)
+    names = Names.load(session)
+    if depth is not None and depth < 0:
+        raise InvalidInput("--depth must be 0 or more")
+
+    def node(p: Prefix, level: int) -> dict[str, Any]:
+        data = prefix_dict(session, p, names) | usage_of(session, p, names).as_dict()
+        if p.status in PARENT_STATUSES and (depth is None or level < depth):
+            data["children"] = [node(c, level + 1)
+                                for c in children(session, actor, p.id, vrf_id=zone.id)]  # type: ignore[arg-type]
+        return data
+
+    roots = [get(session, actor, cidr, vrf=zone.name)] if cidr else children(
+        session, actor, None, vrf_id=zone.id)  # type: ignore[arg-type]
+    return [node(r, 0) for r in roots]
+
+
+def free(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None) -> list[str]:
+    prefix = get(session, actor, cidr, vrf=vrf)
+    if prefix.status not in PARENT_STATUSES:
+        return []
+    return [str(n) for n in store.free_of(session, parent_id=prefix.id)]  # type: ignore[arg-type]
+
+
+def utilization(session: Session, actor: Actor, *, district: str | None = None,
+                vrf: str | None = None) -> list[Usage]:
+    """Utilization of every pool and district block (of one district, if given)."""
+    names = Names.load(session)
+    query = select(Prefix).where(col(Prefix.status).in_([s.value for s in PARENT_STATUSES]))
+    if vrf is not None:
+        query = query.where(Prefix.vrf_id == get_vrf(session, vrf).id)
+    if district is not None:
+        target = find_district(session, district)
+        require_district(actor, target.id, action="read usage")
+        query = query.where(Prefix.district_id == target.id)
+    rows = session.scalars(query.order_by(Prefix.vrf_id, Prefix.version, Prefix.first))
+    return [usage_of(session, p, names) for p in rows if visible(actor, p)]
+
+
+def report(session: Session, actor: Actor, *, district: str, fmt: str = "json") -> str:
+    """A district's usage report to the municipal agency (Art. 25): json, csv or md."""
+    if fmt not in ("json", "csv", "md"):
+        raise InvalidInput(f"unknown format {fmt!r}; one of json, csv, md")
+    target = find_district(session, district)
+    require_district(actor, target.id, action="report usage")
+    names = Names.load(session)
+    blocks = [u for u in utilization(session, actor, district=target.name)
+              if u.status == Status.delegated.value]
+    allocations = session.scalars(
+        select(Prefix).where(Prefix.district_id == target.id,
+                             col(Prefix.status).notin_([s.value for s in PARENT_STATUSES]))
+        .order_by(Prefix.vrf_id, Prefix.version, Prefix.first))
+    rows = [prefix_dict(session, p, names) for p in allocations]
+    by_status = dict(session.execute(
+        select(Prefix.status, func.count()).where(Prefix.district_id == target.id)
+        .group_by(Prefix.status)).all())
+    data = {"district": target.name, "generated_at": utcnow().isoformat(timespec="seconds"),
+            "blocks": [b.as_dict() for b in blocks], "allocations": rows,
+            "counts": by_status}
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(["prefix", "vrf", "status", "district", "owner", "purpose", "description"])
+        for r in rows:
+            writer.writerow([r["prefix"], r["vrf"], r["status"], r["district"], r["owner"] or "",
+                             r["purpose"], r["description"]])
+        return buf.getvalue()
+    lines = [f"# {target.name} 地址使用情况报告 / address usage report",
+             "", f"生成时间 / generated: {data['generated_at']}", "",
+             "## 区县地址块 / district blocks", "",
+             "| prefix | VRF | size | used | free | % |", "|---|---|---:|---:|---:|---:|"]
+    lines += [f"| {b.prefix} | {b.vrf} | {b.size} | {b.used} | {b.free} | {b.percent:.1f} |"
+              for b in blocks]
+    lines += ["", "## 分配明细 / allocations", "",
+              "| prefix | VRF | status | owner | purpose | description |", "|---|---|---|---|---|---|"]
+    lines += [f"| {r['prefix']} | {r['vrf']} | {r['status']} | {r['owner'] or ''} | "
+              f"{r['purpose']} | {r['description']} |" for r in rows]
+    return "\n".join(lines) + "\n"

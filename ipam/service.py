@@ -1,0 +1,376 @@
+"""IPAM operations: the address plan's rules, roles and audit in one place.
+
+Every function takes the session (the caller owns the transaction) and the
+acting user, checks role and scope before it changes anything, records an
+audit event, and raises a typed error on bad input or conflict. The CLI and
+the TUI call these and nothing else.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from netaddr import IPNetwork
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from govnet import audit
+from govnet.auth import Actor, require, require_district
+from govnet.errors import (
+    AlreadyExists,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    PrefixConflict,
+    SpaceExhausted,
+    WrongState,
+)
+from govnet.models import District, Role, Unit, utcnow
+from govnet.org import find_district, find_unit
+from govnet.settings import settings
+from ipam import space, store
+from ipam.models import PARENT_STATUSES, Prefix, Purpose, Status, Vrf
+from ipam.view import prefix_dict
+
+ALLOCATORS = (Role.municipal_operator, Role.district_operator)
+
+
+# -- zones ------------------------------------------------------------------
+
+def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "") -> Vrf:
+    require(actor, Role.municipal_operator, action="add VRFs")
+    name = name.strip()
+    if not name or len(name) > 64 or any(ord(c) < 32 for c in name):
+        raise InvalidInput("VRF name must be 1–64 printable characters")
+    if session.scalars(select(Vrf).where(Vrf.name == name)).first():
+        raise AlreadyExists(f"VRF {name!r} exists already")
+    vrf = Vrf(name=name, description=description)
+    session.add(vrf)
+    session.flush()
+    audit.record(session, actor, "ipam.vrf.add", "vrf", name, after={"description": description})
+    return vrf
+
+
+def get_vrf(session: Session, name: str | None) -> Vrf:
+    """The named VRF; without a name, the first one created (the default zone)."""
+    query = select(Vrf).order_by(Vrf.id) if name is None else select(Vrf).where(Vrf.name == name)
+    vrf = session.scalars(query.limit(1)).first()
+    if vrf is None:
+        if name is None:
+            raise NotFound("no VRF yet: add one with 'govnet ipam vrf add NAME'")
+        raise NotFound(f"unknown VRF {name!r}")
+    return vrf
+
+
+def list_vrfs(session: Session) -> list[Vrf]:
+    return list(session.scalars(select(Vrf).order_by(Vrf.id)))
+
+
+# -- pools and delegation -----------------------------------------------------
+
+def _new_prefix(session: Session, *, vrf: Vrf, net: IPNetwork, parent: Prefix | None,
+                status: Status, district_id: int | None = None, owner_id: int | None = None,
+                purpose: str = Purpose.other.value, description: str = "") -> Prefix:
+    prefix = Prefix(vrf_id=vrf.id, cidr=str(net), parent_id=parent.id if parent else None,
+                    status=status.value, district_id=district_id, owner_id=owner_id,
+                    purpose=purpose, description=description, **store.range_keys(net))
+    session.add(prefix)
+    session.flush()
+    if status in PARENT_STATUSES:
+        store.add_free(session, parent_id=prefix.id, net=net)  # type: ignore[arg-type]
+    return prefix
+
+
+def add_pool(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None,
+             description: str = "") -> Prefix:
+    """A municipal pool: a top-level container of a VRF."""
+    require(actor, Role.municipal_operator, action="add pools")
+    net = space.parse_cidr(cidr)
+    zone = get_vrf(session, vrf)
+    clash = store.overlapping_top_level(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
+    if clash is not None:
+        if clash.cidr == str(net):
+            raise AlreadyExists(f"pool {net} exists already in VRF {zone.name}")
+        raise PrefixConflict(f"{net} overlaps pool {clash.cidr} in VRF {zone.name}")
+    pool = _new_prefix(session, vrf=zone, net=net, parent=None, status=Status.container,
+                       description=_text(description, "description"))
+    audit.record(session, actor, "ipam.pool.add", "prefix", f"{zone.name}:{net}",
+                 after=prefix_dict(session, pool))
+    return pool
+
+
+def _text(value: str, field: str, limit: int = 200) -> str:
+    value = value.strip()
+    if len(value) > limit or any(ord(c) < 32 for c in value):
+        raise InvalidInput(f"{field} must be at most {limit} printable characters")
+    return value
+
+
+def _parent_for_cidr(session: Session, zone: Vrf, net: IPNetwork) -> Prefix:
+    parent = store.innermost_parent(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
+    if parent is None:
+        raise InvalidInput(f"{net} is outside every pool of VRF {zone.name}")
+    return parent
+
+
+def _carve_exact(session: Session, parent: Prefix, net: IPNetwork) -> None:
+    """Take exactly ``net`` out of ``parent``'s free space, or say what is in the way."""
+    store.lock_parents(session, [parent.id])  # type: ignore[list-item]
+    block = store.containing_free(session, parent_id=parent.id, net=net)  # type: ignore[arg-type]
+    if block is None:
+        taken = store.get_prefix(session, vrf_id=parent.vrf_id, net=net)
+        if taken is not None:
+            raise PrefixConflict(f"{net} is already {taken.status} in VRF")
+        raise PrefixConflict(f"{net} overlaps an existing prefix inside {parent.cidr}")
+    store.take_free(session, block=block, target=net)
+
+
+def _family_of(within: IPNetwork | None, family: int | None) -> int:
+    if within is not None:
+        if family is not None and family != within.version:
+            raise InvalidInput(f"IPv{family} asked of {within}, an IPv{within.version} prefix")
+        return within.version
+    return family or 4
+
+
+def _length(size: str | None, hosts: int | None, version: int, purpose: str) -> int:
+    if size is not None and hosts is not None:
+        raise InvalidInput("give --size or --hosts, not both")
+    if size is not None:
+        return space.parse_size(size, version)
+    if hosts is not None:
+        return space.hosts_to_prefixlen(hosts, version)
+    if purpose == Purpose.loopback.value:
+        return space.BITS[version]
+    if purpose == Purpose.interconnect.value:
+        v4 = settings().interconnect_prefixlen
+        return v4 if version == 4 else 96 + v4
+    raise InvalidInput("give --size /N or --hosts N")
+
+
+def delegate(session: Session, actor: Actor, *, district: str, size: str | None = None,
+             prefix: str | None = None, vrf: str | None = None, from_cidr: str | None = None,
+             family: int | None = None, description: str = "") -> Prefix:
+    """Delegate a block of a municipal pool to a district (Art. 25)."""
+    require(actor, Role.municipal_operator, action="delegate blocks")
+    if (size is None) == (prefix is None):
+        raise InvalidInput("give --size /N or --prefix CIDR")
+    zone = get_vrf(session, vrf)
+    target = find_district(session, district)
+    source = space.parse_cidr(from_cidr) if from_cidr else None
+    if prefix is not None:
+        net = space.parse_cidr(prefix)
+        parent = _parent_for_cidr(session, zone, net)
+        if parent.status != Status.container.value:
+            raise PrefixConflict(f"{net} lies inside {parent.cidr}, which is {parent.status}, "
+                                 "not a municipal pool")
+        _carve_exact(session, parent, net)
+    else:
+        version = _family_of(source, family)
+        length = space.parse_size(size or "", version)
+        parents = _containers(session, zone, version, source)
+        net, parent = _allocate_from(session, parents, version, length)
+    block = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.delegated,
+                        district_id=target.id, description=_text(description, "description"))
+    audit.record(session, actor, "ipam.delegate", "prefix", f"{zone.name}:{net}",
+                 after=prefix_dict(session, block))
+    return block
+
+
+def _containers(session: Session, zone: Vrf, version: int, source: IPNetwork | None
+                ) -> list[Prefix]:
+    if source is not None:
+        pool = store.get_prefix(session, vrf_id=zone.id, net=source)  # type: ignore[arg-type]
+        if pool is None:
+            raise NotFound(f"no prefix {source} in VRF {zone.name}")
+        if pool.status != Status.container.value:
+            raise InvalidInput(f"{source} is {pool.status}, not a municipal pool")
+        return [pool]
+    pools = list(session.scalars(select(Prefix).where(
+        Prefix.vrf_id == zone.id, Prefix.version == version,
+        Prefix.status == Status.container.value).order_by(Prefix.id)))
+    if not pools:
+        raise SpaceExhausted(f"VRF {zone.name} has no IPv{version} pool")
+    return pools
+
+
+def _allocate_from(session: Session, parents: list[Prefix], version: int, length: int
+                   ) -> tuple[IPNetwork, Prefix]:
+    """Best fit over ``parents``' free space; lock, expire quarantine, take."""
+    ids = [p.id for p in parents]
+    store.lock_parents(session, ids)  # type: ignore[arg-type]
+    _expire_quarantine(session, parents)
+    widest = min(p.prefixlen for p in parents)
+    if length < widest or length > space.BITS[version]:
+        raise InvalidInput(f"a /{length} is larger than {parents[0].cidr}"
+                           if len(parents) == 1 else f"a /{length} is larger than every block")
+    block = store.best_fit(session, parent_ids=ids, version=version, prefixlen=length)  # type: ignore[arg-type]
+    if block is None:
+        where = parents[0].cidr if len(parents) == 1 else f"{len(parents)} blocks"
+        raise SpaceExhausted(f"no free /{length} left in {where}")
+    net = space.take(store.net_of(block), length)
+    parent = next(p for p in parents if p.id == block.parent_id)
+    store.take_free(session, block=block, target=net)
+    return net, parent
+
+
+def _expire_quarantine(session: Session, parents: list[Prefix]) -> None:
+    now = utcnow()
+    by_id = {p.id: p for p in parents}
+    for gone in store.expired_quarantine(session, parent_ids=list(by_id), now=now):  # type: ignore[arg-type]
+        _free(session, gone, by_id[gone.parent_id])
+
+
+def _free(session: Session, prefix: Prefix, parent: Prefix) -> None:
+    net = store.net_of(prefix)
+    session.execute(delete(Prefix).where(Prefix.id == prefix.id))
+    store.give_free(session, parent=parent, net=net)
+
+
+# -- allocation ---------------------------------------------------------------
+
+def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = None,
+             hosts: int | None = None, district: str | None = None, within: str | None = None,
+             vrf: str | None = None, purpose: str = "lan", description: str = "",
+             family: int | None = None) -> Prefix:
+    """Allocate the best-fitting free block for a unit, from a district's blocks or a parent."""
+    require(actor, *ALLOCATORS, action="allocate addresses")
+    if (district is None) == (within is None):
+        raise InvalidInput("give --district D or --within CIDR")
+    purpose = _purpose(purpose)
+    zone = get_vrf(session, vrf)
+    unit = find_unit(session, owner)
+    source = space.parse_cidr(within) if within else None
+    version = _family_of(source, family)
+    length = _length(size, hosts, version, purpose)
+    if source is not None:
+        parent = store.get_prefix(session, vrf_id=zone.id, net=source)  # type: ignore[arg-type]
+        if parent is None:
+            raise NotFound(f"no prefix {source} in VRF {zone.name}")
+        if parent.status not in PARENT_STATUSES:
+            raise InvalidInput(f"{source} is {parent.status}: allocate inside a pool or a "
+                               "district block")
+        parents = [parent]
+    else:
+        target = find_district(session, district or "")
+        parents = list(session.scalars(select(Prefix).where(
+            Prefix.vrf_id == zone.id, Prefix.version == version,
+            Prefix.district_id == target.id, Prefix.status == Status.delegated.value,
+        ).order_by(Prefix.id)))
+        if not parents:
+            raise SpaceExhausted(f"district {target.name} has no IPv{version} block in VRF "
+                                 f"{zone.name}: apply for one with 'govnet ipam apply'")
+    _check_scope(actor, parents, unit)
+    net, parent = _allocate_from(session, parents, version, length)
+    district_id = parent.district_id if parent.status == Status.delegated.value else unit.district_id
+    prefix = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.allocated,
+                         district_id=district_id, owner_id=unit.id, purpose=purpose,
+                         description=_text(description, "description"))
+    audit.record(session, actor, "ipam.allocate", "prefix", f"{zone.name}:{net}",
+                 after={"prefix": str(net), "owner": unit.name, "purpose": purpose,
+                        "parent": parent.cidr})
+    return prefix
+
+
+def _purpose(value: str) -> str:
+    try:
+        return Purpose(value).value
+    except ValueError:
+        raise InvalidInput(
+            f"unknown purpose {value!r}; one of: {', '.join(p.value for p in Purpose)}"
+        ) from None
+
+
+def _check_scope(actor: Actor, parents: list[Prefix], unit: Unit | None) -> None:
+    """District operators act only inside their own district's delegated blocks."""
+    if actor.role is not Role.district_operator:
+        return
+    for parent in parents:
+        if parent.status != Status.delegated.value:
+            raise NotPermitted(f"{actor.name} (district_operator) may allocate only inside "
+                               f"its district's blocks, not in pool {parent.cidr}")
+        require_district(actor, parent.district_id, action=f"allocate in {parent.cidr}")
+    if unit is not None and unit.district_id != actor.district_id:
+        raise NotPermitted(f"{actor.name} (district_operator of {actor.district_name}) may not "
+                           f"allocate to {unit.name}, a unit outside its district")
+
+
+def reserve(session: Session, actor: Actor, cidr: str, *, reason: str,
+            vrf: str | None = None) -> Prefix:
+    """Hold a specific block so nothing allocates it."""
+    require(actor, *ALLOCATORS, action="reserve addresses")
+    reason = _text(reason, "--reason")
+    if not reason:
+        raise InvalidInput("--reason is required")
+    zone = get_vrf(session, vrf)
+    net = space.parse_cidr(cidr)
+    parent = _parent_for_cidr(session, zone, net)
+    _check_scope(actor, [parent], None)
+    _carve_exact(session, parent, net)
+    prefix = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.reserved,
+                         district_id=parent.district_id, description=reason)
+    audit.record(session, actor, "ipam.reserve", "prefix", f"{zone.name}:{net}",
+                 after={"prefix": str(net), "reason": reason})
+    return prefix
+
+
+def release(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None,
+            quarantine_days: int | None = None) -> Prefix | None:
+    """Release an allocated, reserved or delegated block into quarantine (or free it at once).
+
+    Returns the quarantined prefix, or None when ``quarantine_days`` is 0.
+    """
+    require(actor, *ALLOCATORS, action="release addresses")
+    days = settings().quarantine_days if quarantine_days is None else quarantine_days
+    if not 0 <= days <= 3650:
+        raise InvalidInput("--quarantine-days must be between 0 and 3650")
+    zone = get_vrf(session, vrf)
+    net = space.parse_cidr(cidr)
+    prefix = store.get_prefix(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
+    if prefix is None:
+        raise NotFound(f"{net} is not allocated in VRF {zone.name}: nothing to release")
+    if prefix.status == Status.container.value:
+        raise WrongState(f"{net} is a municipal pool; pools are not released")
+    if prefix.status == Status.quarantined.value:
+        raise WrongState(f"{net} is already quarantined until {prefix.quarantine_until:%Y-%m-%d}")
+    parent = session.get(Prefix, prefix.parent_id)
+    assert parent is not None  # every non-pool prefix has a parent
+    if actor.role is Role.district_operator:
+        _check_scope(actor, [parent], None)
+    if prefix.status == Status.delegated.value and store.children_count(
+            session, parent_id=prefix.id) > 0:  # type: ignore[arg-type]
+        raise WrongState(f"{net} still holds allocations: release them first")
+    before = prefix_dict(session, prefix)
+    store.lock_parents(session, [parent.id])  # type: ignore[list-item]
+    if days == 0:
+        _free(session, prefix, parent)
+        result = None
+    else:
+        store.touch(session, prefix, utcnow(), status=Status.quarantined.value,
+                    quarantine_until=utcnow() + timedelta(days=days))
+        result = prefix
+    audit.record(session, actor, "ipam.release", "prefix", f"{zone.name}:{net}", before=before,
+                 after={"status": "quarantined" if result else "free", "days": days})
+    return result
+
+
+def get(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None) -> Prefix:
+    zone = get_vrf(session, vrf)
+    net = space.parse_cidr(cidr)
+    prefix = store.get_prefix(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
+    if prefix is None or not visible(actor, prefix):
+        raise NotFound(f"no prefix {net} in VRF {zone.name}")
+    return prefix
+
+
+def visible(actor: Actor, prefix: Prefix) -> bool:
+    """What a user may read: everything, its district's space, or its unit's prefixes."""
+    if actor.reads_all:
+        return True
+    if actor.role is Role.district_operator:
+        return prefix.district_id == actor.district_id or prefix.status == Status.container.value
+    return prefix.owner_id is not None and prefix.owner_id == actor.unit_id
+
+
+def district_of(session: Session, prefix: Prefix) -> District | None:
+    return session.get(District, prefix.district_id) if prefix.district_id else None

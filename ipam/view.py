@@ -1,0 +1,46 @@
+"""Plain-data views of IPAM rows for JSON, tables and the TUI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from govnet.models import District, Unit
+from ipam.models import Prefix, Vrf
+
+
+@dataclass
+class Names:
+    """id → name maps of the small tables, loaded once per view."""
+
+    vrfs: dict[int, str] = field(default_factory=dict)
+    districts: dict[int, str] = field(default_factory=dict)
+    units: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session) -> Names:
+        return cls(
+            vrfs=dict(session.execute(select(Vrf.id, Vrf.name)).all()),  # type: ignore[arg-type]
+            districts=dict(session.execute(select(District.id, District.name)).all()),  # type: ignore[arg-type]
+            units=dict(session.execute(select(Unit.id, Unit.name)).all()),  # type: ignore[arg-type]
+        )
+
+
+def prefix_dict(session: Session, prefix: Prefix, names: Names | None = None) -> dict[str, Any]:
+    """The contract's JSON shape of a prefix."""
+    names = names or Names.load(session)
+    return {
+        "id": prefix.id,
+        "prefix": prefix.cidr,
+        "vrf": names.vrfs.get(prefix.vrf_id),
+        "status": prefix.status,
+        "district": names.districts.get(prefix.district_id) if prefix.district_id else None,
+        "owner": names.units.get(prefix.owner_id) if prefix.owner_id else None,
+        "purpose": prefix.purpose,
+        "description": prefix.description,
+        "quarantine_until": prefix.quarantine_until.isoformat() if prefix.quarantine_until
+        else None,
+    }
