@@ -1,0 +1,104 @@
+"""The real-router lab, brought up once per session (2 districts) and removed at the end.
+
+Without root, FRR or OpenSSH the lab tests skip, naming what is missing; with
+``GOVNET_REQUIRE_LAB=1`` (CI) they fail instead, so a broken CI machine cannot
+pass by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from inventory.drivers import ConnectionTarget, get_driver
+from inventory.drivers.frr import FrrDriver
+from lab import control, state
+from lab.sshd import lab_password
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def lab_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """``govnet lab ARGS`` (as ``python -m lab``), from the repository root."""
+    proc = subprocess.run([sys.executable, "-m", "lab", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"lab {' '.join(args)} exit {proc.returncode}: {proc.stderr}")
+    return proc
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("GOVNET_REQUIRE_LAB") == "1":
+        pytest.fail(f"GOVNET_REQUIRE_LAB=1 but the lab cannot run: {reason}", pytrace=False)
+    pytest.skip(f"lab unavailable: {reason}")
+
+
+class Lab:
+    """Handle on the running test lab."""
+
+    def __init__(self) -> None:
+        self.is_down = False
+
+    @property
+    def state(self) -> state.LabState:
+        st = state.load()
+        assert st is not None, "lab state file vanished"
+        return st
+
+    def target(self, name: str, *, password: str | None = None, host: str | None = None,
+               timeout: float = 10.0) -> ConnectionTarget:
+        node = self.state.topology.node(name) if host is None else None
+        return ConnectionTarget(name=name, platform="frr", host=host or node.mgmt_ip,
+                                username="govlab",
+                                password=lab_password() if password is None else password,
+                                timeout=timeout)
+
+    @staticmethod
+    def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return lab_cli(*args, check=check)
+
+    def ns(self, name: str) -> str:
+        return self.state.topology.node(name).netns
+
+    def ip(self, node: str, *args: str) -> str:
+        """``ip -n <node's namespace> ARGS`` output."""
+        return subprocess.run(["ip", "-n", self.ns(node), *args], capture_output=True,
+                              text=True, check=True).stdout
+
+
+@pytest.fixture(scope="session")
+def lab() -> Iterator[Lab]:
+    missing = control.missing_prerequisites()
+    if missing:
+        _unavailable("; ".join(missing))
+    if state.load() is not None or control.netns.lab_namespaces():
+        _unavailable("a lab is already up on this machine; run `govnet lab down` first")
+    lab_cli("up", "--districts", "2", "--no-register")
+    handle = Lab()
+    try:
+        yield handle
+    finally:
+        if not handle.is_down:
+            control.down()
+
+
+@pytest.fixture
+def router(lab: Lab) -> Iterator[Callable[..., FrrDriver]]:
+    """Open FRR drivers on lab routers; all are closed at the end of the test."""
+    opened: list[FrrDriver] = []
+
+    def connect(name: str, **kwargs: Any) -> FrrDriver:
+        driver = cast(FrrDriver, get_driver("frr")(lab.target(name, **kwargs)))
+        driver.open()
+        opened.append(driver)
+        return driver
+
+    yield connect
+    for d in opened:
+        d.close()
