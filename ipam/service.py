@@ -29,7 +29,7 @@ from govnet.models import District, Role, Unit, utcnow
 from govnet.org import find_district, find_unit
 from govnet.settings import settings
 from ipam import space, store
-from ipam.models import PARENT_STATUSES, Prefix, Purpose, Status, Vrf
+from ipam.models import PARENT_STATUSES, IpAddress, Prefix, Purpose, Status, Vrf
 from ipam.view import prefix_dict
 
 ALLOCATORS = (Role.municipal_operator, Role.district_operator)
@@ -374,3 +374,45 @@ def visible(actor: Actor, prefix: Prefix) -> bool:
 
 def district_of(session: Session, prefix: Prefix) -> District | None:
     return session.get(District, prefix.district_id) if prefix.district_id else None
+
+
+# -- single addresses ----------------------------------------------------------
+
+def assign_address(session: Session, actor: Actor, prefix: Prefix, *, address: str | None = None,
+                   device: str = "", interface: str = "", description: str = "") -> IpAddress:
+    """Record one address of an allocated prefix (gateway, interconnect end, loopback).
+
+    Without ``address``, the lowest free usable host is taken (IPv4 skips the network
+    and broadcast addresses of prefixes shorter than /31).
+    """
+    require(actor, *ALLOCATORS, action="assign addresses")
+    if prefix.status != Status.allocated.value:
+        raise WrongState(f"{prefix.cidr} is {prefix.status}; addresses go in allocated prefixes")
+    net = store.net_of(prefix)
+    taken = set(session.scalars(select(IpAddress.address).where(
+        IpAddress.prefix_id == prefix.id)))
+    if address is not None:
+        ip = space.parse_address(address)
+        if ip not in net:
+            raise InvalidInput(f"{ip} is not inside {net}")
+        if str(ip) in taken:
+            raise AlreadyExists(f"{ip} is already assigned")
+    else:
+        hosts = net if net.version == 6 or net.prefixlen >= 31 else net.iter_hosts()
+        ip = next((h for h in hosts if str(h) not in taken
+                   and not (net.version == 6 and h == net.network)), None)
+        if ip is None:
+            raise SpaceExhausted(f"no free address left in {net}")
+    row = IpAddress(prefix_id=prefix.id, vrf_id=prefix.vrf_id, address=str(ip),  # type: ignore[arg-type]
+                    device=device, interface=interface, description=_text(description,
+                                                                          "description"))
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "ipam.address.assign", "ipaddress", str(ip),
+                 after={"prefix": prefix.cidr, "device": device, "interface": interface})
+    return row
+
+
+def addresses_of(session: Session, prefix: Prefix) -> list[IpAddress]:
+    return list(session.scalars(select(IpAddress).where(IpAddress.prefix_id == prefix.id)
+                                .order_by(IpAddress.id)))
