@@ -14,7 +14,7 @@ import typer
 from govnet import audit, org
 from govnet.console import JSON_OPTION, acting, actor_name, emit, out, run, state, table
 from govnet.db import read, transaction
-from govnet.errors import AlreadyExists
+from govnet.errors import AlreadyExists, GovnetError
 from govnet.migrate import upgrade
 from govnet.models import District, Role
 from govnet.settings import settings
@@ -57,6 +57,38 @@ def init(json_: bool = JSON_OPTION) -> None:
             "admin_created": created}
     emit(data, json_, lambda: f"database {data['database']} at revision {revision}; "
                               f"{name} is {'now ' if created else ''}admin")
+
+
+@app.command()
+def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the database and seed again."),
+         no_tui: bool = typer.Option(False, "--no-tui", help="Seed only; do not open the TUI."),
+         json_: bool = JSON_OPTION) -> None:
+    """Seed the Shantou demo data set (into GOVNET_DB) and open the TUI on it."""
+    from govnet import demo as demo_data
+
+    upgrade()
+    name = actor_name()
+    with transaction() as s:
+        if reset:
+            demo_data.wipe(s)
+        counts = demo_data.seed(s, admin=name) if reset or not demo_data.is_seeded(s) else None
+    data = {"database": settings().db_url, "seeded": counts is not None, "counts": counts,
+            "admin": name}
+    emit(data, json_, lambda: (f"seeded the Shantou demo into {data['database']}: {counts}"
+                               if counts else f"demo data already in {data['database']} "
+                               "(--reset seeds it again)"))
+    if not no_tui:
+        tui()
+
+
+@app.command()
+def tui() -> None:
+    """Open the terminal UI as the acting user."""
+    try:
+        from tui.app import run as run_tui
+    except ImportError as exc:
+        raise GovnetError(f"the TUI is not available ({exc})") from exc
+    run_tui(actor_name())
 
 
 @user_app.command("add")

@@ -24,7 +24,8 @@ from govnet.auth import Actor, load_actor
 from govnet.errors import GovnetError
 from govnet.settings import settings
 
-out = Console(soft_wrap=True)
+# Piped output is read by scripts: never truncate it to a guessed terminal width.
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 400)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
@@ -53,7 +54,7 @@ def emit_json(data: Any) -> None:
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
     t = Table(title=title, header_style="bold", show_lines=False)
     for c in columns:
-        t.add_column(c)
+        t.add_column(c, overflow="fold")
     for row in rows:
         t.add_row(*("" if v is None else str(v) for v in row))
     return t

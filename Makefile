@@ -1,0 +1,42 @@
+# govnet — the two commands a newcomer needs are `make demo` and `make test`.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: demo test test-fast lab lab-down bench lint typecheck clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+## Set up, seed the Shantou demo into the default SQLite database and open the TUI.
+demo: $(STAMP)
+	$(BIN)/govnet demo
+
+## Set up and run every test (lab tests need root, FRR and OpenSSH; else they skip).
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -n 2 -q -m "not lab"
+	$(BIN)/python -m pytest -q -m lab -p no:xdist; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not lab and not postgres"
+
+## Bring up the real-router lab (root): FRR routers in network namespaces, SSH into vtysh.
+lab: $(STAMP)
+	$(BIN)/govnet lab up
+
+lab-down: $(STAMP)
+	$(BIN)/govnet lab down
+
+bench: $(STAMP)
+	$(BIN)/python bench/ipam_alloc.py
+
+typecheck: $(STAMP)
+	$(BIN)/mypy govnet ipam
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

@@ -1,0 +1,110 @@
+"""The Shantou demo data set (汕头): districts, zones, pools, blocks, units, allocations.
+
+Demo devices are marked ``demo``: govnet refuses to connect to them before any
+packet leaves. The addresses are private (10/8), IPv6 documentation space
+(2001:db8::/32) and TEST-NET-2 for the internet access zone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlmodel import Session
+
+from govnet import org
+from govnet.auth import Actor
+from govnet.models import District, Role
+from govnet.schema import load_models
+
+DISTRICTS = [  # name, code
+    ("金平区", "jinping"), ("龙湖区", "longhu"), ("濠江区", "haojiang"), ("澄海区", "chenghai"),
+    ("潮阳区", "chaoyang"), ("潮南区", "chaonan"), ("南澳县", "nanao"),
+]
+ZONES = [  # name, description, pools
+    ("公用网络区", "public zone 公用网络区", ["10.80.0.0/13", "2001:db8:5400::/40"]),
+    ("专用网络区", "departments' private zone 专用网络区", ["10.96.0.0/14"]),
+    ("互联网接入区", "internet access zone 互联网接入区", ["198.51.100.0/24"]),
+]
+CITY_UNITS = ["市教育局", "市卫生健康局", "市公安局", "市人力资源和社会保障局", "市政务服务数据管理局"]
+DISTRICT_UNITS = {
+    "金平区": ["金平区教育局", "金平区卫生健康局", "金平区石炮台街道办事处"],
+    "龙湖区": ["龙湖区人民政府办公室", "龙湖区民政局"],
+    "濠江区": ["濠江区财政局"],
+    "澄海区": ["澄海区教育局", "澄海区人民医院"],
+    "潮阳区": ["潮阳区农业农村局"],
+    "潮南区": ["潮南区市场监督管理局"],
+    "南澳县": ["南澳县人民政府办公室"],
+}
+USERS = [  # name, role, district, unit
+    ("authority", Role.authority, None, None),
+    ("city-ops", Role.municipal_operator, None, None),
+    ("jinping-ops", Role.district_operator, "金平区", None),
+    ("longhu-ops", Role.district_operator, "龙湖区", None),
+    ("edu-applicant", Role.applicant, None, "市教育局"),
+    ("auditor", Role.auditor, None, None),
+]
+
+SYSTEM = Actor(name="demo-seed", role=Role.admin)
+
+
+def wipe(session: Session) -> None:
+    """Delete every row of every govnet table (children first); the schema stays."""
+    for table in reversed(load_models().metadata.sorted_tables):
+        session.execute(delete(table))
+
+
+def is_seeded(session: Session) -> bool:
+    return session.scalars(select(District).limit(1)).first() is not None
+
+
+def seed(session: Session, *, admin: str) -> dict[str, Any]:
+    """Seed the demo into an empty database; ``admin`` is the login user made admin."""
+    from ipam import applications, service
+
+    if session.scalars(select(org.User).where(org.User.name == admin)).first() is None:
+        org.add_user(session, None, admin, role=Role.admin.value)
+    for name, code in DISTRICTS:
+        org.add_district(session, SYSTEM, name, code=code)
+    for zone, description, pools in ZONES:
+        service.add_vrf(session, SYSTEM, zone, description=description)
+        for cidr in pools:
+            service.add_pool(session, SYSTEM, cidr, vrf=zone, description=f"{zone} 市级地址池")
+    for unit in CITY_UNITS:
+        org.add_unit(session, SYSTEM, unit)
+    for district, units in DISTRICT_UNITS.items():
+        for unit in units:
+            org.add_unit(session, SYSTEM, unit, district=district)
+    for name, role, district, unit in USERS:
+        org.add_user(session, None, name, role=role.value, district=district, unit=unit)
+
+    public, private = ZONES[0][0], ZONES[1][0]
+    counts = {"blocks": 0, "allocations": 0, "applications": 0}
+    for district, _code in DISTRICTS:
+        service.delegate(session, SYSTEM, district=district, size="/16", vrf=public,
+                         description=f"{district}区县地址块")
+        service.delegate(session, SYSTEM, district=district, size="/48", vrf=public, family=6)
+        counts["blocks"] += 2
+        for i, unit in enumerate(DISTRICT_UNITS[district]):
+            service.allocate(session, SYSTEM, owner=unit, hosts=(50, 200, 20)[i % 3],
+                             district=district, vrf=public, description=f"{unit}办公网")
+            service.allocate(session, SYSTEM, owner=unit, size="/64", district=district,
+                             vrf=public, family=6, description=f"{unit} IPv6")
+            counts["allocations"] += 2
+    city_pool = ZONES[0][2][0]
+    for unit in CITY_UNITS:
+        service.allocate(session, SYSTEM, owner=unit, hosts=500, within=city_pool, vrf=public,
+                         description=f"{unit}机关局域网")
+        service.allocate(session, SYSTEM, owner=unit, size="/24", within=ZONES[1][2][0],
+                         vrf=private, description=f"{unit}业务专网")
+        counts["allocations"] += 2
+    service.reserve(session, SYSTEM, "10.87.255.0/24", reason="核心设备互联保留 core links",
+                    vrf=public)
+    for district, size, reason in [("金平区", "/20", "街道办事处及社区接入扩容"),
+                                   ("潮阳区", "/22", "乡镇卫生院接入"),
+                                   ("南澳县", "/23", "海岛基站及应急指挥系统")]:
+        actor = SYSTEM
+        applications.apply(session, actor, district=district, size=size, reason=reason,
+                           vrf=public)
+        counts["applications"] += 1
+    return counts
