@@ -161,7 +161,8 @@ class FamilySpec:
     """One address family of an attachment (strings are accepted and converted).
 
     gateway model: ``gateway`` is the router's address on the unit LAN with the
-    LAN's length (``10.20.1.1/24``). routed model: ``interconnect`` (/30–/31,
+    LAN's length (``10.20.1.1/24``), or the bare address and the LAN as the one
+    item of ``lans``. routed model: ``interconnect`` (/30–/31,
     /126–/127), the router's ``local`` end, the unit's ``next_hop`` end, and the
     unit ``lans`` routed behind it.
     """
@@ -198,16 +199,35 @@ class FamilySpec:
             return self.sources
         return (*self.lans, IPNetwork(f"{self.next_hop}/{self.next_hop.netmask_bits()}"))
 
+    def _checked_gateway(self, version: int, field: str) -> IPNetwork:
+        """The gateway with its LAN length: ``10.20.1.1/24``, or ``10.20.1.1`` + one LAN."""
+        lans = tuple(self.lans) if isinstance(self.lans, (tuple, list)) else (self.lans,)
+        if len(lans) > 1:
+            raise InvalidInput(f"{field}.lans: the gateway model has one LAN")
+        lan = _network(lans[0], version, f"{field}.lans") if lans else None
+        raw, name = self.gateway, f"{field}.gateway"
+        if raw is None:
+            raise InvalidInput(f"{name}: the gateway model needs the gateway address")
+        if isinstance(raw, IPAddress) or (isinstance(raw, str) and "/" not in raw):
+            if lan is None:
+                raise InvalidInput(f"{name}: {raw} needs its LAN length (10.20.1.1/24) or lans")
+            gw = IPNetwork(f"{_address(raw, version, name)}/{lan.prefixlen}")
+        else:
+            gw = _network(raw, version, name, host_ok=True)
+        if lan is not None and gw.cidr != lan:
+            raise InvalidInput(f"{name}: {gw} is not inside (or not the length of) the LAN {lan}")
+        if gw.prefixlen > (30 if version == 4 else 126):
+            raise InvalidInput(f"{name}: {gw} leaves no room for hosts on the LAN")
+        _usable(gw.ip, gw.cidr, name)
+        return gw
+
     def checked(self, model: str, version: int, field: str) -> FamilySpec:
         """A converted copy, or InvalidInput naming ``field.member``."""
         if model == "gateway":
-            extra = [n for n in ("interconnect", "local", "next_hop") if getattr(self, n)]
-            if self.gateway is None or extra or self.lans:
-                raise InvalidInput(f"{field}: the gateway model takes only 'gateway' "
-                                   "(e.g. 10.20.1.1/24)")
-            gw = _network(self.gateway, version, f"{field}.gateway", host_ok=True)
-            _usable(gw.ip, gw.cidr, f"{field}.gateway")
-            return FamilySpec(gateway=gw)
+            if any(getattr(self, n) is not None for n in ("interconnect", "local", "next_hop")):
+                raise InvalidInput(f"{field}: the gateway model takes 'gateway' "
+                                   "(e.g. 10.20.1.1/24) and at most one LAN in 'lans'")
+            return FamilySpec(gateway=self._checked_gateway(version, field))
         if self.gateway is not None or None in (self.interconnect, self.local, self.next_hop):
             raise InvalidInput(f"{field}: the routed model takes interconnect, local, "
                                "next_hop and lans")
@@ -226,9 +246,10 @@ class FamilySpec:
         if not 1 <= len(lans) <= MAX_LANS:
             raise InvalidInput(f"{field}.lans: give 1 to {MAX_LANS} unit LAN prefixes")
         nets = tuple(_network(n, version, f"{field}.lans") for n in lans)
-        for net in nets:
-            if net.first <= link.last and link.first <= net.last:
-                raise InvalidInput(f"{field}.lans: {net} overlaps the interconnect {link}")
+        for i, net in enumerate(nets):
+            for other in (link, *nets[:i]):
+                if net.first <= other.last and other.first <= net.last:
+                    raise InvalidInput(f"{field}.lans: {net} overlaps {other}")
         return FamilySpec(interconnect=link, local=local, next_hop=hop, lans=nets)
 
 
