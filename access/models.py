@@ -130,6 +130,7 @@ class ConnectionRequest(SQLModel, table=True):
     returned_items: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     return_count: int = 0
     returned_by: str | None = Field(default=None, max_length=64)
+    correct_by: datetime | None = None  # Art. 10: corrections are due by then
     approval_doc: str | None = Field(default=None, max_length=128)  # 核准文件 number
     approver: str | None = Field(default=None, max_length=64)
     decided_by: str | None = Field(default=None, max_length=64)  # approve/reject/withdraw
