@@ -43,7 +43,7 @@ PORTS: dict[str, tuple[str, int | str | None]] = {
 CASES = ("gateway", "routed", "routed_public")
 
 
-def sample(platform: str, case: str = "routed", **changes: object) -> AttachSpec:
+def sample(platform: str, case: str = "routed", /, **changes: object) -> AttachSpec:
     """The VENDORS.md example unit, as one of three cases, with ``changes`` applied.
 
     gateway: private zone ZWWW, router is the LAN gateway, IPv4 + IPv6.

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_render_golden import sample
 
 import access.render as render_mod
 from access.render import render, render_attach, render_detach
 from access.specs import MAX_DESCRIPTION, PLATFORMS, check_description, description_char_ok
 from govnet.errors import InvalidInput
+from tests.access.test_render_golden import sample
 
 HOSTILE = {
     "newline-route": "A\nip route 0.0.0.0 0.0.0.0 1.2.3.4",
