@@ -96,9 +96,6 @@ def transaction(url: str | None = None) -> Iterator[Session]:
 
 @contextmanager
 def read(url: str | None = None) -> Iterator[Session]:
-    """A read-only unit of work (rolled back at the end)."""
+    """A read-only unit of work; closing it ends the transaction and keeps loaded objects."""
     with Session(get_engine(url), expire_on_commit=False) as session:
-        try:
-            yield session
-        finally:
-            session.rollback()
+        yield session

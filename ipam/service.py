@@ -107,6 +107,9 @@ def _text(value: str, field: str, limit: int = 200) -> str:
 
 
 def _parent_for_cidr(session: Session, zone: Vrf, net: IPNetwork) -> Prefix:
+    existing = store.get_prefix(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
+    if existing is not None:
+        raise PrefixConflict(f"{net} already exists in VRF {zone.name} ({existing.status})")
     parent = store.innermost_parent(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
     if parent is None:
         raise InvalidInput(f"{net} is outside every pool of VRF {zone.name}")
@@ -197,13 +200,18 @@ def _containers(session: Session, zone: Vrf, version: int, source: IPNetwork | N
 def _allocate_from(session: Session, parents: list[Prefix], version: int, length: int
                    ) -> tuple[IPNetwork, Prefix]:
     """Best fit over ``parents``' free space; lock, expire quarantine, take."""
+    if length > space.BITS[version]:
+        raise InvalidInput(f"/{length} is not an IPv{version} prefix length")
+    # A child is strictly smaller than its parent (prefixes are unique in a VRF).
+    fitting = [p for p in parents if p.prefixlen < length]
+    if not fitting:
+        raise InvalidInput(f"a /{length} does not fit inside {parents[0].cidr}"
+                           if len(parents) == 1 else f"a /{length} does not fit inside any of "
+                           f"{len(parents)} blocks")
+    parents = fitting
     ids = [p.id for p in parents]
     store.lock_parents(session, ids)  # type: ignore[arg-type]
     _expire_quarantine(session, parents)
-    widest = min(p.prefixlen for p in parents)
-    if length < widest or length > space.BITS[version]:
-        raise InvalidInput(f"a /{length} is larger than {parents[0].cidr}"
-                           if len(parents) == 1 else f"a /{length} is larger than every block")
     block = store.best_fit(session, parent_ids=ids, version=version, prefixlen=length)  # type: ignore[arg-type]
     if block is None:
         where = parents[0].cidr if len(parents) == 1 else f"{len(parents)} blocks"

@@ -79,7 +79,11 @@ def lab() -> Iterator[Lab]:
         _unavailable("; ".join(missing))
     if state.load() is not None or control.netns.lab_namespaces():
         _unavailable("a lab is already up on this machine; run `govnet lab down` first")
-    lab_cli("up", "--districts", "2", "--no-register")
+    try:
+        lab_cli("up", "--districts", "2", "--no-register")
+    except AssertionError:
+        control.down()  # a half-made lab must not outlive the failed session
+        raise
     handle = Lab()
     try:
         yield handle

@@ -24,8 +24,17 @@ def _host_key() -> asyncssh.SSHKey:
 
 
 class _Auth(asyncssh.SSHServer):
-    def __init__(self, device: SimDevice) -> None:
+    def __init__(self, device: SimDevice, live: set[asyncssh.SSHServerConnection]) -> None:
         self.device = device
+        self.live = live
+        self.conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
+        self.live.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.live.discard(self.conn)  # type: ignore[arg-type]
 
     def begin_auth(self, username: str) -> bool:
         return True  # every user must authenticate
@@ -89,11 +98,12 @@ class SshSimulator:
         self._thread = threading.Thread(target=self._run, name="sshsim", daemon=True)
         self._ready = threading.Event()
         self._server: asyncssh.SSHAcceptor | None = None
+        self._live: set[asyncssh.SSHServerConnection] = set()
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         self._server = self._loop.run_until_complete(asyncssh.create_server(
-            lambda: _Auth(self.device), self.host, 0, server_host_keys=[_host_key()],
+            lambda: _Auth(self.device, self._live), self.host, 0, server_host_keys=[_host_key()],
             process_factory=lambda p: _shell(self.device, p), line_editor=False,
             encoding="utf-8"))
         self.port = self._server.sockets[0].getsockname()[1]
@@ -106,11 +116,24 @@ class SshSimulator:
             raise RuntimeError("SSH simulator did not start")
         return self
 
-    def stop(self) -> None:
+    async def _shutdown(self) -> None:
         if self._server is not None:
-            self._loop.call_soon_threadsafe(self._server.close)
+            self._server.close()
+            await self._server.wait_closed()
+        for conn in list(self._live):
+            conn.close()
+            await conn.wait_closed()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def stop(self) -> None:
+        """Close the server and every session, then end the thread."""
+        asyncio.run_coroutine_threadsafe(self._shutdown(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        self._loop.close()
 
     def __enter__(self) -> SshSimulator:
         return self.start()

@@ -1,0 +1,67 @@
+"""Huawei VRP5 driver against the SSH CLI simulator (test double)."""
+
+from __future__ import annotations
+
+import pytest
+
+from govnet.errors import CommandRejected
+from inventory.drivers import get_driver
+
+ATTACH = [
+    "acl number 3100",
+    " rule 5 permit ip source 192.168.20.0 0.0.0.255",
+    " rule 100 deny ip",
+    "interface GigabitEthernet0/0/1.100",
+    " dot1q termination vid 100",
+    " description GOV-UNIT-A",
+    " ip address 10.1.1.1 255.255.255.252",
+    " traffic-filter inbound acl 3100",
+    "ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2 description GOV-UNIT-A",
+]
+
+
+@pytest.fixture
+def sim(simulated):
+    return simulated("huawei_vrp")
+
+
+def test_simulated_apply_save_and_rollback_dialogue(sim, target_of):
+    dev = sim.device
+    before = dev.config_lines()
+    with get_driver("huawei_vrp")(target_of(sim)) as drv:
+        checkpoint = drv.checkpoint()
+        drv.apply(ATTACH)
+        assert "interface GigabitEthernet0/0/1.100" in dev.config_lines()
+        assert " rule 100 deny ip" in dev.config_lines()
+        drv.save()
+        assert dev.saved == dev.running
+        assert dev.log[dev.log.index("save") + 1] == "y"  # answered "Continue?"
+        drv.rollback(checkpoint)
+    assert dev.config_lines() == before
+    # the remediation's route negation drops the description, as VRP requires
+    assert "undo ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2" in dev.log
+
+
+def test_simulated_rollback_undoes_a_rule_by_number(sim, target_of):
+    """hier_config would send `undo rule 10 permit …`, which VRP (and the double) reject."""
+    dev = sim.device
+    before = dev.config_lines()
+    with get_driver("huawei_vrp")(target_of(sim)) as drv:
+        checkpoint = drv.checkpoint()
+        drv.apply(["acl number 3001", " rule 10 permit ip source 10.9.9.0 0.0.0.255"])
+        assert " rule 10 permit ip source 10.9.9.0 0.0.0.255" in dev.config_lines()
+        drv.rollback(checkpoint)
+    assert dev.config_lines() == before
+    assert "undo rule 10" in [line.strip() for line in dev.log]
+
+
+def test_simulated_rejected_line_leaves_running_config_as_before(sim, target_of):
+    dev = sim.device
+    before = dev.config_lines()
+    with get_driver("huawei_vrp")(target_of(sim)) as drv:
+        with pytest.raises(CommandRejected) as err:
+            drv.apply([*ATTACH[:6], " bogus command", *ATTACH[6:]])
+        assert err.value.line == "bogus command"
+        assert "Error: Unrecognized command" in str(err.value)
+        assert drv.run("display current-configuration")  # still usable, in user view
+    assert dev.config_lines() == before
