@@ -57,7 +57,10 @@ def _start_router(node: Node) -> dict[str, int]:
 
 
 def up(districts: int = 2, units_per_agg: int = 2) -> LabState:
-    """Build the lab; Conflict (exit 4) if one is already recorded or present."""
+    """Build the lab; Conflict (exit 4) if one is already recorded or present.
+
+    On any failure the half-made lab is removed again before the error propagates.
+    """
     require_prerequisites()
     current = state.load()
     if current is not None or netns.lab_namespaces() or netns.bridge_exists():
@@ -91,6 +94,7 @@ def up(districts: int = 2, units_per_agg: int = 2) -> LabState:
         state.save(st)
     except BaseException:
         state.save(st)
+        down()  # a failed command changes nothing: remove what was made so far
         raise
     return st
 

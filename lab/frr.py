@@ -108,15 +108,23 @@ def _wait_for(path: Path, what: str, timeout: float = 15.0) -> None:
         time.sleep(0.02)
 
 
+def read_pid_file(path: Path, what: str, timeout: float = 15.0) -> int:
+    """The PID in ``path`` once the daemon has written it (files appear before their content)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return int(path.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            if time.monotonic() > deadline:
+                raise DeviceError(f"lab: {what} wrote no PID within {timeout:.0f} s ({path})"
+                                  ) from None
+            time.sleep(0.02)
+
+
 def start(node: Node) -> dict[str, int]:
     """Start zebra, wait for its zserv socket, then staticd and ospfd; return their PIDs."""
     p = paths(node)
     _spawn(node, ("zebra",))
     _wait_for(p["run"] / "zserv.api", f"zebra's socket on {node.name}")
     _spawn(node, DAEMONS[1:])
-    pids: dict[str, int] = {}
-    for daemon in DAEMONS:
-        pidfile = p["run"] / f"{daemon}.pid"
-        _wait_for(pidfile, f"{daemon} pid file on {node.name}")
-        pids[daemon] = int(pidfile.read_text().split()[0])
-    return pids
+    return {d: read_pid_file(p["run"] / f"{d}.pid", f"{d} on {node.name}") for d in DAEMONS}

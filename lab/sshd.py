@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 import pwd
 import subprocess
-import time
 from pathlib import Path
 
 from govnet.errors import DeviceError
-from lab.frr import paths, vtysh_argv
+from lab.frr import paths, read_pid_file, vtysh_argv
 from lab.netns import sh
 from lab.topology import LAB_USER, Node
 
@@ -98,9 +97,4 @@ def start(node: Node) -> int:
                           capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if proc.returncode != 0:
         raise DeviceError(f"lab: sshd failed on {node.name}: {proc.stderr.strip() or proc.stdout}")
-    deadline = time.monotonic() + 10
-    while not pidfile.exists():
-        if time.monotonic() > deadline:
-            raise DeviceError(f"lab: sshd on {node.name} wrote no pid file; see {p['log']}")
-        time.sleep(0.02)
-    return int(pidfile.read_text().split()[0])
+    return read_pid_file(pidfile, f"sshd on {node.name}")

@@ -116,6 +116,11 @@ class FrrDriver(NetmikoDriver):
     # incomplete, Ambiguous command, Malformed address, Configuration failed…).
     error_pattern = r"^% .*$"
     running_config_command = "show running-config"
+    config_enter = "configure terminal"
+    config_exit = "end"
+    config_prompt = r"\(config\)#"
+    exec_prompt = r"[\w.-]#"  # hostname#, never (config)#
+    logout = "exit"
     volatile_lines = r"^(Building configuration|Current configuration|frr version|!$|$)"
     global_delay_factor = 0.1
     save_marker: ClassVar[str] = "Integrated configuration saved"
