@@ -19,6 +19,7 @@ Passwords never appear in messages: errors name the device and host:port only.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -53,11 +54,21 @@ class NetmikoDriver(Driver):
     #: Regex of the lines with which the platform rejects a configuration command.
     error_pattern: ClassVar[str]
     running_config_command: ClassVar[str]
+    #: Entering and leaving config mode, and the prompts that end each mode.
+    #: govnet does this itself: netmiko's Huawei/Comware ``check_config_mode``
+    #: waits for 2 s of silence on every call.
+    config_enter: ClassVar[str]
+    config_exit: ClassVar[str]
+    config_prompt: ClassVar[str]
+    exec_prompt: ClassVar[str]
+    logout: ClassVar[str] = "quit"
     #: Running-config lines that change without a config change (timestamps, banners).
     volatile_lines: ClassVar[str] = r"^$"
     #: Netmiko settings: the simulator and real devices both answer promptly.
     read_timeout: ClassVar[float] = 30.0
     global_delay_factor: ClassVar[float] = 0.2
+    #: Extra ConnectHandler arguments for the platform.
+    netmiko_extra: ClassVar[dict[str, Any]] = {}
     #: hier_config platform used to parse the running config and compute remediation.
     hconfig_platform: ClassVar[str] = "generic"
 
@@ -89,6 +100,7 @@ class NetmikoDriver(Driver):
             "timeout": t.timeout,
             "fast_cli": True,
             "global_delay_factor": self.global_delay_factor,
+            **self.netmiko_extra,
         }
 
     def _open(self) -> None:
@@ -103,13 +115,18 @@ class NetmikoDriver(Driver):
             raise DeviceUnreachable(f"{self.where}: cannot connect: {reason}") from exc
 
     def close(self) -> None:
-        """Disconnect (quietly: the session may already be gone)."""
+        """Log out and disconnect (quietly: the session may already be gone).
+
+        Every operation returns to exec mode, so logging out is one line; netmiko's
+        own ``disconnect`` would first probe for config mode (2 s on Huawei).
+        """
         if self._conn is not None:
             conn, self._conn = self._conn, None
             try:
-                conn.disconnect()
-            except (OSError, EOFError, SSHException, ReadException):
+                conn.write_channel(self.logout + conn.RETURN)
+            except (OSError, EOFError, SSHException):
                 pass
+            conn.paramiko_cleanup()
 
     @property
     def conn(self) -> BaseConnection:
@@ -143,9 +160,20 @@ class NetmikoDriver(Driver):
                     strip_command=False, read_timeout=self.read_timeout))
         return out
 
+    def find_error(self, output: str) -> str | None:
+        """The first line of ``output`` that matches ``error_pattern``, stripped."""
+        m = re.search(f"(?:{self.error_pattern}).*$", output, re.M)
+        return m.group(0).strip() if m else None
+
     def get_running_config(self) -> str:
         """The running configuration, as the device prints it."""
         return self.run(self.running_config_command)
+
+    def _enter_config(self) -> str:
+        return self._dialogue([(self.config_enter, self.config_prompt)])
+
+    def _exit_config(self) -> str:
+        return self._dialogue([(self.config_exit, self.exec_prompt)])
 
     def _send_config(self, lines: Sequence[str], *, exit_config: bool = True) -> str:
         """Send lines in config mode; a rejected line raises CommandRejected naming it.
@@ -153,17 +181,21 @@ class NetmikoDriver(Driver):
         On rejection the session is left in config mode: the caller decides how
         to get out (``_abandon``) and back (``rollback``).
         """
+        out = self._enter_config()
         try:
             with self._session("configuration"):
-                return str(self.conn.send_config_set(
-                    list(lines), exit_config_mode=exit_config,
-                    error_pattern=self.error_pattern, read_timeout=self.read_timeout))
+                out += str(self.conn.send_config_set(
+                    list(lines), enter_config_mode=False, exit_config_mode=False,
+                    error_pattern=f"(?:{self.error_pattern}).*", read_timeout=self.read_timeout))
         except ConfigInvalidException as exc:
             m = _NETMIKO_REJECT.search(str(exc))
             line, error = (m["line"].strip(), m["error"].strip()) if m else ("", str(exc))
             raise CommandRejected(
                 f"{self.where} rejected {line!r}: {error}", line=line, output=str(exc)
             ) from exc
+        if exit_config:
+            out += self._exit_config()
+        return out
 
     # -- the transaction -------------------------------------------------------
     def apply(self, lines: Sequence[str]) -> str:
@@ -182,8 +214,7 @@ class NetmikoDriver(Driver):
 
     def _abandon(self) -> None:
         """Leave config mode after a rejected line."""
-        with self._session("leaving configuration mode"):
-            self.conn.exit_config_mode()
+        self._exit_config()
 
     def checkpoint(self) -> Checkpoint:
         """Default checkpoint: the running configuration text."""
@@ -240,6 +271,8 @@ class NetmikoDriver(Driver):
     status_command: ClassVar[str] = ""
     textfsm_platform: ClassVar[str] = ""
     status_columns: ClassVar[tuple[str, str]] = ("interface", "status")
+    #: A TextFSM template of govnet's own, for platforms ntc-templates lacks.
+    status_template: ClassVar[str] = ""
     #: Config keywords inside an interface section, read from the running config.
     iface_keywords: ClassVar[dict[str, str]] = {}
 
@@ -258,26 +291,30 @@ class NetmikoDriver(Driver):
         name_col, state_col = self.status_columns
         found = {i.name: i for i in interfaces_from_config(
             self.hconfig_driver(), self.get_running_config(), self.iface_keywords)}
-        for row in self.parse_table(self.status_command):
+        for row in self.parse_table(self.status_command, self.status_template):
             name = canonical_interface_name(row[name_col])
             found.setdefault(name, InterfaceInfo(name=name)).up = (
                 row[state_col].lower().startswith("up"))
         return list(found.values())
 
-    def parse_table(self, command: str) -> list[dict[str, str]]:
-        """``command``'s output parsed by its ntc-templates TextFSM template.
+    def parse_table(self, command: str, template: str = "") -> list[dict[str, str]]:
+        """``command``'s output parsed by ``template`` or its ntc-templates template.
 
         A missing template or an output the template rejects gives ``[]``: the
         getters then report what the running config says, without status.
         """
         from ntc_templates.parse import ParsingException, parse_output
-        from textfsm import TextFSMError
+        from textfsm import TextFSM, TextFSMError
 
         if not command:
             return []
         output = self.run(command)
         try:
-            rows = parse_output(platform=self.textfsm_platform, command=command, data=output)
+            if template:
+                fsm = TextFSM(io.StringIO(template))
+                rows = [dict(zip(fsm.header, row, strict=True)) for row in fsm.ParseText(output)]
+            else:
+                rows = parse_output(platform=self.textfsm_platform, command=command, data=output)
         except (ParsingException, TextFSMError):
             return []
         return [{k.lower(): v for k, v in row.items()} for row in rows]
