@@ -18,7 +18,7 @@ Examples:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
@@ -63,6 +63,18 @@ PLATFORMS: dict[str, PlatformRules] = {
         rf"|FortyGigabitEthernet|HundredGigabitEthernet|AggregatePort) ?(?P<num>{_NUM})"),
         " ", "name"),
 }
+
+
+@dataclass(frozen=True)
+class FamilyRules:
+    """What differs between IPv4 and IPv6 in the checks."""
+
+    links: tuple[int, int]  # interconnect lengths (the longer one is point-to-point)
+    longest_lan: int  # a gateway LAN must leave room for hosts
+    broadcast: bool  # whether the top address of a subnet is reserved
+
+
+FAMILIES = {4: FamilyRules((30, 31), 30, True), 6: FamilyRules((126, 127), 126, False)}
 
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,29}")  # VRF, ACL name, route label
 _RD = re.compile(r"(\d{1,10}):(\d{1,10})")
@@ -147,12 +159,12 @@ def _address(value: object, version: int, field: str) -> IPAddress:
 
 
 def _usable(addr: IPAddress, net: IPNetwork, field: str) -> None:
-    """``addr`` must be a host address of ``net`` (not network/broadcast on /30 and wider)."""
+    """``addr`` must be a host address of ``net`` (network/broadcast only on /31, /127)."""
     if addr not in net:
         raise InvalidInput(f"{field}: {addr} is not inside {net.cidr}")
-    point_to_point = net.prefixlen >= (31 if net.version == 4 else 127)
-    reserved = {net.network} if net.version == 6 else {net.network, net.broadcast}
-    if not point_to_point and addr in reserved:
+    rules = FAMILIES[net.version]
+    reserved = {net.network, net.broadcast} if rules.broadcast else {net.network}
+    if net.prefixlen < rules.links[1] and addr in reserved:
         raise InvalidInput(f"{field}: {addr} is the network or broadcast address of {net.cidr}")
 
 
@@ -216,7 +228,7 @@ class FamilySpec:
             gw = _network(raw, version, name, host_ok=True)
         if lan is not None and gw.cidr != lan:
             raise InvalidInput(f"{name}: {gw} is not inside (or not the length of) the LAN {lan}")
-        if gw.prefixlen > (30 if version == 4 else 126):
+        if gw.prefixlen > FAMILIES[version].longest_lan:
             raise InvalidInput(f"{name}: {gw} leaves no room for hosts on the LAN")
         _usable(gw.ip, gw.cidr, name)
         return gw
@@ -232,7 +244,7 @@ class FamilySpec:
             raise InvalidInput(f"{field}: the routed model takes interconnect, local, "
                                "next_hop and lans")
         link = _network(self.interconnect, version, f"{field}.interconnect")
-        lengths = (30, 31) if version == 4 else (126, 127)
+        lengths = FAMILIES[version].links
         if link.prefixlen not in lengths:
             raise InvalidInput(f"{field}.interconnect: {link} must be a /{lengths[0]} "
                                f"or /{lengths[1]}")
@@ -378,5 +390,5 @@ def platform_rules(platform: object) -> PlatformRules:
     return PLATFORMS[platform]
 
 
-__all__ = ["AttachSpec", "CpeSpec", "FamilySpec", "InterfaceSpec", "PLATFORMS",
-           "check_description", "check_identifier", "platform_rules", "replace"]
+__all__ = ["FAMILIES", "PLATFORMS", "AttachSpec", "CpeSpec", "FamilySpec", "InterfaceSpec",
+           "check_description", "check_identifier", "check_rd", "platform_rules"]
