@@ -18,6 +18,7 @@ from govnet.errors import AlreadyExists, GovnetError
 from govnet.migrate import upgrade
 from govnet.models import District, Role
 from govnet.settings import settings
+from inventory.cli import app as inventory_app
 from ipam.cli import app as ipam_app
 
 app = typer.Typer(
@@ -34,6 +35,7 @@ org_app.add_typer(unit_app, name="unit")
 app.add_typer(user_app, name="user")
 app.add_typer(org_app, name="org")
 app.add_typer(ipam_app, name="ipam")
+app.add_typer(inventory_app, name="inventory")
 app.add_typer(audit_app, name="audit")
 
 

@@ -1,0 +1,334 @@
+"""Inventory import (YAML, CSV) and export (Nornir, Ansible, CSV).
+
+Import is all or nothing: every row is validated first, and the first bad row
+is reported as ``FILE:LINE: what is wrong`` (with the count of further bad
+rows); nothing is written unless every row is good. The CSV columns are those
+of :data:`CSV_COLUMNS`; ``ports`` holds ``NAME=A-B`` items separated by ``;``.
+A YAML file is a list of devices (or ``devices:`` with that list), each a
+mapping of the same fields, ``ports`` a list of ``{name, vlans, description}``.
+
+Exports carry no secret: the credential reference gives the user name, and
+for Ansible a lookup of the environment variable, keyring entry or key file
+the reference names, resolved by Ansible at run time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session, select
+
+from govnet.auth import Actor, require
+from govnet.errors import GovnetError, InvalidInput
+from govnet.models import District
+from inventory import service
+from inventory.models import Device
+from inventory.service import MANAGERS, DeviceSpec
+
+CSV_COLUMNS = ("name", "platform", "host", "port", "role", "district", "site", "credential",
+               "demo", "ports")
+_FIELDS = set(CSV_COLUMNS)
+_TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
+
+
+@dataclass
+class Row:
+    """One device of an import file, with the line it starts on."""
+
+    line: int
+    values: dict[str, Any]
+    spec: DeviceSpec | None = None
+    ports: list[tuple[str, tuple[int, int], str]] = field(default_factory=list)
+
+
+def _with_location(exc: GovnetError, where: str) -> GovnetError:
+    located = GovnetError(f"{where}: {exc.message}")
+    located.exit_code = exc.exit_code
+    return located
+
+
+# -- reading -------------------------------------------------------------------
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that notes each mapping's first line as ``__line__``."""
+
+
+def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def _read_yaml(text: str, label: str) -> list[Row]:
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise InvalidInput(f"{label}:{line}: not valid YAML: "
+                           f"{getattr(exc, 'problem', None) or exc}") from None
+    if isinstance(data, dict) and set(data) - {"__line__"} == {"devices"}:
+        data = data["devices"]
+    if data is None:
+        return []
+    if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+        raise InvalidInput(f"{label}:1: expected a list of devices (or 'devices:' with one)")
+    return [Row(line=d.pop("__line__"), values=d) for d in data]
+
+
+def _read_csv(text: str, label: str) -> list[Row]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in reader.fieldnames or []]
+    unknown = [h for h in header if h not in _FIELDS]
+    if unknown or "name" not in header:
+        raise InvalidInput(f"{label}:1: CSV header: unknown column(s) {unknown}; "
+                           f"expected {', '.join(CSV_COLUMNS)}" if unknown else
+                           f"{label}:1: CSV header needs at least name, platform, host, role")
+    reader.fieldnames = header
+    rows = []
+    line = reader.line_num + 1
+    for record in reader:
+        if None in record:
+            raise InvalidInput(f"{label}:{line}: more fields than the header has")
+        values = {k: (v or "").strip() for k, v in record.items()}
+        if any(values.values()):
+            rows.append(Row(line=line, values=values))
+        line = reader.line_num + 1
+    return rows
+
+
+def _ports(value: Any) -> list[tuple[str, tuple[int, int], str]]:
+    """Ports from YAML (list of mappings) or CSV (``NAME=A-B;…``)."""
+    if value in (None, "", []):
+        return []
+    items: list[dict[str, Any]] = []
+    if isinstance(value, str):
+        for item in filter(None, (p.strip() for p in value.split(";"))):
+            name, _, vlans = item.partition("=")
+            items.append({"name": name.strip(), "vlans": vlans.strip() or "1-4094"})
+    elif isinstance(value, list) and all(isinstance(p, dict) for p in value):
+        items = value
+    else:
+        raise InvalidInput("ports: expected a list of {name, vlans} or NAME=A-B;…")
+    result = []
+    for item in items:
+        unknown = set(item) - {"name", "vlans", "description", "__line__"}
+        if unknown:
+            raise InvalidInput(f"ports: unknown field(s) {sorted(unknown)}")
+        result.append((str(item.get("name") or ""), service.parse_vlans(
+            str(item.get("vlans") or "1-4094")), str(item.get("description") or "")))
+    return result
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value if value is not None else "").strip().lower()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise InvalidInput(f"demo: {value!r} is not true/false")
+
+
+def _spec(values: dict[str, Any]) -> DeviceSpec:
+    unknown = sorted(set(values) - _FIELDS)
+    if unknown:
+        raise InvalidInput(f"unknown field(s) {unknown}; known: {', '.join(CSV_COLUMNS)}")
+    missing = [k for k in ("name", "platform", "host", "role") if not values.get(k)]
+    if missing:
+        raise InvalidInput(f"missing {', '.join(missing)}")
+    return DeviceSpec(
+        name=str(values["name"]), platform=str(values["platform"]), host=str(values["host"]),
+        port=values.get("port") or 22, role=str(values["role"]),
+        district=str(values["district"]) if values.get("district") else None,
+        site=str(values.get("site") or ""), credential=str(values.get("credential") or ""),
+        demo=_boolean(values.get("demo")))
+
+
+def read_rows(path: Path, text: str | None = None) -> list[Row]:
+    """The rows of a YAML (``.yaml``/``.yml``) or CSV file, not yet validated."""
+    label = str(path)
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"{label}: cannot read: {exc}") from None
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return _read_yaml(text, label)
+    if suffix == ".csv":
+        return _read_csv(text, label)
+    raise InvalidInput(f"{label}: unknown format; use .yaml, .yml or .csv")
+
+
+def import_file(session: Session, actor: Actor, path: Path, *, replace: bool = False,
+                text: str | None = None) -> list[Device]:
+    """Validate every row of ``path``, then add them all (or nothing)."""
+    require(actor, *MANAGERS, action="manage the inventory")
+    rows = read_rows(path, text)
+    errors: list[GovnetError] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        where = f"{path}:{row.line}"
+        try:
+            row.spec = _spec(row.values)
+            service.validate_device(session, row.spec)
+            row.ports = _ports(row.values.get("ports"))
+            if row.spec.name in seen:
+                raise InvalidInput(
+                    f"device {row.spec.name!r} is also on line {seen[row.spec.name]}")
+            seen[row.spec.name] = row.line
+            if not replace and _exists(session, row.spec.name):
+                raise InvalidInput(f"device {row.spec.name!r} exists already "
+                                   "(use --replace to update it)")
+        except GovnetError as exc:
+            errors.append(_with_location(exc, where))
+    if errors:
+        first = errors[0]
+        if len(errors) > 1:
+            first.message += f" (and {len(errors) - 1} more bad row(s)); nothing imported"
+        else:
+            first.message += "; nothing imported"
+        first.args = (first.message,)
+        raise first
+    devices = []
+    for row in rows:
+        assert row.spec is not None
+        try:
+            devices.append(service.add_device(session, actor, **vars(row.spec), replace=replace))
+            for name, vlans, description in row.ports:
+                service.add_port(session, actor, device=row.spec.name, name=name, vlans=vlans,
+                                 description=description)
+        except GovnetError as exc:  # e.g. narrowing a port with VLANs in use
+            raise _with_location(exc, f"{path}:{row.line}") from None
+    return devices
+
+
+def _exists(session: Session, name: str) -> bool:
+    try:
+        service.find_device(session, name)
+        return True
+    except GovnetError:
+        return False
+
+
+# -- writing -------------------------------------------------------------------
+
+def _username(credential: str) -> str | None:
+    if not credential:
+        return None
+    from inventory.credentials import parse
+
+    return getattr(parse(credential), "username", None) or None
+
+
+def _rows(session: Session, devices: Iterable[Device]) -> list[dict[str, Any]]:
+    districts = {d.id: d for d in session.exec(select(District))}
+    out = []
+    for d in devices:
+        district = districts.get(d.district_id) if d.district_id else None
+        ports = service.list_ports(session, d)
+        out.append({
+            "name": d.name, "platform": d.platform, "host": d.host, "port": d.port,
+            "role": d.role, "district": district.name if district else "",
+            "district_code": district.code if district and district.code else "",
+            "site": d.site, "credential": d.credential, "demo": d.demo,
+            "ports": [{"name": p.name, "vlans": f"{p.vlan_lo}-{p.vlan_hi}",
+                       "description": p.description} for p in ports],
+        })
+    return out
+
+
+def export_csv(rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: r[k] for k in CSV_COLUMNS if k not in ("demo", "ports")}
+                        | {"demo": "true" if r["demo"] else "false",
+                           "ports": ";".join(f"{p['name']}={p['vlans']}" for p in r["ports"])})
+    return buf.getvalue()
+
+
+def export_nornir(rows: list[dict[str, Any]]) -> str:
+    """A Nornir SimpleInventory hosts file (no groups file needed)."""
+    from inventory.drivers import get_driver
+
+    hosts: dict[str, Any] = {}
+    for r in rows:
+        host: dict[str, Any] = {"hostname": r["host"], "port": r["port"],
+                                "platform": r["platform"]}
+        user = _username(r["credential"])
+        if user:
+            host["username"] = user
+        device_type = getattr(get_driver(r["platform"]), "device_type", None)
+        if device_type:
+            host["connection_options"] = {"netmiko": {"platform": device_type}}
+        host["data"] = {"role": r["role"], "district": r["district"] or None,
+                        "site": r["site"], "credential": r["credential"] or None,
+                        "demo": r["demo"], "ports": r["ports"]}
+        hosts[r["name"]] = host
+    return yaml.safe_dump(hosts, allow_unicode=True, sort_keys=False)
+
+
+#: Ansible network OS per platform, where a maintained collection exists.
+ANSIBLE_NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "frr": "frr.frr.frr"}
+
+
+def _ansible_secret_vars(credential: str) -> dict[str, str]:
+    if not credential:
+        return {}
+    from inventory.credentials import parse
+
+    ref = parse(credential)
+    kind = getattr(ref, "kind", None) or getattr(ref, "scheme", None)
+    target = getattr(ref, "target", None) or getattr(ref, "value", None) or ""
+    if kind == "env":
+        return {"ansible_password": f"{{{{ lookup('ansible.builtin.env', '{target}') }}}}"}
+    if kind == "key":
+        return {"ansible_ssh_private_key_file": str(target)}
+    if kind == "keyring":
+        service_name, _, user = str(target).partition("/")
+        return {"ansible_password":
+                f"{{{{ lookup('community.general.keyring', '{service_name} {user}') }}}}"}
+    return {}
+
+
+def export_ansible(rows: list[dict[str, Any]]) -> str:
+    """An Ansible YAML inventory: ``all: children: <role>: hosts: …`` (+ district groups)."""
+    children: dict[str, Any] = {}
+    for r in rows:
+        hostvars: dict[str, Any] = {"ansible_host": r["host"], "ansible_port": r["port"],
+                                    "ansible_connection": "ansible.netcommon.network_cli"}
+        user = _username(r["credential"])
+        if user:
+            hostvars["ansible_user"] = user
+        hostvars |= _ansible_secret_vars(r["credential"])
+        if r["platform"] in ANSIBLE_NETWORK_OS:
+            hostvars["ansible_network_os"] = ANSIBLE_NETWORK_OS[r["platform"]]
+        hostvars |= {"govnet_platform": r["platform"], "govnet_role": r["role"],
+                     "govnet_district": r["district"] or None, "govnet_site": r["site"],
+                     "govnet_demo": r["demo"]}
+        children.setdefault(r["role"], {"hosts": {}})["hosts"][r["name"]] = hostvars
+        if r["district_code"]:
+            group = "district_" + r["district_code"].replace("-", "_")
+            children.setdefault(group, {"hosts": {}})["hosts"][r["name"]] = {}
+    return yaml.safe_dump({"all": {"children": children}}, allow_unicode=True, sort_keys=False)
+
+
+EXPORTERS = {"csv": export_csv, "nornir": export_nornir, "ansible": export_ansible}
+
+
+def export(session: Session, actor: Actor, fmt: str) -> str:
+    """The devices the actor may read, in ``fmt`` (nornir, ansible or csv)."""
+    if fmt not in EXPORTERS:
+        raise InvalidInput(f"unknown export format {fmt!r}; one of: {', '.join(EXPORTERS)}")
+    return EXPORTERS[fmt](_rows(session, service.list_devices(session, actor)))
