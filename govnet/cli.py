@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from access.cli import app as access_app
 from govnet import audit, org
 from govnet.console import JSON_OPTION, acting, actor_name, emit, out, run, state, table
 from govnet.db import read, transaction
@@ -35,6 +36,7 @@ org_app.add_typer(unit_app, name="unit")
 app.add_typer(user_app, name="user")
 app.add_typer(org_app, name="org")
 app.add_typer(ipam_app, name="ipam")
+app.add_typer(access_app, name="access")
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(audit_app, name="audit")
 
