@@ -103,9 +103,13 @@ class NetmikoDriver(Driver):
             **self.netmiko_extra,
         }
 
+    def _connect(self, params: dict[str, Any]) -> BaseConnection:
+        """Make the netmiko session (override to use another connection class)."""
+        return ConnectHandler(**params)
+
     def _open(self) -> None:
         try:
-            self._conn = ConnectHandler(**self.netmiko_params())
+            self._conn = self._connect(self.netmiko_params())
         except NetmikoAuthenticationException as exc:
             raise AuthenticationFailed(
                 f"{self.where}: authentication failed for user {self.target.username!r}"
