@@ -8,10 +8,12 @@ OpenSSH exits 5 (DeviceError) with the ``apt-get install`` line to run.
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import typer
 
+from govnet.errors import Conflict, GovnetError
 from lab import control, state
 from lab.sshd import DEFAULT_PASSWORD
 
@@ -24,21 +26,28 @@ app = typer.Typer(
 
 
 def _register(st: state.LabState) -> None:
-    """Register the routers in the inventory, or say why not (never fails the bring-up)."""
-    try:
-        import inventory.service  # noqa: F401
-    except ImportError:
-        typer.echo("note: inventory.service is not available yet; routers not registered "
-                   "in the inventory")
-        return
-    from govnet.auth import load_actor
-    from govnet.db import transaction
-    from govnet.settings import settings
-    from lab.register import register_lab
+    """Register the routers in the inventory; a missing inventory module is only a note."""
+    from sqlalchemy.exc import SQLAlchemyError
 
-    with transaction() as session:
-        names = register_lab(session, load_actor(session, settings().user), st)
-    typer.echo(f"registered in the inventory: {', '.join(names)}")
+    try:
+        from govnet.console import acting  # --as / GOVNET_USER / login name
+        from govnet.db import transaction
+        from lab.register import register_lab
+
+        with transaction() as session:
+            names = register_lab(session, acting(session), st)
+    except SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise GovnetError(f"lab is up, but the inventory database is not usable ({first}); "
+                          "run `govnet init`, then `govnet lab register`") from exc
+    except ImportError as exc:
+        typer.echo(f"note: the inventory is not available ({exc}); routers not registered")
+        return
+    except GovnetError as exc:
+        raise type(exc)(f"lab is up, but registering it in the inventory failed: {exc.message}"
+                        " (fix that, then run `govnet lab register`)") from exc
+    typer.echo(f"registered in the inventory: {', '.join(names)} (platform frr, credential "
+               "govlab@env:GOVNET_LAB_PASSWORD)")
 
 
 @app.command()
@@ -55,8 +64,21 @@ def up(
                f"{len(st.topology.hosts)} unit hosts; state {state.state_path()}")
     for n in r:
         typer.echo(f"  {n.name:<6} ssh govlab@{n.mgmt_ip}  loopback {n.loopback}")
+    if not os.environ.get("GOVNET_LAB_PASSWORD"):
+        typer.echo(f"note: GOVNET_LAB_PASSWORD is unset, so the lab password is "
+                   f"{DEFAULT_PASSWORD!r}; `export GOVNET_LAB_PASSWORD={DEFAULT_PASSWORD}` "
+                   "so govnet's credential reference resolves")
     if register:
         _register(st)
+
+
+@app.command()
+def register() -> None:
+    """Add the running lab's routers and unit ports to the inventory (again)."""
+    st = state.load()
+    if st is None or st.status != "up":
+        raise Conflict("no lab is up; run `govnet lab up` first")
+    _register(st)
 
 
 @app.command()

@@ -1,0 +1,56 @@
+"""Lab → inventory registration, on a real migrated database (no routers needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govnet import db as gdb
+from lab import state
+from lab.__main__ import main
+from lab.register import register_lab
+from lab.state import LabState
+from lab.topology import plan
+
+
+def _devices() -> dict[str, dict]:
+    from govnet.auth import load_actor
+    from inventory import service
+
+    with gdb.read() as s:
+        actor = load_actor(s, "admin")
+        return {d.name: service.show(s, actor, d.name)
+                for d in service.list_devices(s, actor)}
+
+
+def test_register_lab_adds_routers_and_unit_ports(db: str) -> None:
+    from govnet.auth import load_actor
+
+    st = LabState(topology=plan(2))
+    for _ in range(2):  # registering again replaces, never duplicates
+        with gdb.transaction() as s:
+            names = register_lab(s, load_actor(s, "admin"), st)
+    assert names == ["core", "agg1", "agg2"]
+    devices = _devices()
+    assert set(devices) == {"core", "agg1", "agg2"}
+    agg2 = devices["agg2"]
+    assert (agg2["platform"], agg2["host"], agg2["port"], agg2["role"]) == (
+        "frr", "198.18.0.12", 22, "aggregation")
+    assert agg2["credential"] == "govlab@env:GOVNET_LAB_PASSWORD"
+    assert agg2["demo"] is False
+    assert [(p["name"], p["vlans"]) for p in agg2["ports"]] == [("ethu1", "100-103"),
+                                                               ("ethu2", "100-103")]
+    assert devices["core"]["role"] == "core" and devices["core"]["ports"] == []
+
+
+def test_register_command_needs_a_running_lab(db: str, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("GOVNET_LAB_DIR", str(tmp_path / "lab"))
+    assert main(["register"]) == 4
+    assert "no lab is up" in capsys.readouterr().err
+    state.save(LabState(topology=plan(1), status="up"))
+    assert main(["register"]) == 0
+    assert "registered in the inventory: core, agg1" in capsys.readouterr().out
+    assert set(_devices()) == {"core", "agg1"}
