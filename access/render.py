@@ -11,7 +11,17 @@ no escaping, so ``autoescape`` would mean nothing); two checks here back it up:
   the platform's templates, so no line exists that no template wrote.
 
 Templates live in ``configs/<platform>/<name>.j2`` (``GOVNET_CONFIGS`` overrides
-the folder); each platform has the templates in ``TEMPLATES``.
+the folder); each platform has the templates in ``TEMPLATES``:
+
+* ``attach`` / ``detach``: one zone attachment and its exact inverse. Attach only
+  *binds* to the zone's VPN instance / VRF; the instance itself is shared by every
+  unit of the zone on the device, so it is rendered apart by ``vrf``
+  (``render_vrf``: provisioning prepends it when the running config lacks the
+  instance) and detach never removes it.
+* ``cpe``: day-0 lines for the unit's own router; ``isolate`` / ``restore``:
+  shut and reopen the unit's subinterface (compliance enforcement).
+
+VRP8's two-stage ``commit`` is the driver's, never a template line.
 """
 
 from __future__ import annotations
@@ -130,6 +140,9 @@ def render(platform: str, template: str, spec: object) -> list[str]:
                            f"{', '.join(template_platforms())}")
     if not _NAME.fullmatch(template):
         raise InvalidInput(f"template: {template!r} is not a template name")
+    spec_platform = getattr(spec, "platform", platform)
+    if spec_platform != platform:
+        raise InvalidInput(f"platform: the spec is for {spec_platform!r}, not {platform!r}")
     root = str(configs_dir())
     try:
         compiled = _environment(root).get_template(f"{platform}/{template}.j2")

@@ -169,7 +169,8 @@ def test_vrf_definition_needs_rd() -> None:
 
 
 @pytest.mark.parametrize(("platform", "template"), [
-    ("junos", "attach"), ("frr", "../frr/attach"), ("frr", "Attach"), ("frr", "nosuch")])
+    ("junos", "attach"), ("frr", "../frr/attach"), ("frr", "Attach"), ("frr", "nosuch"),
+    ("cisco_ios", "attach")])
 def test_render_refuses_unknown_platform_or_template(platform: str, template: str) -> None:
     with pytest.raises(InvalidInput):
         render(platform, template, sample("frr"))
