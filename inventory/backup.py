@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from govnet.auth import Actor
 from govnet.db import read, transaction
-from govnet.errors import DemoDeviceRefused, DeviceError, GovnetError, NotFound
+from govnet.errors import DeviceError, GovnetError, NotFound
 from inventory import service
 from inventory.connect import DEFAULT_TIMEOUT, DeviceRef, Outcome, on_devices, open_driver
 from inventory.drivers import get_driver
@@ -76,8 +76,7 @@ class BackupResult:
 
 def contact_failed(outcome: Outcome[Any]) -> bool:
     """A failure that happened talking to the device (so reachability is known)."""
-    return isinstance(outcome.error, DeviceError) and not isinstance(
-        outcome.error, DemoDeviceRefused)
+    return outcome.error is not None and outcome.contacted
 
 
 def backup(actor: Actor, names: Sequence[str] = (), *, workers: int = 8,

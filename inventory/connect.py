@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 
 from sqlmodel import Session
 
-from govnet.errors import DemoDeviceRefused, DeviceError, GovnetError
+from govnet.errors import DemoDeviceRefused, GovnetError, InvalidInput
 from inventory.drivers import ConnectionTarget, Driver, get_driver
 from inventory.models import Device
 
@@ -62,17 +62,31 @@ def refuse_demo(device: Device | DeviceRef) -> None:
 def target_for(device: Device | DeviceRef, *, timeout: float = DEFAULT_TIMEOUT
                ) -> ConnectionTarget:
     """The ConnectionTarget of a device, its credential resolved now (never stored)."""
-    from inventory.credentials import resolve
+    from inventory import credentials
 
     refuse_demo(device)
     if not device.credential:
-        raise DeviceError(f"{device.name} has no credential reference: set one with "
-                          f"'govnet inventory add {device.name} … --credential REF'")
-    creds = resolve(device.credential)
-    return ConnectionTarget(
-        name=device.name, platform=device.platform, host=device.host, port=device.port,
-        username=creds.username or "", password=creds.password, key_file=creds.key_file,
-        demo=device.demo, timeout=timeout)
+        raise InvalidInput(f"{device.name} has no credential reference: set one with "
+                           f"'govnet inventory add {device.name} … --credential REF --replace'")
+    return credentials.target_for(device.name, device.platform, device.host, device.port,
+                                  device.credential, demo=device.demo, timeout=timeout)
+
+
+@contextmanager
+def _opened(target: ConnectionTarget) -> Iterator[Driver]:
+    """Open the platform driver on ``target``; mask the password in any error."""
+    driver = get_driver(target.platform)(target)
+    try:
+        driver.open()
+        try:
+            yield driver
+        finally:
+            driver.close()
+    except GovnetError as exc:
+        if target.password and target.password in exc.message:
+            exc.message = exc.message.replace(target.password, "***")
+            exc.args = (exc.message,)
+        raise
 
 
 @contextmanager
@@ -88,29 +102,22 @@ def open_driver(session: Session | None, device: Device | DeviceRef | str, *,
         from inventory.service import find_device
 
         device = find_device(session, device)
-    ref = DeviceRef.of(device)
-    target = target_for(ref, timeout=timeout)
-    driver = get_driver(ref.platform)(target)
-    try:
-        driver.open()
-        try:
-            yield driver
-        finally:
-            driver.close()
-    except GovnetError as exc:
-        if target.password and target.password in exc.message:
-            exc.message = exc.message.replace(target.password, "***")
-            exc.args = (exc.message,)
-        raise
+    with _opened(target_for(device, timeout=timeout)) as driver:
+        yield driver
 
 
 @dataclass
 class Outcome(Generic[T]):
-    """What one device gave (``value``), or the error it failed with."""
+    """What one device gave (``value``), or the error it failed with.
+
+    ``contacted`` tells whether the failure happened talking to the device (so
+    its reachability is known) or before any packet left (demo, credentials).
+    """
 
     device: DeviceRef
     value: T | None = None
     error: GovnetError | None = None
+    contacted: bool = False
 
     @property
     def ok(self) -> bool:
@@ -128,10 +135,16 @@ def on_devices(devices: Sequence[Device | DeviceRef], work: Callable[[Driver], T
 
     def one(ref: DeviceRef) -> Outcome[T]:
         try:
-            with open_driver(None, ref, timeout=timeout) as driver:
-                return Outcome(ref, value=work(driver))
+            target = target_for(ref, timeout=timeout)
         except GovnetError as exc:
             return Outcome(ref, error=exc)
+        try:
+            with _opened(target) as driver:
+                return Outcome(ref, value=work(driver), contacted=True)
+        except DemoDeviceRefused as exc:
+            return Outcome(ref, error=exc)
+        except GovnetError as exc:
+            return Outcome(ref, error=exc, contacted=True)
 
     if len(refs) <= 1:
         return [one(r) for r in refs]

@@ -227,7 +227,7 @@ def _username(credential: str) -> str | None:
         return None
     from inventory.credentials import parse
 
-    return getattr(parse(credential), "username", None) or None
+    return parse(credential).username
 
 
 def _rows(session: Session, devices: Iterable[Device]) -> list[dict[str, Any]]:
@@ -284,22 +284,18 @@ ANSIBLE_NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "frr": "frr.frr.frr"}
 
 
 def _ansible_secret_vars(credential: str) -> dict[str, str]:
+    """Where Ansible finds the secret at run time (a lookup, never the secret)."""
     if not credential:
         return {}
     from inventory.credentials import parse
 
     ref = parse(credential)
-    kind = getattr(ref, "kind", None) or getattr(ref, "scheme", None)
-    target = getattr(ref, "target", None) or getattr(ref, "value", None) or ""
-    if kind == "env":
-        return {"ansible_password": f"{{{{ lookup('ansible.builtin.env', '{target}') }}}}"}
-    if kind == "key":
-        return {"ansible_ssh_private_key_file": str(target)}
-    if kind == "keyring":
-        service_name, _, user = str(target).partition("/")
-        return {"ansible_password":
-                f"{{{{ lookup('community.general.keyring', '{service_name} {user}') }}}}"}
-    return {}
+    if ref.kind == "env":
+        return {"ansible_password": f"{{{{ lookup('ansible.builtin.env', '{ref.name}') }}}}"}
+    if ref.kind == "keyring":
+        return {"ansible_password": "{{ lookup('community.general.keyring', "
+                                    f"'{ref.name} {ref.username}') }}}}"}
+    return {"ansible_ssh_private_key_file": ref.name}
 
 
 def export_ansible(rows: list[dict[str, Any]]) -> str:

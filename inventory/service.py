@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -244,8 +244,7 @@ def remove_device(session: Session, actor: Actor, name: str) -> None:
     if in_use:
         raise Conflict(f"device {name} has {in_use} VLAN(s) in use: release them first")
     for model in (DiscoveredInterface, ConfigSnapshot, Port):
-        for row in session.exec(select(model).where(model.device_id == device.id)):
-            session.delete(row)
+        session.execute(delete(model).where(col(model.device_id) == device.id))
     session.delete(device)
     session.flush()
     audit.record(session, actor, "inventory.device.remove", "device", name,
