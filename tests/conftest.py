@@ -158,3 +158,17 @@ def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+def db_snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table: compare before and after a refused command."""
+    from sqlalchemy import select as sa_select
+
+    from govnet.schema import load_models
+
+    snap: dict[str, list[tuple]] = {}
+    with gdb.read() as s:
+        for table in load_models().metadata.sorted_tables:
+            rows = s.execute(sa_select(table)).all()
+            snap[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return snap

@@ -50,6 +50,7 @@ class SimDevice:
     password: str = "s3cret-pw"
     authorized_key: str | None = None  # OpenSSH public key text
     bad_pattern: str = r"bogus|^\s*undo rule \d+ \S"  # lines the device rejects
+    extra_config: tuple[str, ...] = ()  # appended to the starting configuration
     dialect: Dialect = field(init=False)
     running: ConfigTree = field(init=False)
     saved: ConfigTree | None = None
@@ -57,12 +58,14 @@ class SimDevice:
     files: dict[str, ConfigTree] = field(default_factory=dict)
     commit_delay_snapshot: ConfigTree | None = None
     changes: int = 0
+    connections: int = 0  # TCP connections accepted (a refused demo device has none)
     log: list[str] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         self.dialect = DIALECTS[self.dialect_name]
         lines = [line.format(host=self.hostname) for line in INITIAL[self.family]]
+        lines += self.extra_config
         self.running = ConfigTree(self.dialect.grammar, lines)
         if self.dialect.two_stage:
             self.record_commit()

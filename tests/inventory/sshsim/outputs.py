@@ -3,6 +3,8 @@ platforms' real layouts so ntc-templates and NAPALM parse them."""
 
 from __future__ import annotations
 
+from netaddr import IPNetwork
+
 from .device import SimDevice
 
 
@@ -70,6 +72,19 @@ def ios_ip_interface_brief(dev: SimDevice) -> str:
         ip = addr.split()[0] if addr else "unassigned"
         status, proto = ("up", "up") if up else ("administratively down", "down")
         rows.append(f"{name:<23}{ip:<16}YES manual {status:<22}{proto}")
+    return "\r\n".join(rows)
+
+
+def ip_interface_brief(dev: SimDevice) -> str:
+    """``show ip interface brief`` in the IOS or the RGOS layout."""
+    if dev.dialect_name != "ruijie_os":
+        return ios_ip_interface_brief(dev)
+    rows = ["Interface                        IP-Address(Pri)      IP-Address(Sec)      "
+            "Status                 Protocol"]
+    for name, up, addr, _desc in dev.interfaces():
+        ip = str(IPNetwork(addr.replace(" ", "/"))) if addr else "no address"
+        state = "up" if up else "down"
+        rows.append(f"{name:<33}{ip:<21}{'no address':<21}{state:<23}{state}")
     return "\r\n".join(rows)
 
 

@@ -32,6 +32,7 @@ class _Auth(asyncssh.SSHServer):
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         self.live.add(conn)
+        self.device.connections += 1
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.live.discard(self.conn)  # type: ignore[arg-type]

@@ -234,7 +234,7 @@ class CliSession:
         (r"display version", _show(outputs.huawei_version)),
         (r"show version", _show(outputs.ios_version)),
         (r"show hosts", _show(outputs.ios_hosts)),
-        (r"show ip interface brief", _show(outputs.ios_ip_interface_brief)),
+        (r"show ip interface brief", _show(outputs.ip_interface_brief)),
         (r"show interfaces", _show(outputs.ios_interfaces)),
         (r"display configuration commit list", _show(outputs.commit_list)),
         (r"display interface brief", _show(outputs.interface_brief)),

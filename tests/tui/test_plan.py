@@ -1,0 +1,73 @@
+"""The address plan driven as a user would: allocate, release, scope of a district."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from govnet.db import read
+from ipam.models import Prefix
+from tests.tui.conftest import SIZE, as_actor
+from tests.tui.pilot import open_path, settle
+from tui.app import GovnetApp
+from tui.widgets.form import Choice
+from tui.widgets.plan_tree import PlanTree
+
+
+def _status(cidr: str) -> str | None:
+    with read() as s:
+        row = s.scalars(select(Prefix).where(Prefix.cidr == cidr)).first()
+        return row.status if row else None
+
+
+async def test_allocate_then_release(demo_db: str) -> None:
+    app = GovnetApp(as_actor("admin"), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        block = await open_path(pilot, "公用网络区", "10.80.0.0/13", "10.80.0.0/16")
+        before = len(block.children)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#owner-field", Choice).select.value = "金平区教育局"
+        await pilot.click("#hosts")
+        await pilot.press(*"100")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not form.is_attached, form.query_one("#form-error").render()
+        tree = app.screen.query_one(PlanTree)
+        assert len(block.children) == before + 1
+        new = [c for c in block.children if "金平区教育局" in str(c.label)]
+        cidr = str(new[-1].label).split()[0]
+        assert _status(cidr) == "allocated"
+
+        tree.move_cursor(new[-1])
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert _status(cidr) == "quarantined"
+        assert "quarantined" in str(find_label(block, cidr))
+
+
+def find_label(node, cidr: str) -> str:  # type: ignore[no-untyped-def]
+    return next(str(c.label) for c in node.children if str(c.label).startswith(cidr))
+
+
+async def test_form_says_what_is_wrong(demo_db: str) -> None:
+    app = GovnetApp(as_actor("admin"), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await open_path(pilot, "公用网络区", "10.80.0.0/13", "10.80.0.0/16")
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.click("#size")
+        await pilot.press(*"abc")
+        await pilot.pause()
+        errors = " ".join(str(w.render()) for w in app.screen.query(".field-error"))
+        assert "expected /N" in errors
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen.query_one(PlanTree), PlanTree)
