@@ -34,13 +34,14 @@ class GovnetRgosRules(HConfigDriverCiscoIOS):
 
 #: ``show ip interface brief`` on RGOS 11 (names may contain a space: "GigabitEthernet 0/1").
 SHOW_IP_INTERFACE_BRIEF = r"""Value INTERFACE (\S+(?: \d\S*)?)
-Value IP_ADDRESS (\S+)
+Value IP_ADDRESS (\S+/\d+|no address)
+Value SECONDARY (\S+/\d+|no address)
 Value STATUS (up|down|administratively down)
 Value PROTOCOL (up|down)
 
 Start
   ^Interface\s+IP-Address
-  ^${INTERFACE}\s+${IP_ADDRESS}\s+(?:\S+\s+)?${STATUS}\s+${PROTOCOL}\s*$$ -> Record
+  ^${INTERFACE}\s+${IP_ADDRESS}\s+${SECONDARY}\s+${STATUS}\s+${PROTOCOL}\s*$$ -> Record
   ^\s*$$
 """
 
