@@ -60,8 +60,17 @@ def push_one(node: Node) -> None:
 
 def push_only(node: Node) -> None:
     """The same push without the checkpoint read: the transport cost alone."""
-    with FrrDriver(target(node)) as drv:
+    drv = FrrDriver(target(node))
+    drv.open()
+    try:
         drv._send_config(CHANGE)
+    finally:
+        drv.close()
+
+
+def push_all(nodes: list[Node]) -> None:
+    for node in nodes:
+        push_one(node)
 
 
 def undo(nodes: list[Node]) -> None:
@@ -136,7 +145,7 @@ def main() -> int:
     try:
         seq, par, raw, nor = [], [], [], []
         for _ in range(args.rounds):
-            seq.append(timed(lambda: [push_one(n) for n in aggs]))
+            seq.append(timed(lambda: push_all(aggs)))
             undo(aggs)
             with ThreadPoolExecutor(len(aggs)) as pool:
                 par.append(timed(lambda: list(pool.map(push_one, aggs))))

@@ -53,8 +53,9 @@ class Lab:
 
     def target(self, name: str, *, password: str | None = None, host: str | None = None,
                timeout: float = 10.0) -> ConnectionTarget:
-        node = self.state.topology.node(name) if host is None else None
-        return ConnectionTarget(name=name, platform="frr", host=host or node.mgmt_ip,
+        if host is None:
+            host = self.state.topology.node(name).mgmt_ip
+        return ConnectionTarget(name=name, platform="frr", host=host,
                                 username="govlab",
                                 password=lab_password() if password is None else password,
                                 timeout=timeout)
