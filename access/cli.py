@@ -291,3 +291,6 @@ def privnet_show(number: int = typer.Argument(..., min=1), json_: bool = JSON_OP
 # -- provisioning commands ---------------------------------------------------------------
 # The provisioning engineer appends ``provision``, ``disconnect``, ``resume``, ``jobs`` and
 # ``cpe-config`` below this line (``@app.command(...)`` on this same ``app``).
+from access.cli_provision import add_commands  # noqa: E402 - provisioning, see cli_provision
+
+add_commands(app)

@@ -1,0 +1,418 @@
+"""Provisioning as jobs: attach, detach, resume — device, IPAM and request kept in step.
+
+One run of ``provision N``:
+
+1. **prepare** (one transaction): approved|failed → provisioning (the workflow refuses a
+   request without an approval document), port + VLANs + prefixes + addresses
+   (``access.attachment``), and the :class:`Job` row holding the rendered lines.
+   Nothing has touched a device yet; the job exists before anything else happens.
+2. **device phase** under the device's lock, each step written ahead
+   (``access.jobs``): connect, checkpoint (saved in the job), diff (only what the
+   running config lacks: a connected request pushes nothing), push, verify, save.
+3. **finish** (one transaction): zones verified, request connected, job committed.
+
+On any failure the device is rolled back to the checkpoint, the allocations and
+VLANs are released (at once: the addresses never served), the request is marked
+failed, and the job says rolled_back — device, IPAM and request agree again. A
+process killed mid-job leaves the job unfinished; :func:`resume` completes it (the
+diff makes re-running safe) or, with ``rollback=True``, undoes it.
+``disconnect`` is the mirror image, ending in quarantine (``ipam.release``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from access import attachment, diffing, workflow
+from access.attachment import Plan
+from access.jobs import JobLog, jobs_of, steps_done, unfinished, worker_alive
+from access.locks import device_lock
+from access.models import Job, JobKind, JobState, RequestState, ZoneState
+from access.render import render_cpe
+from access.specs import CpeSpec
+from access.verify import problems
+from govnet import audit
+from govnet.auth import Actor, require
+from govnet.db import read, transaction
+from govnet.errors import Conflict, DeviceError, GovnetError, WrongState
+from inventory.connect import open_driver
+from inventory.drivers import Checkpoint, Driver
+
+Progress = Callable[[int, str], None]  # (request number, step or final state)
+S = RequestState
+
+
+@dataclass
+class Outcome:
+    """What one provisioning/disconnection/resume run did."""
+
+    request: int
+    kind: str
+    state: str  # connected | unchanged | failed | disconnected | dry-run | rolled_back
+    device: str | None = None
+    job: int | None = None
+    lines: list[str] = field(default_factory=list)
+    diff: str = ""
+    error: str | None = None
+    exit_code: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _DryRun(Exception):
+    """Carries the plan out of a transaction that must roll back."""
+
+    def __init__(self, plan: Plan | None) -> None:
+        self.plan = plan
+
+
+class PushFailed(GovnetError):
+    """The device phase failed; ``rolled_back`` says whether the device is as before."""
+
+    def __init__(self, cause: GovnetError, rolled_back: bool, note: str = "") -> None:
+        super().__init__(cause.message + note)
+        self.exit_code = cause.exit_code
+        self.rolled_back = rolled_back
+
+
+# -- the device phase (shared by attach, detach and resume) -----------------------
+
+def _wanted(kind: str, plan: Plan, running: str) -> list[str]:
+    platform = plan.device.platform
+    if kind == JobKind.attach.value:
+        return diffing.missing(platform, running, plan.attach_lines)
+    return diffing.undo(platform, running, plan.attach_lines, plan.detach_lines)
+
+
+def _device_phase(log: JobLog, plan: Plan, kind: str, saved: str | None) -> list[str]:
+    """Connect, checkpoint, diff, push, verify, save; roll back on failure (PushFailed)."""
+    with ExitStack() as stack:
+        try:
+            with log.step("connect") as st:
+                drv: Driver = stack.enter_context(open_driver(None, plan.device))
+                log.add_secret(drv.target.password)
+                st.note(f"connected to {plan.device.name} ({plan.device.host}:"
+                        f"{plan.device.port}) as {drv.target.username}")
+        except GovnetError as exc:
+            raise PushFailed(exc, rolled_back=True) from exc  # nothing was touched
+        back_to: Checkpoint | None = None
+        try:
+            with log.step("checkpoint") as st:
+                current = drv.checkpoint()
+                back_to = Checkpoint(plan.device.platform, saved) if saved else current
+                if not saved:
+                    log.update(checkpoint=current.running_config)
+                st.note(f"running config: {len(current.running_config.splitlines())} lines"
+                        + (" (rollback target kept from the interrupted run)" if saved else ""))
+            with log.step("diff") as st:
+                lines = _wanted(kind, plan, current.running_config)
+                log.update(diff=diffing.diff_text(kind, lines))
+                st.note("\n".join(lines) if lines else "nothing to push: the device already "
+                        "has the intended configuration")
+            if lines:
+                with log.step("push") as st:
+                    st.note(drv.apply(lines))
+            else:
+                log.skip("push", "nothing to push")
+            log.update(state=JobState.pushed.value)
+            with log.step("verify") as st:
+                found = problems(drv, plan, attached=kind == JobKind.attach.value)
+                if found:
+                    raise DeviceError(f"{plan.device.name}: verification failed: "
+                                      + "; ".join(found))
+                st.note("verified: " + ", ".join(f"{z.spec.subinterface}" for z in plan.zones))
+            log.update(state=JobState.verified.value)
+            if lines:
+                with log.step("save") as st:
+                    st.note(drv.save())
+            else:
+                log.skip("save", "nothing changed")
+            return lines
+        except GovnetError as exc:
+            if back_to is None:
+                raise PushFailed(exc, rolled_back=True) from exc
+            try:
+                with log.step("rollback") as st:
+                    drv.rollback(back_to)
+                    st.note("the running config equals the checkpoint again")
+            except GovnetError as again:
+                raise PushFailed(exc, rolled_back=False,
+                                 note=f"; rollback failed too: {again.message}") from exc
+            raise PushFailed(exc, rolled_back=True) from exc
+
+
+# -- attach ---------------------------------------------------------------------------
+
+def _new_job(session: Any, actor: Actor, plan: Plan, kind: JobKind) -> int:
+    rendered, inverse = ((plan.attach_lines, plan.detach_lines) if kind is JobKind.attach
+                         else (plan.detach_lines, plan.attach_lines))
+    job = Job(request_id=plan.request_id, kind=kind.value, device=plan.device.name,
+              actor=actor.name, rendered="\n".join(rendered), rollback="\n".join(inverse))
+    session.add(job)
+    session.flush()
+    assert job.id is not None
+    audit.record(session, actor, f"access.job.{kind.value}", "job", job.id,
+                 after={"request": plan.request_id, "device": plan.device.name})
+    return job.id
+
+
+def _prepare_attach(session: Any, actor: Actor, number: int) -> Plan:
+    request = workflow.begin_provisioning(session, actor, number)
+    attachment.allocate_zones(session, actor, request)
+    plan = attachment.plan_of(session, request)
+    assert plan is not None
+    return plan
+
+
+def provision(number: int, actor: Actor, *, dry_run: bool = False,
+              progress: Progress | None = None) -> Outcome:
+    """Provision request ``number`` (see the module docstring); never raises GovnetError
+    for a device failure: the Outcome says ``failed`` with the error and exit code."""
+    if dry_run:
+        return _dry_run(number, actor, JobKind.attach)
+    with read() as s:
+        request = workflow.get_request(s, actor, number)
+        connected = request.state == S.connected.value
+    if connected:  # idempotent: re-check, push only what is missing
+        with transaction() as s:
+            require(actor, *workflow.PROVISIONERS, action="provision connection requests")
+            plan = attachment.plan_of(s, workflow.get_request(s, actor, number))
+            assert plan is not None
+            job_id = _new_job(s, actor, plan, JobKind.attach)
+        return _run(plan, job_id, actor, JobKind.attach, fresh=False, progress=progress)
+    with transaction() as s:
+        plan = _prepare_attach(s, actor, number)
+        job_id = _new_job(s, actor, plan, JobKind.attach)
+    return _run(plan, job_id, actor, JobKind.attach, fresh=True, progress=progress)
+
+
+def _run(plan: Plan, job_id: int, actor: Actor, kind: JobKind, *, fresh: bool,
+         progress: Progress | None, saved: str | None = None) -> Outcome:
+    """The device phase under the device lock, then one transaction that settles it."""
+    number, t0 = plan.request_id, time.monotonic()
+    log = JobLog(job_id, on_step=(lambda name: progress(number, name)) if progress else None)
+    outcome = Outcome(request=number, kind=kind.value, state="", device=plan.device.name,
+                      job=job_id)
+    with device_lock(plan.device.name):
+        log.claim()
+        try:
+            outcome.lines = _device_phase(log, plan, kind.value, saved)
+        except PushFailed as exc:
+            _settle_failure(log, plan, actor, kind, exc, fresh=fresh)
+            outcome.state = "failed" if fresh or kind is JobKind.detach else "unchanged"
+            outcome.error, outcome.exit_code = log.redact(exc.message), exc.exit_code
+        else:
+            outcome.state = _settle_success(log, plan, actor, kind, fresh=fresh)
+    outcome.diff = diffing.diff_text(kind.value, outcome.lines)
+    outcome.seconds = round(time.monotonic() - t0, 3)
+    if progress:
+        progress(number, outcome.state)
+    return outcome
+
+
+def _settle_success(log: JobLog, plan: Plan, actor: Actor, kind: JobKind, *, fresh: bool
+                    ) -> str:
+    number = plan.request_id
+    with transaction() as s:
+        request = workflow.get_request(s, actor, number)
+        if kind is JobKind.attach:
+            attachment.mark_zones(s, request, ZoneState.verified)
+            if fresh:
+                workflow.mark_connected(s, actor, number)
+            state = "connected"
+        else:
+            attachment.release_zones(s, actor, request, quarantine_days=None, forget=False)
+            workflow.mark_disconnected(s, actor, number)
+            state = "disconnected"
+        log.finish_in(s, JobState.committed)
+    return state
+
+
+def _settle_failure(log: JobLog, plan: Plan, actor: Actor, kind: JobKind, exc: PushFailed,
+                    *, fresh: bool) -> None:
+    number, error = plan.request_id, log.redact(exc.message) or "failed"
+    with transaction() as s:
+        request = workflow.get_request(s, actor, number)
+        if kind is JobKind.attach and fresh:
+            # Rolled back: the addresses never served, free them at once. Not rolled
+            # back: they may still be configured, so they go into quarantine.
+            attachment.release_zones(s, actor, request, forget=exc.rolled_back,
+                                     quarantine_days=0 if exc.rolled_back else None)
+            workflow.mark_failed(s, actor, number, error=error)
+        elif kind is JobKind.detach:
+            workflow.abort_disconnect(s, actor, number, error=error)
+        log.finish_in(s, JobState.rolled_back if exc.rolled_back else JobState.failed, error)
+
+
+# -- detach -----------------------------------------------------------------------------
+
+def disconnect(number: int, actor: Actor, *, dry_run: bool = False,
+               progress: Progress | None = None) -> Outcome:
+    """connected → disconnecting → detach pushed and verified → addresses quarantined,
+    VLANs released → disconnected. A failed push is rolled back; the unit stays connected."""
+    if dry_run:
+        return _dry_run(number, actor, JobKind.detach)
+    with transaction() as s:
+        request = workflow.begin_disconnect(s, actor, number)
+        plan = attachment.plan_of(s, request)
+        if plan is None:  # a failed request holds nothing: only the state changes
+            workflow.mark_disconnected(s, actor, number)
+            return Outcome(request=number, kind="detach", state="disconnected")
+        job_id = _new_job(s, actor, plan, JobKind.detach)
+    return _run(plan, job_id, actor, JobKind.detach, fresh=True, progress=progress)
+
+
+# -- dry run ----------------------------------------------------------------------------
+
+def _dry_run(number: int, actor: Actor, kind: JobKind) -> Outcome:
+    """What would be pushed, from the device's running config; nothing is written."""
+    try:
+        with transaction() as s:  # rolled back by _DryRun: no allocation, no job, no audit
+            request = workflow.get_request(s, actor, number)
+            require(actor, *workflow.PROVISIONERS, action="provision connection requests")
+            if kind is JobKind.attach and request.state != S.connected.value:
+                raise _DryRun(_prepare_attach(s, actor, number))
+            if kind is JobKind.detach:
+                workflow.begin_disconnect(s, actor, number)  # the same checks as the real one
+            raise _DryRun(attachment.plan_of(s, request))
+    except _DryRun as carried:
+        plan = carried.plan
+    if plan is None:
+        return Outcome(request=number, kind=kind.value, state="dry-run")
+    if plan.device.demo:
+        running, note = "", " (demo device: not contacted; compared with an empty config)"
+    else:
+        with open_driver(None, plan.device) as drv:
+            running, note = drv.get_running_config(), ""
+    lines = _wanted(kind.value, plan, running)
+    return Outcome(request=number, kind=kind.value, state="dry-run", device=plan.device.name,
+                   lines=lines, diff=diffing.diff_text(kind.value, lines), error=note or None)
+
+
+# -- resume -----------------------------------------------------------------------------
+
+def resume(number: int, actor: Actor, *, rollback: bool = False,
+           progress: Progress | None = None) -> Outcome:
+    """Finish (default) or roll back the request's interrupted job."""
+    with read() as s:
+        request = workflow.get_request(s, actor, number)
+        require(actor, *workflow.PROVISIONERS, action="resume provisioning jobs")
+        job = unfinished(s, number)
+        if job is None:
+            raise WrongState(f"connection request {number} has no unfinished job to resume "
+                             f"(it is {request.state})")
+        if worker_alive(job):
+            raise Conflict(f"job {job.id} of request {number} is still running in process "
+                           f"{job.worker_pid}; wait for it")
+        plan = attachment.plan_of(s, request)
+        steps = steps_done(s, job.id or 0)
+        state, saved, job_id, kind = request.state, job.checkpoint, job.id or 0, JobKind(job.kind)
+    fresh = state in (S.provisioning.value, S.disconnecting.value)
+    if plan is None:
+        raise WrongState(f"connection request {number} holds no allocation to resume")
+    log = JobLog(job_id)
+    with device_lock(plan.device.name, wait=10):
+        with log.step("resume") as st:
+            st.note(f"resumed after an interrupted run (last steps: "
+                    f"{', '.join(f'{k}={v}' for k, v in steps.items()) or 'none'}); "
+                    + ("rolling back" if rollback else "completing"))
+    if not rollback:
+        return _run(plan, job_id, actor, kind, fresh=fresh, progress=progress, saved=saved)
+    return _roll_back(plan, log, actor, kind, fresh=fresh, touched="push" in steps,
+                      saved=saved)
+
+
+def _roll_back(plan: Plan, log: JobLog, actor: Actor, kind: JobKind, *, fresh: bool,
+               touched: bool, saved: str | None) -> Outcome:
+    """Undo an interrupted job: the device back to its checkpoint, then the records."""
+    outcome = Outcome(request=plan.request_id, kind=kind.value, state="rolled_back",
+                      device=plan.device.name, job=log.job_id)
+    error = "interrupted job rolled back by resume --rollback"
+    with device_lock(plan.device.name, wait=10):
+        if touched and saved:
+            with ExitStack() as stack, log.step("rollback") as st:
+                drv = stack.enter_context(open_driver(None, plan.device))
+                log.add_secret(drv.target.password)
+                drv.rollback(Checkpoint(plan.device.platform, saved))
+                st.note("the running config equals the checkpoint again")
+        else:
+            log.skip("rollback", "the interrupted run never pushed: the device is untouched")
+        _settle_failure(log, plan, actor, kind,
+                        PushFailed(WrongState(error), rolled_back=True), fresh=fresh)
+    return outcome
+
+
+# -- many at once ----------------------------------------------------------------------
+
+def provision_many(numbers: Sequence[int], actor: Actor, *, workers: int = 8,
+                   progress: Progress | None = None, kind: str = "attach") -> list[Outcome]:
+    """Provision (or disconnect) several requests in parallel threads, one lock per device:
+    requests on different devices run side by side, on one device one after another."""
+    run = provision if kind == "attach" else disconnect
+
+    def one(number: int) -> Outcome:
+        try:
+            return run(number, actor, progress=progress)
+        except GovnetError as exc:
+            if progress:
+                progress(number, "refused")
+            return Outcome(request=number, kind=kind, state="refused", error=exc.message,
+                           exit_code=exc.exit_code)
+
+    if len(numbers) <= 1 or workers <= 1:
+        return [one(n) for n in numbers]
+    with ThreadPoolExecutor(max_workers=min(workers, len(numbers)),
+                            thread_name_prefix="govnet-provision") as pool:
+        return list(pool.map(one, numbers))
+
+
+# -- the unit side ----------------------------------------------------------------------
+
+DEFAULT_UPLINK = {"frr": "eth0", "huawei_vrp": "GigabitEthernet0/0/1",
+                  "huawei_vrpv8": "GigabitEthernet0/0/1", "h3c_comware": "GigabitEthernet1/0/1",
+                  "cisco_ios": "GigabitEthernet0/0/1", "ruijie_os": "GigabitEthernet 0/1"}
+
+
+def cpe_config(number: int, actor: Actor, *, platform: str | None = None,
+               interface: str | None = None) -> dict[str, Any]:
+    """Day-0 lines for the unit's own router (each zone on its VLAN of the uplink)."""
+    with read() as s:
+        request = workflow.get_request(s, actor, number)
+        plan = attachment.plan_of(s, request)
+    if plan is None:
+        raise WrongState(f"connection request {number} has no addresses yet (it is "
+                         f"{request.state}): provision it first")
+    platform = platform or plan.device.platform
+    uplink = interface or DEFAULT_UPLINK.get(platform, "")
+    lines = [line for z in plan.zones for line in render_cpe(
+        CpeSpec(attach=z.spec, platform=platform, interface=uplink, vlan=z.vlan))]
+    return {"request": number, "platform": platform, "interface": uplink,
+            "model": request.model, "lines": lines}
+
+
+def jobs(number: int | None, actor: Actor) -> list[dict[str, Any]]:
+    """Jobs (of one request, or the newest of all), with their steps."""
+    from access.jobs import job_dict
+
+    with read() as s:
+        if number is not None:
+            workflow.get_request(s, actor, number)
+        elif not actor.reads_all:
+            require(actor, *workflow.PROVISIONERS, action="list jobs")
+        return [job_dict(s, j) for j in jobs_of(s, number)
+                if number is not None or j.request_id is None or _visible(s, actor, j)]
+
+
+def _visible(session: Any, actor: Actor, job: Job) -> bool:
+    try:
+        workflow.get_request(session, actor, job.request_id or 0)
+        return True
+    except GovnetError:
+        return False

@@ -1,0 +1,57 @@
+"""Verification after a push, read back from the device itself.
+
+Attached: each zone's subinterface exists, is up and carries the router's address;
+for the routed model each unit LAN's static route is selected and installed (where
+the driver can tell: ``verify_route``). Detached: the address and the routes are
+gone. Routes may take a moment to settle, so the checks are retried briefly.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from inventory.drivers import Driver
+
+if TYPE_CHECKING:
+    from access.attachment import Plan
+
+
+def _check(drv: Driver, plan: Plan, attached: bool) -> list[str]:
+    found: list[str] = []
+    ifaces = {i.name: i for i in drv.get_interfaces()}
+    verify_route = getattr(drv, "verify_route", None)
+    for zone in plan.zones:
+        spec = zone.spec
+        name, want = spec.subinterface, str(spec.ipv4.iface)
+        info = ifaces.get(name)
+        has_address = info is not None and want in info.addresses
+        if attached:
+            if info is None:
+                found.append(f"{name} does not exist on the device")
+                continue
+            if not has_address:
+                found.append(f"{name} does not carry {want}")
+            if info.up is False:
+                found.append(f"{name} is down")
+        elif has_address:
+            found.append(f"{name} still carries {want}")
+        if verify_route is None or spec.model != "routed":
+            continue
+        for lan in spec.ipv4.lans:
+            installed = verify_route(str(lan), spec.vrf)
+            if attached and not installed:
+                found.append(f"route {lan} via {spec.ipv4.next_hop} is not installed")
+            elif not attached and installed:
+                found.append(f"route {lan} is still installed")
+    return found
+
+
+def problems(drv: Driver, plan: Plan, *, attached: bool, wait: float = 5.0) -> list[str]:
+    """What is wrong on the device (empty: verified), retried for up to ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = _check(drv, plan, attached)
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.25)
