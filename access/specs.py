@@ -39,29 +39,31 @@ class PlatformRules:
     interface: re.Pattern[str]  # fullmatch; groups ``kind`` and ``num``
     separator: str  # canonical text between kind and number ("GigabitEthernet 0/1")
     acl: Literal["number", "name"] | None  # how the inbound filter is named
+    vlan_interface: str | None  # switch form of the unit's L3 interface, or None
     max_ifname: int = 63
 
 
 PLATFORMS: dict[str, PlatformRules] = {
     "frr": PlatformRules(
-        re.compile(r"(?P<kind>[a-z][a-z0-9_-]{0,8}?)(?P<num>\d{0,4})"), "", None, 15),
+        re.compile(r"(?P<kind>[a-z][a-z0-9_-]{0,8}?)(?P<num>\d{0,4})"), "", None, None, 15),
     "huawei_vrp": PlatformRules(re.compile(
         r"(?P<kind>GigabitEthernet|XGigabitEthernet|Ethernet|GE|10GE|25GE|40GE|100GE"
-        rf"|Eth-Trunk) ?(?P<num>{_NUM})"), "", "number"),
+        rf"|Eth-Trunk) ?(?P<num>{_NUM})"), "", "number", "Vlanif{vlan}"),
     "huawei_vrpv8": PlatformRules(re.compile(
         r"(?P<kind>GigabitEthernet|Ethernet|GE|10GE|25GE|40GE|50GE|100GE|200GE|400GE"
-        rf"|Eth-Trunk) ?(?P<num>{_NUM})"), "", "number"),
+        rf"|Eth-Trunk) ?(?P<num>{_NUM})"), "", "number", "Vlanif{vlan}"),
     "h3c_comware": PlatformRules(re.compile(
         r"(?P<kind>GigabitEthernet|Ten-GigabitEthernet|Twenty-FiveGigE|FortyGigE"
-        rf"|HundredGigE|Route-Aggregation) ?(?P<num>{_NUM})"), "", "number"),
+        rf"|HundredGigE|Route-Aggregation|Bridge-Aggregation) ?(?P<num>{_NUM})"), "", "number",
+        "Vlan-interface{vlan}"),
     "cisco_ios": PlatformRules(re.compile(
         r"(?P<kind>GigabitEthernet|TenGigabitEthernet|FastEthernet|Ethernet"
         rf"|TwentyFiveGigE|FortyGigabitEthernet|HundredGigE|Port-channel) ?(?P<num>{_NUM})"),
-        "", "name"),
+        "", "name", "Vlan{vlan}"),
     "ruijie_os": PlatformRules(re.compile(
         r"(?P<kind>GigabitEthernet|TenGigabitEthernet|FastEthernet|TFGigabitEthernet"
         rf"|FortyGigabitEthernet|HundredGigabitEthernet|AggregatePort) ?(?P<num>{_NUM})"),
-        " ", "name"),
+        " ", "name", "VLAN {vlan}"),
 }
 
 
@@ -267,12 +269,18 @@ class FamilySpec:
 
 @dataclass(frozen=True, kw_only=True)
 class InterfaceSpec:
-    """A VLAN subinterface on a device: enough to shut it down or bring it back."""
+    """The unit's L3 interface on a device: enough to shut it down or bring it back.
+
+    A router terminates the VLAN on a dot1q subinterface of ``parent_interface``;
+    with ``switch`` the device is an L3 switch: the VLAN is carried on the
+    (trunk) ``parent_interface`` and the L3 interface is the VLAN interface.
+    """
 
     platform: str
     parent_interface: str
     vlan: int
     vrf: str | None = None  # VPN instance / VRF; None = the global table
+    switch: bool = False
 
     def __post_init__(self) -> None:
         rules = platform_rules(self.platform)
@@ -291,10 +299,17 @@ class InterfaceSpec:
                                f"{rules.max_ifname} characters")
         if self.vrf is not None:
             check_identifier(self.vrf, "vrf")
+        if type(self.switch) is not bool or (self.switch and rules.vlan_interface is None):
+            raise InvalidInput(f"switch: {self.platform} has no VLAN-interface (switch) form"
+                               if self.switch is True else "switch: must be true or false")
 
     @property
     def subinterface(self) -> str:
-        """The dot1q subinterface name, as the platform writes it."""
+        """The unit's L3 interface as the platform writes it (``GigabitEthernet0/0/1.100``;
+        on a switch ``Vlanif100``, ``Vlan-interface100``, ``Vlan100``, ``VLAN 100``)."""
+        form = PLATFORMS[self.platform].vlan_interface
+        if self.switch and form is not None:
+            return form.format(vlan=self.vlan)
         return f"{self.parent_interface}.{self.vlan}"
 
 

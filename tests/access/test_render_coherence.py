@@ -16,19 +16,29 @@ import pytest
 
 from access.render import render_attach, render_detach, render_isolate, render_restore
 from access.specs import PLATFORMS
-from tests.access.test_render_golden import CASES, sample
+from tests.access.test_render_golden import PAIRS, sample
 
 Rule = tuple[str, str | None]
+_L3_IF = r"(.+\.\d+|Vlanif\d+|Vlan-interface\d+|Vlan\d+|VLAN \d+)"  # the unit's own
 _HUAWEI: list[Rule] = [
     (r"^\|acl number (\d+)$", r"|undo acl \1"),
     (r"^\|acl ipv6 number (\d+)$", r"|undo acl ipv6 \1"),
-    (r"^\|interface (\S+)$", r"|undo interface \1"),
+    (rf"^\|interface {_L3_IF}$", r"|undo interface \1"),
+    (r"^\|interface (.+)$", None),  # the trunk port stays
+    (r"^(interface .+)\| port trunk allow-pass vlan (\d+)$",
+     r"\1| undo port trunk allow-pass vlan \2"),
+    (r"^\|vlan batch (\d+)$", r"|undo vlan batch \1"),
+    (r"^\|(traffic-filter vlan .*)$", r"|undo \1"),
     (r"^\|(ipv6 |ip )(route-static .*?)( description \S+)?$", r"|undo \1\2"),
 ]
 _IOS: list[Rule] = [
     (r"^\|ip access-list extended (\S+)$", r"|no ip access-list extended \1"),
     (r"^\|ipv6 access-list (\S+)$", r"|no ipv6 access-list \1"),
-    (r"^\|interface (.+)$", r"|no interface \1"),
+    (rf"^\|interface {_L3_IF}$", r"|no interface \1"),
+    (r"^\|interface (.+)$", None),  # the trunk port stays
+    (r"^(interface .+)\| switchport trunk allowed vlan add (\d+)$",
+     r"\1| switchport trunk allowed vlan remove \2"),
+    (r"^\|vlan (\d+)$", r"|no vlan \1"),
     (r"^\|(ipv6 |ip )(route .*?)( name \S+)?$", r"|no \1\2"),
 ]
 UNDO: dict[str, list[Rule]] = {
@@ -36,7 +46,11 @@ UNDO: dict[str, list[Rule]] = {
     "huawei_vrpv8": _HUAWEI,
     "h3c_comware": [
         (r"^\|acl (ipv6 )?advanced (\d+)$", r"|undo acl \1advanced \2"),
-        (r"^\|interface (\S+)$", r"|undo interface \1"),
+        (rf"^\|interface {_L3_IF}$", r"|undo interface \1"),
+        (r"^\|interface (.+)$", None),  # the trunk port stays
+        (r"^(interface .+)\| port trunk permit vlan (\d+)$",
+         r"\1| undo port trunk permit vlan \2"),
+        (r"^\|vlan (\d+)$", r"|undo vlan \1"),
         (r"^\|(ipv6 |ip )(route-static .*?)( description \S+)?$", r"|undo \1\2"),
     ],
     "cisco_ios": _IOS,
@@ -74,8 +88,7 @@ def undo_of(platform: str, item: str) -> tuple[bool, str | None]:
     return False, None
 
 
-@pytest.mark.parametrize("platform", sorted(PLATFORMS))
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize(("platform", "case"), PAIRS)
 def test_detach_removes_exactly_what_attach_creates(platform: str, case: str) -> None:
     spec = sample(platform, case)
     expected, removed_contexts, contexts = [], set(), set()
@@ -102,8 +115,7 @@ def test_detach_removes_routes_before_their_interface(platform: str) -> None:
     assert len(routes) == 2 and max(routes) < interface
 
 
-@pytest.mark.parametrize("platform", sorted(PLATFORMS))
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize(("platform", "case"), PAIRS)
 def test_detach_leaves_the_shared_vpn_instance(platform: str, case: str) -> None:
     removals = ("undo ip vpn-instance", "no vrf definition", "no vrf ", "no ip vrf ")
     assert not any(line.startswith(removals) for line in render_detach(sample(platform, case)))

@@ -54,6 +54,8 @@ BAD = [
     ("acl-name-space", "cisco_ios", "routed", dict(acl="GOV A"), "acl"),
     ("label-space", "cisco_ios", "routed", dict(label="GOV A"), "label"),
     ("model", "frr", "routed", dict(model="bridge"), "model"),
+    ("switch-on-frr", "frr", "gateway", dict(switch=True), "switch"),
+    ("switch-not-bool", "cisco_ios", "gateway", dict(switch="yes"), "switch"),
     ("platform", "frr", "routed", dict(platform="junos"), "platform"),
     ("lan-host-bits", "frr", "routed", dict(ipv4=v4(lans=("192.168.20.1/24",))), "ipv4.lans"),
     ("lan-no-length", "frr", "routed", dict(ipv4=v4(lans=("192.168.20.0",))), "ipv4.lans"),
@@ -124,6 +126,8 @@ def test_inputs_are_typed_and_normalized() -> None:
     assert spec.vlan == 100 and spec.subinterface == "GigabitEthernet 0/1.100"
     assert isinstance(spec.ipv4.local, IPAddress) and isinstance(spec.ipv4.lans[0], IPNetwork)
     assert spec.acl6 == "GOV-A-IN6"
+    assert sample("ruijie_os", "gateway_switch").subinterface == "VLAN 100"
+    assert sample("huawei_vrp", "gateway_switch").subinterface == "Vlanif100"
     assert sample("h3c_comware", acl="3200").acl == 3200
     assert sample("cisco_ios", "gateway", acl=None).acl == "GOV-V100-IN"
     assert sample("frr", acl=3100).acl is None  # FRR has no interface filter
