@@ -159,13 +159,19 @@ def main() -> int:
         per_router = [sum(rss_mb(p) for p in pids.values() if Path(f"/proc/{p}").exists())
                       for pids in (st.pids[r.name] for r in routers)]
     finally:
+        teardown = 0.0
         if made and not args.keep:
-            control.down()
+            teardown = timed(control.down)
 
     s, p, r, n = (statistics.median(x) for x in (seq, par, raw, nor))
     print(f"lab: {len(st.topology.routers)} routers ({len(aggs)} aggregation), "
           f"{len(st.topology.hosts)} unit hosts, subinterfaces={st.subinterfaces}")
-    print(f"bring-up: {bringup:.2f} s{'' if made else ' (recorded by the running lab)'}")
+    if made:
+        print(f"bring-up: {bringup:.2f} s wall = namespaces+FRR+sshd {st.bringup_seconds:.2f} s"
+              f" + OSPF convergence {st.converge_seconds:.2f} s; teardown {teardown:.2f} s")
+    else:
+        print(f"bring-up: {st.bringup_seconds:.2f} s + OSPF convergence "
+              f"{st.converge_seconds:.2f} s (recorded by the running lab)")
     print(f"RSS per router (zebra+staticd+ospfd+sshd, idle): mean {statistics.mean(per_router):.1f}"
           f" MB, total {sum(per_router):.0f} MB for {len(per_router)} routers")
     print(f"push {len(CHANGE)} lines to {len(aggs)} routers, median of {args.rounds} rounds:")

@@ -60,8 +60,9 @@ def up(
     """Bring the lab up (exit 4 if one is already up)."""
     st = control.up(districts, units)
     r = st.topology.routers
-    typer.echo(f"lab up in {st.bringup_seconds:.2f} s: {len(r)} routers, "
-               f"{len(st.topology.hosts)} unit hosts; state {state.state_path()}")
+    typer.echo(f"lab up in {st.bringup_seconds:.2f} s (OSPF converged {st.converge_seconds:.2f} s "
+               f"later): {len(r)} routers, {len(st.topology.hosts)} unit hosts; "
+               f"state {state.state_path()}")
     for n in r:
         typer.echo(f"  {n.name:<6} ssh govlab@{n.mgmt_ip}  loopback {n.loopback}")
     if not os.environ.get("GOVNET_LAB_PASSWORD"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import stat
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -49,6 +50,21 @@ def require_prerequisites() -> None:
         raise Prerequisite("lab needs " + "; ".join(missing))
 
 
+def _check_lab_dir(path: Path) -> None:
+    """The frr user must reach its files: every parent of the lab dir must be searchable.
+
+    The path must also be short: Unix socket paths (``…/agg8/run/zserv.api``, vty
+    sockets) are limited to 107 bytes.
+    """
+    if len(str(path.resolve())) > 64:
+        raise Prerequisite(f"lab directory {path} is too long for FRR's Unix sockets "
+                           "(keep GOVNET_LAB_DIR under 64 characters)")
+    for parent in path.resolve().parents:
+        if parent.exists() and not parent.stat().st_mode & stat.S_IXOTH:
+            raise Prerequisite(f"lab directory {path}: {parent} is not searchable by the frr "
+                               "user; set GOVNET_LAB_DIR elsewhere (default /run/govnet-lab)")
+
+
 def _start_router(node: Node) -> dict[str, int]:
     frr.prepare(node)
     pids = frr.start(node)
@@ -68,6 +84,7 @@ def up(districts: int = 2, units_per_agg: int = 2) -> LabState:
         raise Conflict(f"lab is already up ({what}, state in {state.lab_dir()}); "
                        "run `govnet lab down` first")
     topo = plan(districts, units_per_agg)
+    _check_lab_dir(state.lab_dir())
     st = LabState(topology=topo, started_at=time.time())
     t0 = time.monotonic()
     state.lab_dir().mkdir(parents=True, exist_ok=True)
@@ -89,8 +106,9 @@ def up(districts: int = 2, units_per_agg: int = 2) -> LabState:
             for node, pids in zip(topo.routers, pool.map(_start_router, topo.routers),
                                   strict=True):
                 st.pids[node.name] = pids
-        st.status = "up"
         st.bringup_seconds = round(time.monotonic() - t0, 3)
+        st.converge_seconds = round(netns.wait_converged(topo), 3)
+        st.status = "up"
         state.save(st)
     except BaseException:
         state.save(st)
@@ -181,7 +199,8 @@ def status() -> dict[str, Any]:
             entry["running"] = n.netns in present
         nodes.append(entry)
     return {"up": st.status == "up", "status": st.status, "lab_dir": str(state.lab_dir()),
-            "bringup_seconds": st.bringup_seconds, "subinterfaces": st.subinterfaces,
+            "bringup_seconds": st.bringup_seconds, "converge_seconds": st.converge_seconds,
+            "subinterfaces": st.subinterfaces,
             "nodes": nodes}
 
 

@@ -153,6 +153,33 @@ def destroy(namespaces: Iterable[str]) -> None:
     sh(["ip", "link", "del", BRIDGE], check=False)
 
 
+def ospf_routes(netns: str) -> set[str]:
+    """Destinations the kernel of ``netns`` holds as OSPF routes (``proto ospf``)."""
+    out = sh(["ip", "-n", netns, "route", "show", "proto", "ospf"], check=False)
+    return {line.split()[0] for line in out.splitlines() if line.strip()}
+
+
+def wait_converged(topo: Topology, timeout: float = 20.0) -> float:
+    """Wait until every router's kernel has an OSPF route to every other loopback.
+
+    Returns the seconds waited; raises DeviceError naming the routers still missing some.
+    """
+    t0 = time.monotonic()
+    loopbacks = {r.name: f"{r.loopback}" for r in topo.routers}
+    pending = list(topo.routers)
+    while pending:
+        pending = [r for r in pending
+                   if not {lb for n, lb in loopbacks.items() if n != r.name} <= {
+                       d.removesuffix("/32") for d in ospf_routes(r.netns)}]
+        if not pending:
+            break
+        if time.monotonic() - t0 > timeout:
+            names = ", ".join(r.name for r in pending)
+            raise DeviceError(f"lab: OSPF did not converge within {timeout:.0f} s on {names}")
+        time.sleep(0.1)
+    return time.monotonic() - t0
+
+
 def bridge_exists() -> bool:
     return subprocess.run(["ip", "link", "show", BRIDGE], capture_output=True).returncode == 0
 

@@ -43,7 +43,8 @@ class LabState:
     sshd_rundir_created: bool = False
     subinterfaces: str = "dot1q"  # dot1q | veth (kernel without 802.1Q: one veth per VLAN)
     started_at: float = 0.0
-    bringup_seconds: float = 0.0
+    bringup_seconds: float = 0.0  # namespaces + FRR + sshd running
+    converge_seconds: float = 0.0  # then until OSPF routes reach every loopback
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +57,7 @@ class LabState:
             "subinterfaces": self.subinterfaces,
             "started_at": self.started_at,
             "bringup_seconds": self.bringup_seconds,
+            "converge_seconds": self.converge_seconds,
             "lab_dir": str(lab_dir()),
         }
 
@@ -71,6 +73,7 @@ class LabState:
             subinterfaces=data.get("subinterfaces", "dot1q"),
             started_at=float(data.get("started_at", 0.0)),
             bringup_seconds=float(data.get("bringup_seconds", 0.0)),
+            converge_seconds=float(data.get("converge_seconds", 0.0)),
         )
 
 

@@ -19,7 +19,8 @@ from lab import state as lab_state
 if TYPE_CHECKING:
     from conftest import Lab  # the session fixture's handle (tests/lab/conftest.py)
 
-pytestmark = pytest.mark.lab
+# One lab per machine: under pytest-xdist keep these on one worker (--dist loadgroup), or -n0.
+pytestmark = [pytest.mark.lab, pytest.mark.xdist_group("govnet-lab")]
 
 CHANGE = ["interface ethu1.100", " description GOV-UNIT-A", " ip address 10.100.1.1/30",
           "ip route 10.9.0.0/24 10.100.1.2"]
@@ -28,7 +29,7 @@ CHANGE = ["interface ethu1.100", " description GOV-UNIT-A", " ip address 10.100.
 def test_status_json_lists_every_node(lab: Lab) -> None:
     data = json.loads(lab.cli("status", "--json").stdout)
     nodes = {n["name"]: n for n in data["nodes"]}
-    assert data["up"] is True
+    assert data["up"] is True and data["converge_seconds"] > 0
     assert set(nodes) == {"core", "agg1", "agg2", "unit-1-1", "unit-1-2", "unit-2-1", "unit-2-2"}
     core = {"kind": "core", "namespace": "govlab-core", "mgmt_address": "198.18.0.10",
             "loopback": "10.255.0.1"}
