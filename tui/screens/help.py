@@ -1,0 +1,50 @@
+"""`?`: every key of the app and of the screen underneath, in the current language."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+from tui.i18n import t
+from tui.screens.base import translate_bindings
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "close", "nav.close")]
+
+    def __init__(self, under: Screen[object]) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog wide"):
+            yield Label(t("help.title"), classes="dialog-title")
+            yield Static(self.keys())
+
+    def keys(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        table.add_row(Text(t("help.intro"), style="italic"), "")
+
+        def section(title: str, bindings: list[Binding]) -> None:
+            table.add_row("", "")
+            table.add_row(Text(title, style="bold underline"), "")
+            for b in bindings:
+                if b.description:
+                    table.add_row(b.key_display or self.app.get_key_display(b), b.description)
+
+        section(t("help.global"), [b for _k, b in self.app._bindings])
+        table.add_row("ctrl+p", t("help.palette"))
+        section(f"{t('help.screen')} · {self.under.title or ''}",
+                [b for _k, b in self.under._bindings])
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)

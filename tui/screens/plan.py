@@ -1,0 +1,275 @@
+"""The address plan: a lazy tree of the plan, the selected node's detail and free
+blocks, and the actions on it (allocate, delegate, reserve, release, applications).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from sqlmodel import Session
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Input, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from govnet.auth import Actor
+from govnet.db import transaction
+from govnet.models import Role
+from ipam import applications, service
+from tui.i18n import status, t
+from tui.screens import queries
+from tui.screens.base import GovnetScreen, io
+from tui.screens.block_apps import BlockApplicationsScreen
+from tui.screens.dialogs import ConfirmScreen
+from tui.screens.plan_forms import AllocateForm, ApplyForm, DelegateForm, ReserveForm
+from tui.screens.queries import Node
+from tui.widgets.bars import bar, compact
+from tui.widgets.plan_tree import PlanTree
+
+MUNICIPAL = {Role.admin, Role.municipal_operator}
+ALLOCATORS = MUNICIPAL | {Role.district_operator}
+# Which roles see which action (the service checks again and has the last word).
+ACTION_ROLES: dict[str, set[Role]] = {
+    "allocate": ALLOCATORS, "reserve": ALLOCATORS, "release": ALLOCATORS,
+    "delegate": MUNICIPAL, "apply": ALLOCATORS,
+    "applications": ALLOCATORS,
+}
+
+Write = Callable[[Session, Actor], str]
+
+
+def detail_table(node: Node) -> Table:
+    p = node.prefix
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    rows = [("col.prefix", p["prefix"]), ("col.vrf", p["vrf"]),
+            ("col.status", status(p["status"])), ("col.district", p["district"]),
+            ("col.owner", p["owner"]), ("col.purpose", t(f"purpose.{p['purpose']}")),
+            ("col.description", p["description"]), ("col.quarantine", p["quarantine_until"])]
+    for key, value in rows:
+        if value:
+            table.add_row(t(key), str(value))
+    table.add_row(t("col.size"), f"{node.size:,}")
+    if node.is_parent:
+        table.add_row(t("col.used"), f"{node.used:,}")
+        table.add_row(t("col.free"), f"{node.size - node.used:,}")
+        table.add_row(t("col.children"), f"{node.children:,}")
+        usage = bar(node.percent, 24)
+        usage.append(f" {node.percent:.1f}%")
+        table.add_row(t("col.usage"), usage)
+    return table
+
+
+class PlanScreen(GovnetScreen):
+    """VRF → pools → district blocks → allocations, and what to do with them."""
+
+    TITLE_KEY = "nav.plan"
+    MODE = "plan"
+    BINDINGS = [
+        Binding("n", "allocate", "plan.act.allocate"),
+        Binding("g", "delegate", "plan.act.delegate"),
+        Binding("s", "reserve", "plan.act.reserve"),
+        Binding("x", "release", "plan.act.release"),
+        Binding("b", "applications", "plan.act.applications"),
+        Binding("a", "apply", "plan.act.apply"),
+        Binding("slash", "search", "nav.search", key_display="/"),
+        Binding("f5", "refresh", "nav.refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield from self.header()
+        with Horizontal(id="plan"):
+            with Vertical(id="plan-left"):
+                yield Input(placeholder=t("plan.goto"), id="goto")
+                yield PlanTree(id="tree")
+            with Vertical(id="plan-right"):
+                yield Static(t("plan.select"), id="detail")
+                yield DataTable(id="free", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail").border_title = t("plan.detail")
+        free = self.query_one("#free", DataTable)
+        free.border_title = t("plan.free")
+        free.add_columns(t("col.prefix"), t("col.size"))
+        self.query_one(PlanTree).focus()
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        roles = ACTION_ROLES.get(action)
+        return roles is None or self.actor.role in roles
+
+    # -- loading ------------------------------------------------------------------
+    @property
+    def tree(self) -> PlanTree:
+        return self.query_one(PlanTree)
+
+    def reload(self) -> None:
+        self.load_zones()
+
+    @io("zones")
+    def load_zones(self) -> None:
+        self.ui(self.tree.show_zones, queries.zones())
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
+        if self.tree.needs_load(event.node):
+            self.load_children(event.node, 0)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Node]) -> None:
+        data = event.node.data
+        if data is not None and data.kind == "more" and event.node.parent is not None:
+            self.load_children(event.node.parent, data.offset)
+
+    @io("children")
+    def load_children(self, node: TreeNode[Node], offset: int) -> None:
+        data = node.data
+        assert data is not None
+        parent_id = data.prefix.get("id") if data.kind == "prefix" else None
+        children, more = queries.children(self.actor, data.vrf_id, parent_id, offset)
+        self.ui(self.tree.fill, node, children, more, offset)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
+        data = event.node.data
+        if data is not None and data.kind == "prefix":
+            self.load_detail(data.vrf, data.prefix["prefix"], None)
+
+    @io("detail")
+    def load_detail(self, vrf: str, cidr: str, node: TreeNode[Node] | None) -> None:
+        data, free = queries.detail(self.actor, vrf, cidr)
+        self.ui(self.show_detail, data, free, node)
+
+    def show_detail(self, data: Node, free: list[str], node: TreeNode[Node] | None) -> None:
+        self.detail_node = data
+        self.query_one("#detail", Static).update(detail_table(data))
+        table = self.query_one("#free", DataTable)
+        table.clear()
+        for cidr in free[:2000]:
+            length = int(cidr.rsplit("/", 1)[1])
+            table.add_row(cidr, compact(2 ** ((32 if ":" not in cidr else 128) - length)))
+        if not free:
+            table.add_row(Text(t("plan.free_none"), style="dim"), "")
+        if node is not None:
+            self.tree.relabel(node, data)
+
+    # -- what is selected ------------------------------------------------------------
+    def selected(self) -> TreeNode[Node] | None:
+        node = self.tree.cursor_node
+        return node if node is not None and node.data is not None and \
+            node.data.kind == "prefix" else None
+
+    def selected_parent(self) -> TreeNode[Node] | None:
+        node = self.selected()
+        if node is None or not node.data or not node.data.is_parent:
+            self.notify(t("plan.need_parent"), severity="warning")
+            return None
+        return node
+
+    def action_search(self) -> None:
+        self.query_one("#goto", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "goto" and event.value.strip():
+            node = self.tree.cursor_node
+            zone = node.data.vrf if node is not None and node.data else None
+            self.load_detail(zone, event.value.strip(), None)
+
+    # -- actions ----------------------------------------------------------------------
+    def action_allocate(self) -> None:
+        node = self.selected_parent()
+        if node is not None:
+            self.with_choices(lambda _d, units: self.app.push_screen(
+                AllocateForm(node.data.prefix["prefix"], units),  # type: ignore[union-attr]
+                lambda spec: spec and self.allocate(node, spec)))
+
+    def allocate(self, node: TreeNode[Node], spec: dict[str, Any]) -> None:
+        vrf = node.data.vrf  # type: ignore[union-attr]
+        self.write(lambda s, a: t("plan.allocated", cidr=service.allocate(
+            s, a, vrf=vrf, **spec).cidr, owner=spec["owner"]), node)
+
+    def action_delegate(self) -> None:
+        node = self.selected_parent()
+        if node is not None:
+            self.with_choices(lambda districts, _u: self.app.push_screen(
+                DelegateForm(node.data.prefix["prefix"], districts),  # type: ignore[union-attr]
+                lambda spec: spec and self.delegate(node, spec)))
+
+    def delegate(self, node: TreeNode[Node], spec: dict[str, Any]) -> None:
+        vrf = node.data.vrf  # type: ignore[union-attr]
+        self.write(lambda s, a: t("plan.delegated", cidr=service.delegate(
+            s, a, vrf=vrf, **spec).cidr, district=spec["district"]), node)
+
+    def action_reserve(self) -> None:
+        node = self.selected_parent()
+        if node is not None:
+            table = self.query_one("#free", DataTable)
+            first = str(table.get_row_at(0)[0]) if table.row_count else ""
+            vrf = node.data.vrf  # type: ignore[union-attr]
+
+            def reserve(spec: dict[str, Any] | None) -> None:
+                if spec:
+                    self.write(lambda s, a: t("plan.reserved", cidr=service.reserve(
+                        s, a, vrf=vrf, **spec).cidr), node)
+
+            self.app.push_screen(ReserveForm(first if "/" in first else ""), reserve)
+
+    def action_release(self) -> None:
+        node = self.selected()
+        if node is None or node.data is None:
+            self.notify(t("plan.need_prefix"), severity="warning")
+            return
+        p, vrf = node.data.prefix, node.data.vrf
+        question = t("plan.release_q", cidr=p["prefix"], owner=p["owner"] or p["district"] or "",
+                     days=self.govnet_quarantine_days())
+        parent = node.parent
+
+        def release(s: Session, a: Actor) -> str:
+            service.release(s, a, p["prefix"], vrf=vrf)
+            return t("plan.released", cidr=p["prefix"])
+
+        self.app.push_screen(ConfirmScreen(question),
+                             lambda yes: yes and self.write(release, parent))
+
+    def govnet_quarantine_days(self) -> int:
+        from govnet.settings import settings
+
+        return settings().quarantine_days
+
+    def action_applications(self) -> None:
+        self.app.push_screen(BlockApplicationsScreen(), lambda changed: changed and self.reload())
+
+    def action_apply(self) -> None:
+        def submit(spec: dict[str, Any] | None) -> None:
+            if spec:
+                self.write(lambda s, a: t("plan.applied", n=applications.apply(s, a, **spec).id),
+                           None)
+
+        self.with_choices(lambda districts, _u: self.app.push_screen(ApplyForm(districts),
+                                                                     submit))
+
+    # -- running the services -----------------------------------------------------------
+    @io("choices")
+    def with_choices(self, then: Callable[[list[str], list[str]], Any]) -> None:
+        districts, units = queries.choices(self.actor)
+        self.ui(then, districts, units)
+
+    @io("write")
+    def write(self, change: Write, node: TreeNode[Node] | None) -> None:
+        """Run one service call in its own transaction, then refresh ``node``."""
+        with transaction() as s:
+            message = change(s, self.actor)
+        self.app.call_from_thread(self.notify, message, title=t("done"))
+        if node is not None and node.data is not None:
+            self.app.call_from_thread(self.refresh_node, node)
+
+    def refresh_node(self, node: TreeNode[Node]) -> None:
+        was_open = node.is_expanded
+        self.tree.forget(node)
+        if node.data is not None and node.data.kind == "prefix":
+            self.load_detail(node.data.vrf, node.data.prefix["prefix"], node)
+        if was_open:
+            self.load_children(node, 0)
