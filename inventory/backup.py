@@ -18,7 +18,7 @@ import difflib
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
@@ -69,9 +69,10 @@ class BackupResult:
     sha256: str | None = None
     error: str | None = None
     exit_code: int = 0
+    exc: GovnetError | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in vars(self).items() if k != "exc"}
 
 
 def contact_failed(outcome: Outcome[Any]) -> bool:
@@ -104,7 +105,7 @@ def backup(actor: Actor, names: Sequence[str] = (), *, workers: int = 8,
                 service.record_contact(s, actor, device, ok=False, error=err.message,
                                        action="backup")
             results.append(BackupResult(device.name, False, error=err.message,
-                                        exit_code=err.exit_code))
+                                        exit_code=err.exit_code, exc=err))
     return results
 
 
@@ -113,15 +114,13 @@ def raise_for_failures(results: Sequence[Any], what: str) -> None:
     failed = [r for r in results if not r.ok]
     if not failed:
         return
-    if len(failed) == 1:
-        exc = GovnetError(failed[0].error or f"{failed[0].device}: failed")
-        exc.exit_code = failed[0].exit_code or DeviceError.exit_code
-        raise exc
+    if len(failed) == 1 and getattr(failed[0], "exc", None) is not None:
+        raise failed[0].exc
     detail = "; ".join(f"{r.error}" for r in failed)
     codes = {r.exit_code for r in failed}
     exc = DeviceError(f"{what} failed on {len(failed)} of {len(results)} devices: {detail}")
     if len(codes) == 1:
-        exc.exit_code = codes.pop()
+        exc.exit_code = codes.pop() or DeviceError.exit_code
     raise exc
 
 

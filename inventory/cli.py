@@ -22,7 +22,7 @@ WORKERS = typer.Option(8, "--workers", min=1, max=64, help="Devices contacted at
 
 def _said(data: dict[str, Any], verb: str) -> str:
     where = f", {data['district']}" if data.get("district") else ""
-    demo = " [demo]" if data.get("demo") else ""
+    demo = " (demo)" if data.get("demo") else ""
     return (f"{verb} {data['name']} ({data['platform']} {data['host']}:{data['port']}, "
             f"{data['role']}{where}){demo}")
 
@@ -72,7 +72,7 @@ def list_(district: str | None = typer.Option(None, "--district"),
                 for d in service.list_devices(s, acting(s), district=district)]
     emit(data, json_, lambda: table(
         "devices", ("name", "platform", "host", "role", "district", "site", "reachable"),
-        ([d["name"], d["platform"] + (" [demo]" if d["demo"] else ""),
+        ([d["name"], d["platform"] + (" (demo)" if d["demo"] else ""),
           f"{d['host']}:{d['port']}", d["role"], d["district"], d["site"], _reach(d)]
          for d in data)))
 
@@ -188,7 +188,8 @@ def backup(names: list[str] = typer.Argument(None, metavar="[NAME…]"),
     with read() as s:
         actor = acting(s)
     results = backups.backup(actor, names or (), workers=workers, timeout=timeout)
-    data = [r.as_dict() | {"result": "stored" if r.stored else "unchanged"} for r in results]
+    data = [r.as_dict() | {"result": ("stored" if r.stored else "unchanged") if r.ok
+                           else "failed"} for r in results]
     emit(data, json_, lambda: _results_table("backup", data, "result"))
     backups.raise_for_failures(results, "backup")
 

@@ -68,8 +68,13 @@ def target_for(device: Device | DeviceRef, *, timeout: float = DEFAULT_TIMEOUT
     if not device.credential:
         raise InvalidInput(f"{device.name} has no credential reference: set one with "
                            f"'govnet inventory add {device.name} … --credential REF --replace'")
-    return credentials.target_for(device.name, device.platform, device.host, device.port,
-                                  device.credential, demo=device.demo, timeout=timeout)
+    try:
+        return credentials.target_for(device.name, device.platform, device.host, device.port,
+                                      device.credential, demo=device.demo, timeout=timeout)
+    except GovnetError as exc:  # name the device: in a batch, the reference alone is vague
+        exc.message = f"{device.name}: {exc.message}"
+        exc.args = (exc.message,)
+        raise
 
 
 @contextmanager

@@ -17,7 +17,7 @@ from sqlmodel import Session, delete
 
 from govnet.auth import Actor
 from govnet.db import read, transaction
-from govnet.errors import DeviceError
+from govnet.errors import DeviceError, GovnetError
 from govnet.models import utcnow
 from inventory import service
 from inventory.backup import contact_failed
@@ -36,9 +36,10 @@ class ContactResult:
     error: str | None = None
     exit_code: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    exc: GovnetError | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {k: v for k, v in vars(self).items() if k != "exc"}
 
 
 def replace_interfaces(session: Session, device: Device, found: Sequence[InterfaceInfo]
@@ -110,5 +111,5 @@ def _record(actor: Actor, outcomes: list[Outcome[Any]], action: str, store: Any
                 service.record_contact(s, actor, device, ok=False, error=err.message,
                                        action=action)
             results.append(ContactResult(device.name, False, error=err.message,
-                                         exit_code=err.exit_code))
+                                         exit_code=err.exit_code, exc=err))
     return results
