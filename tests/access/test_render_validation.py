@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import doctest
 from pathlib import Path
 
 import pytest
 from jinja2 import UndefinedError
 from netaddr import IPAddress, IPNetwork
 
+import access.specs
 from access.render import render, render_cpe, render_vrf, template_platforms
 from access.specs import AttachSpec, CpeSpec, FamilySpec, InterfaceSpec
 from govnet.errors import InvalidInput
@@ -201,3 +203,8 @@ def test_specs_equal_and_hashable() -> None:
     assert sample("frr") == sample("frr")
     assert hash(sample("frr")) == hash(sample("frr"))
     assert isinstance(sample("frr"), AttachSpec)
+
+
+def test_docstring_examples() -> None:
+    result = doctest.testmod(access.specs)
+    assert result.attempted >= 3 and result.failed == 0
