@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from govnet.auth import Actor
@@ -42,13 +43,12 @@ def event_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _head(session: Session) -> AuditHead:
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
+_HEAD = AuditHead.__table__
+_EVENTS = AuditEvent.__table__
+_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_NEW_HEAD = insert(_HEAD)
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
+_APPEND = insert(_EVENTS)
 
 
 def record(
@@ -56,19 +56,22 @@ def record(
     *, before: Any = None, after: Any = None,
 ) -> AuditEvent:
     """Append one event to the chain (inside the caller's transaction)."""
-    head = _head(session)
-    before, after = _canonical(before), _canonical(after)
+    conn = session.connection()
+    head = conn.execute(_READ_HEAD).first()
+    if head is None:
+        conn.execute(_NEW_HEAD, {"id": 1, "seq": 0, "hash": GENESIS})
+        seq, prev = 0, GENESIS
+    else:
+        seq, prev = head.seq, head.hash
     fields = dict(
-        seq=head.seq + 1, at=utcnow(), actor=actor if isinstance(actor, str) else actor.name,
+        seq=seq + 1, at=utcnow(), actor=actor if isinstance(actor, str) else actor.name,
         action=action, object_type=object_type, object_id=str(object_id),
-        before=before, after=after, prev_hash=head.hash,
+        before=_canonical(before), after=_canonical(after), prev_hash=prev,
     )
-    event = AuditEvent(**fields, hash=event_hash(**fields))
-    session.add(event)
-    head.seq, head.hash = event.seq, event.hash
-    session.add(head)
-    session.flush()
-    return event
+    digest = event_hash(**fields)
+    conn.execute(_APPEND, {**fields, "hash": digest})
+    conn.execute(_MOVE_HEAD, {"seq": fields["seq"], "hash": digest})
+    return AuditEvent(**fields, hash=digest)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import typer
 
 from access.cli import app as access_app
 from govnet import audit, org
-from govnet.console import JSON_OPTION, acting, actor_name, emit, out, run, state, table
+from govnet.console import JSON_OPTION, acting, actor_name, emit, run, state, table
 from govnet.db import read, transaction
 from govnet.errors import AlreadyExists, GovnetError
 from govnet.migrate import upgrade

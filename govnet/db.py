@@ -30,6 +30,7 @@ from govnet.errors import InvalidInput
 from govnet.settings import settings
 
 _ENGINES: dict[str, Engine] = {}
+_WRITERS: dict[str, Engine] = {}
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -83,12 +84,16 @@ def dispose_all() -> None:
     for engine in _ENGINES.values():
         engine.dispose()
     _ENGINES.clear()
+    _WRITERS.clear()
 
 
 @contextmanager
 def transaction(url: str | None = None) -> Iterator[Session]:
     """A write transaction: commits on success, rolls back on any exception."""
-    engine = get_engine(url).execution_options(govnet_write=True)
+    key = url or settings().db_url
+    engine = _WRITERS.get(key)
+    if engine is None:  # the option engine shares the pool; built once per URL
+        engine = _WRITERS[key] = get_engine(url).execution_options(govnet_write=True)
     with Session(engine, expire_on_commit=False) as session:
         with session.begin():
             yield session

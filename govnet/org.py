@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from govnet import audit
@@ -20,8 +21,11 @@ def find_district(session: Session, name_or_code: str) -> District:
     return district
 
 
+_UNIT_BY_NAME = select(Unit).where(Unit.name == bindparam("name"))
+
+
 def find_unit(session: Session, name: str) -> Unit:
-    unit = session.exec(select(Unit).where(Unit.name == name)).first()
+    unit = session.scalars(_UNIT_BY_NAME, {"name": name}).first()
     if unit is None:
         raise NotFound(f"unknown unit {name!r}")
     return unit

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from govnet.models import utcnow
@@ -87,7 +87,8 @@ class FreeBlock(SQLModel, table=True):
     """One maximal free aligned block inside a parent prefix."""
 
     __table_args__ = (
-        Index("ix_freeblock_fit", "parent_id", "version", "prefixlen", "first"),
+        # best fit is one seek: ORDER BY prefixlen DESC, first ASC follows the index
+        Index("ix_freeblock_fit", "parent_id", "version", text("prefixlen DESC"), "first"),
         Index("ix_freeblock_first", "parent_id", "first"),
     )
 

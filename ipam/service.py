@@ -9,9 +9,11 @@ the TUI call these and nothing else.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from netaddr import IPNetwork
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session
 
 from govnet import audit
@@ -51,10 +53,14 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "")
     return vrf
 
 
+_FIRST_VRF = select(Vrf).order_by(Vrf.id).limit(1)
+_VRF_BY_NAME = select(Vrf).where(Vrf.name == bindparam("name"))
+
+
 def get_vrf(session: Session, name: str | None) -> Vrf:
     """The named VRF; without a name, the first one created (the default zone)."""
-    query = select(Vrf).order_by(Vrf.id) if name is None else select(Vrf).where(Vrf.name == name)
-    vrf = session.scalars(query.limit(1)).first()
+    vrf = (session.scalars(_FIRST_VRF) if name is None
+           else session.scalars(_VRF_BY_NAME, {"name": name})).first()
     if vrf is None:
         if name is None:
             raise NotFound("no VRF yet: add one with 'govnet ipam vrf add NAME'")
@@ -68,16 +74,24 @@ def list_vrfs(session: Session) -> list[Vrf]:
 
 # -- pools and delegation -----------------------------------------------------
 
+_INSERT_PREFIX = insert(Prefix.__table__).returning(Prefix.__table__.c.id)
+
+
 def _new_prefix(session: Session, *, vrf: Vrf, net: IPNetwork, parent: Prefix | None,
                 status: Status, district_id: int | None = None, owner_id: int | None = None,
                 purpose: str = Purpose.other.value, description: str = "") -> Prefix:
-    prefix = Prefix(vrf_id=vrf.id, cidr=str(net), parent_id=parent.id if parent else None,
-                    status=status.value, district_id=district_id, owner_id=owner_id,
-                    purpose=purpose, description=description, **store.range_keys(net))
+    """Insert a prefix (one prebuilt statement) and hand back its persistent object."""
+    now = utcnow()
+    values = dict(vrf_id=vrf.id, cidr=str(net), parent_id=parent.id if parent else None,
+                  status=status.value, district_id=district_id, owner_id=owner_id,
+                  purpose=purpose, description=description, quarantine_until=None,
+                  created_at=now, updated_at=now, **store.range_keys(net))
+    new_id = session.connection().execute(_INSERT_PREFIX, values).scalar_one()
+    prefix = Prefix(id=new_id, **values)
+    make_transient_to_detached(prefix)
     session.add(prefix)
-    session.flush()
     if status in PARENT_STATUSES:
-        store.add_free(session, parent_id=prefix.id, net=net)  # type: ignore[arg-type]
+        store.add_free(session, parent_id=new_id, net=net)
     return prefix
 
 
@@ -229,7 +243,7 @@ def _expire_quarantine(session: Session, parents: list[Prefix]) -> None:
         _free(session, gone, by_id[gone.parent_id])
 
 
-def _free(session: Session, prefix: Prefix, parent: Prefix) -> None:
+def _free(session: Session, prefix: Any, parent: Any) -> None:
     net = store.net_of(prefix)
     session.execute(delete(Prefix).where(Prefix.id == prefix.id))
     store.give_free(session, parent=parent, net=net)
@@ -252,7 +266,7 @@ def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = N
     version = _family_of(source, family)
     length = _length(size, hosts, version, purpose)
     if source is not None:
-        parent = store.get_prefix(session, vrf_id=zone.id, net=source)  # type: ignore[arg-type]
+        parent = store.prefix_row(session, vrf_id=zone.id, net=source)  # type: ignore[arg-type]
         if parent is None:
             raise NotFound(f"no prefix {source} in VRF {zone.name}")
         if parent.status not in PARENT_STATUSES:

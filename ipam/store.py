@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from netaddr import IPNetwork
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlmodel import Session, col
 
 from govnet.db import is_postgres
@@ -19,7 +20,8 @@ from ipam import space
 from ipam.models import PARENT_STATUSES, FreeBlock, Prefix, Status
 
 
-def net_of(row: Prefix | FreeBlock) -> IPNetwork:
+def net_of(row: Any) -> IPNetwork:
+    """The network of a Prefix or FreeBlock (ORM object or Core row)."""
     return space.network_of(row.version, space.unkey(row.first), row.prefixlen)
 
 
@@ -78,80 +80,94 @@ def children_count(session: Session, *, parent_id: int) -> int:
     ).scalar_one()
 
 
+_PX = Prefix.__table__
+_EXPIRED = select(_PX).where(_PX.c.parent_id.in_(bindparam("parents", expanding=True)),
+                             _PX.c.status == Status.quarantined.value,
+                             _PX.c.quarantine_until <= bindparam("now"))
+_PREFIX_ROW = select(_PX).where(_PX.c.vrf_id == bindparam("vrf"), _PX.c.cidr == bindparam("cidr"))
+
+
 def expired_quarantine(session: Session, *, parent_ids: Sequence[int], now: datetime
-                       ) -> list[Prefix]:
-    return list(session.scalars(
-        select(Prefix).where(col(Prefix.parent_id).in_(parent_ids),
-                             Prefix.status == Status.quarantined.value,
-                             col(Prefix.quarantine_until) <= now)
-    ))
+                       ) -> list[Row[Any]]:
+    """Quarantined children of these parents whose quarantine has ended (usually none)."""
+    return list(session.connection().execute(
+        _EXPIRED, {"parents": list(parent_ids), "now": now}))
+
+
+def prefix_row(session: Session, *, vrf_id: int, net: IPNetwork) -> Row[Any] | None:
+    """A prefix as a read-only row (the allocation path's cheap lookup)."""
+    return session.connection().execute(_PREFIX_ROW, {"vrf": vrf_id, "cidr": str(net)}).first()
 
 
 # -- the free-block index ---------------------------------------------------
+# The allocation path runs these prebuilt Core statements on the session's
+# connection: no statement is rebuilt per call and no ORM row is loaded.
+
+_FB = FreeBlock.__table__
+_FIT = (select(_FB).where(_FB.c.parent_id == bindparam("parent"),
+                          _FB.c.version == bindparam("version"),
+                          _FB.c.prefixlen <= bindparam("length"))
+        .order_by(_FB.c.prefixlen.desc(), _FB.c.first).limit(1))
+_CONTAINING = (select(_FB).where(_FB.c.parent_id == bindparam("parent"),
+                                 _FB.c.version == bindparam("version"),
+                                 _FB.c.first <= bindparam("first"))
+               .order_by(_FB.c.first.desc()).limit(1))
+_INSERT_FREE = insert(_FB)
+_DELETE_FREE = delete(_FB).where(_FB.c.id == bindparam("block_id"))
+_DELETE_BUDDY = delete(_FB).where(_FB.c.parent_id == bindparam("parent"),
+                                  _FB.c.version == bindparam("version"),
+                                  _FB.c.prefixlen == bindparam("length"),
+                                  _FB.c.first == bindparam("first"))
+
 
 def add_free(session: Session, *, parent_id: int, net: IPNetwork) -> None:
-    session.add(FreeBlock(parent_id=parent_id, **range_keys(net)))  # type: ignore[arg-type]
+    session.connection().execute(_INSERT_FREE, [{"parent_id": parent_id, **range_keys(net)}])
 
 
 def best_fit(session: Session, *, parent_ids: Sequence[int], version: int, prefixlen: int
-             ) -> FreeBlock | None:
+             ) -> Row[Any] | None:
     """The smallest free block holding a /prefixlen, lowest address among equals.
 
-    Two index seeks per parent: the longest fitting length, then the lowest block of it.
+    One seek per parent on the index (parent_id, version, prefixlen DESC, first).
     """
-    best: FreeBlock | None = None
+    conn = session.connection()
+    best: Row[Any] | None = None
     for parent_id in parent_ids:
-        length = session.execute(
-            select(func.max(FreeBlock.prefixlen)).where(
-                FreeBlock.parent_id == parent_id, FreeBlock.version == version,
-                FreeBlock.prefixlen <= prefixlen)
-        ).scalar_one()
-        if length is None:
-            continue
-        row = session.scalars(
-            select(FreeBlock).where(FreeBlock.parent_id == parent_id,
-                                    FreeBlock.version == version,
-                                    FreeBlock.prefixlen == length)
-            .order_by(col(FreeBlock.first)).limit(1)
-        ).first()
-        if best is None or (row.prefixlen, best.first) > (best.prefixlen, row.first):
+        row = conn.execute(_FIT, {"parent": parent_id, "version": version,
+                                  "length": prefixlen}).first()
+        if row is not None and (best is None or (row.prefixlen, best.first)
+                                > (best.prefixlen, row.first)):
             best = row
     return best
 
 
-def containing_free(session: Session, *, parent_id: int, net: IPNetwork) -> FreeBlock | None:
+def containing_free(session: Session, *, parent_id: int, net: IPNetwork) -> Row[Any] | None:
     """The free block of ``parent_id`` that contains ``net``, if any."""
-    row = session.scalars(
-        select(FreeBlock).where(FreeBlock.parent_id == parent_id,
-                                FreeBlock.version == net.version,
-                                col(FreeBlock.first) <= space.key(net.first))
-        .order_by(col(FreeBlock.first).desc()).limit(1)
-    ).first()
+    row = session.connection().execute(_CONTAINING, {
+        "parent": parent_id, "version": net.version, "first": space.key(net.first)}).first()
     if row is None or space.unkey(row.last) < net.last:
         return None
     return row
 
 
-def take_free(session: Session, *, block: FreeBlock, target: IPNetwork) -> None:
+def take_free(session: Session, *, block: Row[Any], target: IPNetwork) -> None:
     """Remove ``target`` from the free block that holds it; keep the buddies free."""
-    parent_id = block.parent_id
+    conn = session.connection()
+    conn.execute(_DELETE_FREE, {"block_id": block.id})
     rest = space.carve(net_of(block), target)
-    session.execute(delete(FreeBlock).where(FreeBlock.id == block.id))
-    for net in rest:
-        add_free(session, parent_id=parent_id, net=net)
+    if rest:
+        conn.execute(_INSERT_FREE, [{"parent_id": block.parent_id, **range_keys(n)}
+                                    for n in rest])
 
 
 def give_free(session: Session, *, parent: Prefix, net: IPNetwork) -> None:
     """Return ``net`` to its parent's free space, merging with free buddies."""
-    parent_len = parent.prefixlen
-    while net.prefixlen > parent_len:
+    conn = session.connection()
+    while net.prefixlen > parent.prefixlen:
         mate = space.buddy(net)
-        gone = session.execute(
-            delete(FreeBlock).where(FreeBlock.parent_id == parent.id,
-                                    FreeBlock.version == net.version,
-                                    FreeBlock.prefixlen == mate.prefixlen,
-                                    FreeBlock.first == space.key(mate.first))
-        ).rowcount
+        gone = conn.execute(_DELETE_BUDDY, {"parent": parent.id, "version": net.version,
+                                            "length": mate.prefixlen,
+                                            "first": space.key(mate.first)}).rowcount
         if not gone:
             break
         net = space.supernet(net)

@@ -9,8 +9,8 @@ pytest worker gets its own database. They skip when the server is absent, unless
 from __future__ import annotations
 
 import os
-import shutil
 import shlex
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,14 +58,14 @@ def _pg_available() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def pg_url() -> str:
-    """A migrated PostgreSQL database for this pytest worker."""
+def pg_url() -> Iterator[str]:
+    """A migrated PostgreSQL database of this pytest process (dropped at the end)."""
     problem = _pg_available()
     if problem:
         if os.environ.get("GOVNET_REQUIRE_PG") == "1":
             pytest.fail(f"PostgreSQL required (GOVNET_REQUIRE_PG=1) but unavailable: {problem}")
         pytest.skip(f"PostgreSQL not available at {PG_BASE}: {problem}")
-    name = f"govnet_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = f"govnet_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
     admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -76,7 +76,12 @@ def pg_url() -> str:
 
     upgrade(url)
     gdb.dispose_all()
-    return url
+    yield url
+    gdb.dispose_all()
+    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _truncate_pg(url: str) -> None:

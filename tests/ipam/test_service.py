@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from govnet.db import read, transaction
-from govnet.models import utcnow
 from govnet.errors import NotPermitted, PrefixConflict, SpaceExhausted
+from govnet.models import utcnow
 from ipam import report, service, space, store
 from ipam.models import PARENT_STATUSES, Prefix
 from tests.conftest import actor

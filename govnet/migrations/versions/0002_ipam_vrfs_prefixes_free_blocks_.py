@@ -91,7 +91,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('freeblock', schema=None) as batch_op:
         batch_op.create_index('ix_freeblock_first', ['parent_id', 'first'], unique=False)
-        batch_op.create_index('ix_freeblock_fit', ['parent_id', 'version', 'prefixlen', 'first'], unique=False)
+        batch_op.create_index('ix_freeblock_fit', ['parent_id', 'version', sa.text('prefixlen DESC'), 'first'], unique=False)
 
     op.create_table('ipaddress',
     sa.Column('id', sa.Integer(), nullable=False),

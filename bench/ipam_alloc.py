@@ -1,0 +1,158 @@
+"""Allocation latency as the plan grows: govnet's free-block index vs set difference.
+
+For 0, 1k, 10k and 100k existing prefixes under one parent, on SQLite and on
+PostgreSQL, it times one committed, audited allocation through ``ipam.service``
+(median and p95), and in the same run the set-difference method that NetBox uses
+(read every child of the parent, ``IPSet(parent) − IPSet(children)``, pick the best
+fit, insert, commit) as the reference, and prints the ratio. The floor is one bare
+SQLite insert + commit. Children are /30s at a stride of /29 (a hole after each),
+so the free-block index really holds ~N blocks, not a handful.
+
+    python bench/ipam_alloc.py [--sizes 0,1000,10000,100000] [--no-pg]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from netaddr import IPNetwork, IPSet  # noqa: E402
+from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+
+from govnet import db as gdb  # noqa: E402
+from govnet import org  # noqa: E402
+from govnet.auth import load_actor  # noqa: E402
+from govnet.migrate import upgrade  # noqa: E402
+from govnet.settings import settings  # noqa: E402
+from ipam import service, space, store  # noqa: E402
+from ipam.models import FreeBlock, Prefix  # noqa: E402
+
+PARENT = IPNetwork("10.0.0.0/8")
+PG = os.environ.get("GOVNET_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def fresh_db(kind: str, tmp: Path) -> str:
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp}/bench-{time.monotonic_ns()}.db"
+    else:
+        admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.execute(text('DROP DATABASE IF EXISTS "govnet_bench" WITH (FORCE)'))
+            c.execute(text('CREATE DATABASE "govnet_bench"'))
+        admin.dispose()
+        url = PG.rsplit("/", 1)[0] + "/govnet_bench"
+    os.environ["GOVNET_DB"] = url
+    settings.cache_clear()
+    gdb.dispose_all()
+    upgrade(url)
+    with gdb.transaction() as s:
+        org.add_user(s, None, "bench", role="admin")
+        actor = load_actor(s, "bench")
+        service.add_vrf(s, actor, "v")
+        service.add_pool(s, actor, str(PARENT), vrf="v")
+        org.add_unit(s, actor, "unit")
+    return url
+
+
+def populate(n: int) -> None:
+    """n allocated /30s at a /29 stride, with the free-block index they leave."""
+    children = [space.network_of(4, PARENT.first + 8 * i, 30) for i in range(n)]
+    with gdb.transaction() as s:
+        pool = s.scalars(select(Prefix).where(Prefix.cidr == str(PARENT))).one()
+        s.execute(text("DELETE FROM freeblock WHERE parent_id = :p"), {"p": pool.id})
+        rows = [dict(vrf_id=pool.vrf_id, cidr=str(c), parent_id=pool.id, status="allocated",
+                     purpose="lan", description="", owner_id=None, district_id=None,
+                     created_at=pool.created_at, updated_at=pool.created_at,
+                     **store.range_keys(c)) for c in children]
+        for i in range(0, len(rows), 5000):
+            s.execute(insert(Prefix), rows[i:i + 5000])
+        free = space.free_blocks(PARENT, children) if n else [PARENT]
+        s.execute(insert(FreeBlock), [dict(parent_id=pool.id, **store.range_keys(b)) for b in free])
+
+
+def time_govnet(count: int) -> list[float]:
+    with gdb.read() as s:
+        actor = load_actor(s, "bench")
+    times = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        with gdb.transaction() as s:
+            service.allocate(s, actor, owner="unit", size="/30", within=str(PARENT), vrf="v")
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def time_reference(count: int) -> list[float]:
+    """NetBox's way: every request reads all children and takes a set difference."""
+    times = []
+    for _ in range(count):
+        t0 = time.perf_counter()
+        with gdb.transaction() as s:
+            pool = s.scalars(select(Prefix).where(Prefix.cidr == str(PARENT))).one()
+            kids = s.scalars(select(Prefix.cidr).where(Prefix.parent_id == pool.id)).all()
+            free = (IPSet([PARENT]) - IPSet(kids)).iter_cidrs()
+            block = space.best_fit(free, 30)
+            assert block is not None
+            net = space.take(block, 30)
+            s.add(Prefix(vrf_id=pool.vrf_id, cidr=str(net), parent_id=pool.id,
+                         status="allocated", **store.range_keys(net)))
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def floor(tmp: Path, count: int = 2000) -> list[float]:
+    conn = sqlite3.connect(tmp / "floor.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, cidr TEXT)")
+    times = []
+    for i in range(count):
+        t0 = time.perf_counter()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t (cidr) VALUES (?)", (f"10.0.{i}.0/30",))
+        conn.execute("COMMIT")
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def ms(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered) * 1e3, ordered[int(0.95 * (len(ordered) - 1))] * 1e3
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="0,1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--ref-runs", type=int, default=15)
+    parser.add_argument("--no-pg", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    kinds = ["sqlite"] + ([] if args.no_pg else ["postgresql"])
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        fmed, fp95 = ms(floor(tmp))
+        print(f"floor: one bare SQLite insert + commit: median {fmed:.3f} ms, p95 {fp95:.3f} ms")
+        print(f"{'db':<11}{'children':>9} {'govnet med':>11} {'p95':>8} "
+              f"{'set-diff med':>13} {'p95':>9} {'ratio':>8}")
+        for kind in kinds:
+            for n in sizes:
+                fresh_db(kind, tmp)
+                populate(n)
+                g_med, g_p95 = ms(time_govnet(args.runs))
+                r_med, r_p95 = ms(time_reference(args.ref_runs))
+                print(f"{kind:<11}{n:>9} {g_med:>9.3f}ms {g_p95:>6.3f}ms "
+                      f"{r_med:>11.2f}ms {r_p95:>7.2f}ms {r_med / g_med:>7.0f}×", flush=True)
+        gdb.dispose_all()
+
+
+if __name__ == "__main__":
+    main()
