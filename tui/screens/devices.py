@@ -1,19 +1,205 @@
-"""Devices (placeholder until inventory.service lands)."""
+"""Devices: the inventory with reachability as last checked, a device's ports and VLANs
+in use, its backups, and a highlighted diff between its last two snapshots.
+
+Nothing here contacts a device unless the user asks (check, backup).
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from typing import Any
 
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Input, Static
+
+from govnet.models import Role
 from tui.i18n import t
-from tui.screens.base import GovnetScreen
+from tui.screens import device_queries as dq
+from tui.screens.base import GovnetScreen, io
+from tui.widgets.diffview import highlight_diff
+
+READERS = {Role.admin, Role.authority, Role.municipal_operator, Role.auditor,
+           Role.district_operator}
+OPERATORS = {Role.admin, Role.municipal_operator, Role.district_operator}
+
+
+def reach(d: dict[str, Any]) -> Text:
+    if d["demo"]:
+        return Text(t("dev.demo"), style="dim")
+    ok = d["last_check_ok"]
+    if ok is None:
+        return Text(t("dash.unchecked"), style="dim")
+    return Text("✔ " + t("dash.reachable"), style="green") if ok else \
+        Text("✘ " + t("dash.unreachable"), style="red")
+
+
+def device_view(d: dict[str, Any]) -> Group:
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column()
+    for key, value in (("col.device", d["name"]), ("col.platform", d["platform"]),
+                       ("col.host", f"{d['host']}:{d['port']}"), ("col.role", d["role"]),
+                       ("col.district", d["district"]), ("col.site", d["site"]),
+                       ("col.reach", reach(d)), ("col.checked", d["last_check_at"]),
+                       ("f.last_error", d["last_error"])):
+        if value:
+            head.add_row(t(key), value)
+    ports = Table(title=t("dev.ports"), title_justify="left", expand=True, show_edge=False)
+    for key in ("col.port", "col.vlans", "dev.in_use"):
+        ports.add_column(t(key))
+    for p in d["ports"]:
+        used = ", ".join(f"{c['vlan']} {c['owner']}" for c in p["in_use"]) or "—"
+        ports.add_row(p["name"], p["vlans"], used)
+    snaps = Table(title=t("dev.backups"), title_justify="left", expand=True, show_edge=False)
+    for key in ("col.time", "col.hash", "col.actor"):
+        snaps.add_column(t(key))
+    for snap in d["snapshots"]:
+        snaps.add_row(snap["taken_at"], snap["sha256"][:12], snap["by"])
+    if not d["snapshots"]:
+        snaps.add_row(Text(t("dev.no_backup"), style="dim"), "", "")
+    return Group(head, Text(""), ports, Text(""), snaps)
 
 
 class DevicesScreen(GovnetScreen):
     TITLE_KEY = "nav.devices"
     MODE = "devices"
+    BINDINGS = [
+        Binding("slash", "search", "nav.search", key_display="/"),
+        Binding("c", "check", "dev.act.check"),
+        Binding("b", "backup", "dev.act.backup"),
+        Binding("d", "diff", "dev.act.diff"),
+        Binding("f5", "refresh", "nav.refresh"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[dict[str, Any]] = []
+        self.shown: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
         yield from self.header()
-        yield Static(t("not_available", what=t("nav.devices")), classes="placeholder")
+        with Horizontal(classes="filters"):
+            yield Input(placeholder=t("search.placeholder"), id="search")
+        with Horizontal(id="dev"):
+            yield DataTable(id="devices", cursor_type="row", zebra_stripes=True, classes="list")
+            with VerticalScroll(classes="side pane", id="dev-side"):
+                yield Static("", id="dev-detail")
+                yield Static("", id="dev-diff")
         yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#devices", DataTable)
+        for key in ("col.device", "col.platform", "col.host", "col.role", "col.district",
+                    "col.reach"):
+            table.add_column(t(key), key=key)
+        self.query_one("#dev-side").border_title = t("dev.detail")
+        table.focus()
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("check", "backup"):
+            return self.actor.role in OPERATORS
+        return True
+
+    def reload(self) -> None:
+        if self.actor.role not in READERS:
+            self.query_one("#dev-detail", Static).update(Text(t("dev.none"), style="dim"))
+            return
+        self.load()
+
+    @io("devices")
+    def load(self) -> None:
+        self.ui(self.show, dq.devices(self.actor))
+
+    def show(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+        self.apply_search()
+
+    def apply_search(self) -> None:
+        text = self.query_one("#search", Input).value.strip().lower()
+        self.shown = [d for d in self.rows if not text or any(
+            text in (d[k] or "").lower() for k in ("name", "host", "platform", "district",
+                                                   "site"))]
+        table = self.query_one("#devices", DataTable)
+        table.clear()
+        for d in self.shown:
+            table.add_row(d["name"], d["platform"], d["host"], d["role"], d["district"] or "—",
+                          reach(d), key=d["name"])
+        if not self.shown:
+            self.query_one("#dev-detail", Static).update(Text(t("dev.none"), style="dim"))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.apply_search()
+
+    def on_input_submitted(self) -> None:
+        self.query_one("#devices", DataTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def current(self) -> str | None:
+        table = self.query_one("#devices", DataTable)
+        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
+            return None
+        return str(self.shown[table.cursor_row]["name"])
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        name = self.current()
+        if name:
+            self.query_one("#dev-diff", Static).update("")
+            self.load_device(name)
+
+    @io("device")
+    def load_device(self, name: str) -> None:
+        self.ui(self.query_one("#dev-detail", Static).update, device_view(dq.device(self.actor,
+                                                                                     name)))
+
+    def chosen(self) -> str | None:
+        name = self.current()
+        if name is None:
+            self.notify(t("dev.need"), severity="warning")
+        return name
+
+    def action_diff(self) -> None:
+        name = self.chosen()
+        if name:
+            self.load_diff(name)
+
+    @io("diff")
+    def load_diff(self, name: str) -> None:
+        text = dq.diff(self.actor, name)
+        body = highlight_diff(text) if text else Text(t("dev.no_diff"), style="dim")
+        title = Text(t("dev.diff") + "\n", style="bold underline")
+        self.ui(self.query_one("#dev-diff", Static).update, title + body)
+
+    def action_check(self) -> None:
+        name = self.chosen()
+        if name:
+            self.notify(t("dev.working", name=name))
+            self.contact(name, "check")
+
+    def action_backup(self) -> None:
+        name = self.chosen()
+        if name:
+            self.notify(t("dev.working", name=name))
+            self.contact(name, "backup")
+
+    @io("contact")
+    def contact(self, name: str, what: str) -> None:
+        """Talk to the device (the user asked); record what it said; show it."""
+        try:
+            if what == "check":
+                dq.check(self.actor, name)
+                message = t("dev.checked", name=name, result=t("dash.reachable"))
+            else:
+                changed = dq.take_backup(self.actor, name)
+                message = t("dev.backed_up", name=name,
+                            what=t("dev.changed" if changed else "dev.unchanged"))
+            self.app.call_from_thread(self.notify, message, title=t("done"))
+        finally:  # a failed contact is recorded too: show what it found
+            self.app.call_from_thread(self.reload)
+            self.app.call_from_thread(self.load_device, name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from govnet.auth import Actor
+from govnet.models import Role
 
 
 def request_counts(session: Any, actor: Actor) -> dict[str, int] | None:
@@ -30,8 +31,10 @@ def device_counts(session: Any, actor: Actor) -> dict[str, int] | None:
     except ImportError:
         return None
     counts = {"reachable": 0, "unreachable": 0, "unchecked": 0}
+    if not actor.reads_all and actor.role is not Role.district_operator:
+        return counts  # the inventory is not the applicant's to read (inventory.service)
     for d in service.list_devices(session, actor):
-        reach = getattr(d, "reachable", None)
+        reach = d.last_check_ok
         key = "unchecked" if reach is None else "reachable" if reach else "unreachable"
         counts[key] += 1
     return counts
