@@ -40,8 +40,9 @@ _SECRET_WORDS = re.compile(
     r"|authentication-key|md5)([ \t]+)\S.*$")
 
 
-def redact(text: str | None, secrets: Iterable[str] = ()) -> str | None:
-    """``text`` with every secret and every secret keyword's value masked.
+def redact(text: str | None, secrets: Iterable[str] = (), *, keywords: bool = True
+           ) -> str | None:
+    """``text`` with every secret (and, with ``keywords``, secret keyword's value) masked.
 
     Examples:
         >>> redact("login as govlab/hunter2 ok", ["hunter2"])
@@ -54,6 +55,8 @@ def redact(text: str | None, secrets: Iterable[str] = ()) -> str | None:
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)
+    if not keywords:
+        return text
     return _SECRET_WORDS.sub(lambda m: f"{m[1]}{m[2]}{MASK}", text)
 
 
@@ -101,7 +104,11 @@ class JobLog:
         job = session.get(Job, self.job_id)
         assert job is not None
         for key, value in values.items():
-            setattr(job, key, self.redact(value) if isinstance(value, str) else value)
+            if isinstance(value, str):
+                # The checkpoint is a rollback target: only the login secrets are masked
+                # there (like a config backup); masking config keywords would corrupt it.
+                value = redact(value, self.secrets, keywords=key != "checkpoint")
+            setattr(job, key, value)
         job.heartbeat_at = utcnow()
         session.add(job)
         session.flush()

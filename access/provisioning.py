@@ -135,7 +135,9 @@ def _device_phase(log: JobLog, plan: Plan, kind: str, saved: str | None) -> list
             else:
                 log.skip("save", "nothing changed")
             return lines
-        except GovnetError as exc:
+        except Exception as failure:
+            exc = failure if isinstance(failure, GovnetError) else DeviceError(
+                f"{plan.device.name}: unexpected {type(failure).__name__}: {failure}")
             if back_to is None:
                 raise PushFailed(exc, rolled_back=True) from exc
             try:
@@ -180,6 +182,10 @@ def provision(number: int, actor: Actor, *, dry_run: bool = False,
     with read() as s:
         request = workflow.get_request(s, actor, number)
         connected = request.state == S.connected.value
+        if request.state in (S.provisioning.value, S.disconnecting.value):
+            raise WrongState(f"connection request {number} is {request.state}: a job is "
+                             f"running or was interrupted; see 'govnet access jobs {number}', "
+                             f"then 'govnet access resume {number}'")
     if connected:  # idempotent: re-check, push only what is missing
         with transaction() as s:
             require(actor, *workflow.PROVISIONERS, action="provision connection requests")

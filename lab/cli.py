@@ -13,7 +13,7 @@ import sys
 
 import typer
 
-from govnet.errors import Conflict, GovnetError
+from govnet.errors import Conflict, GovnetError, InvalidInput
 from lab import control, state
 from lab.sshd import DEFAULT_PASSWORD
 
@@ -82,6 +82,35 @@ def register() -> None:
     _register(st)
 
 
+@app.command("unit-addr")
+def unit_addr(
+    host: str = typer.Argument(..., help="Unit host, e.g. unit-1-1."),
+    vlan: int = typer.Option(..., "--vlan", help="VLAN of the attachment (100-103)."),
+    address: str = typer.Option("", "--address", help="CIDR for the host, e.g. 10.1.1.2/30."),
+    gateway: str = typer.Option("", "--gateway", help="Default gateway (the router side)."),
+    clear: bool = typer.Option(False, "--clear", help="Remove the VLAN's addresses instead."),
+) -> None:
+    """Play the unit: address a unit host on one VLAN (the router side is govnet's job)."""
+    from lab import units
+
+    st = state.load()
+    if st is None:
+        raise Conflict("no lab is up; run `govnet lab up` first")
+    node = st.topology.node(host)
+    if node.is_router:
+        raise InvalidInput(f"{host} is a router; unit-addr configures unit hosts")
+    if clear:
+        units.clear(node, vlan)
+        typer.echo(f"{host} eth0.{vlan}: addresses removed")
+        return
+    if not address:
+        raise InvalidInput("give --address CIDR (or --clear)")
+    units.configure(node, vlan, address, gateway or None)
+    router, port = node.uplink or ("?", "?")
+    via = f", default via {gateway}" if gateway else ""
+    typer.echo(f"{host} eth0.{vlan}: {address}{via} (cabled to {router} {port}.{vlan})")
+
+
 @app.command()
 def down() -> None:
     """Remove every namespace, link, process, the lab user and the lab directory."""
@@ -118,3 +147,31 @@ def exec(  # noqa: A001 - the command is called `exec`
 ) -> None:
     """Run a command inside a node's namespace; its exit code passes through."""
     raise typer.Exit(control.exec_node(node, command))
+
+
+@app.command("unit-up")
+def unit_up(number: int = typer.Argument(..., min=1, help="A connected request's number."),
+            as_json: bool = typer.Option(False, "--json", help="Machine-readable JSON.")) -> None:
+    """Play the unit side of a connected request on the unit host cabled to its port."""
+    from lab.unit import unit_up as bring_up
+
+    data = bring_up(number)
+    if as_json:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    for zone in data["zones"]:
+        typer.echo(f"{data['host']}: {zone['address']} on {zone['ifname']}, default via "
+                   f"{zone['gateway']}" + (f", LAN {zone['lan_address']} on lo"
+                                           if zone["lan_address"] else ""))
+    if data["announced"]:
+        typer.echo(f"{data['device']}: now announces unit space into OSPF "
+                   f"({len(data['announced'])} lines; the lab's day-0 stand-in)")
+
+
+@app.command("unit-down")
+def unit_down(number: int = typer.Argument(..., min=1, help="The request's number.")) -> None:
+    """Remove the unit side of a request from its lab unit host."""
+    from lab.unit import unit_down as take_down
+
+    data = take_down(number)
+    typer.echo(f"{data['host']}: unit side of request {number} removed")
