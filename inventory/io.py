@@ -3,7 +3,8 @@
 Import is all or nothing: every row is validated first, and the first bad row
 is reported as ``FILE:LINE: what is wrong`` (with the count of further bad
 rows); nothing is written unless every row is good. The CSV columns are those
-of :data:`CSV_COLUMNS`; ``ports`` holds ``NAME=A-B`` items separated by ``;``.
+of :data:`CSV_COLUMNS`; ``ports`` holds ``NAME=A-B[:DESCRIPTION]`` items separated
+by ``;``.
 A YAML file is a list of devices (or ``devices:`` with that list), each a
 mapping of the same fields, ``ports`` a list of ``{name, vlans, description}``.
 
@@ -48,9 +49,10 @@ class Row:
 
 
 def _with_location(exc: GovnetError, where: str) -> GovnetError:
-    located = GovnetError(f"{where}: {exc.message}")
-    located.exit_code = exc.exit_code
-    return located
+    """The same error (same type, same exit code), its message prefixed with FILE:LINE."""
+    exc.message = f"{where}: {exc.message}"
+    exc.args = (exc.message,)
+    return exc
 
 
 # -- reading -------------------------------------------------------------------
@@ -107,18 +109,20 @@ def _read_csv(text: str, label: str) -> list[Row]:
 
 
 def _ports(value: Any) -> list[tuple[str, tuple[int, int], str]]:
-    """Ports from YAML (list of mappings) or CSV (``NAME=A-B;…``)."""
+    """Ports from YAML (list of mappings) or CSV (``NAME=A-B[:DESCRIPTION];…``)."""
     if value in (None, "", []):
         return []
     items: list[dict[str, Any]] = []
     if isinstance(value, str):
         for item in filter(None, (p.strip() for p in value.split(";"))):
-            name, _, vlans = item.partition("=")
-            items.append({"name": name.strip(), "vlans": vlans.strip() or "1-4094"})
+            name, _, rest = item.partition("=")
+            vlans, _, description = rest.partition(":")
+            items.append({"name": name.strip(), "vlans": vlans.strip() or "1-4094",
+                          "description": description.strip()})
     elif isinstance(value, list) and all(isinstance(p, dict) for p in value):
         items = value
     else:
-        raise InvalidInput("ports: expected a list of {name, vlans} or NAME=A-B;…")
+        raise InvalidInput("ports: expected a list of {name, vlans} or NAME=A-B[:TEXT];…")
     result = []
     for item in items:
         unknown = set(item) - {"name", "vlans", "description", "__line__"}
@@ -247,6 +251,11 @@ def _rows(session: Session, devices: Iterable[Device]) -> list[dict[str, Any]]:
     return out
 
 
+def _csv_port(port: dict[str, Any]) -> str:
+    text = f"{port['name']}={port['vlans']}"
+    return f"{text}:{port['description'].replace(';', ',')}" if port["description"] else text
+
+
 def export_csv(rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -254,7 +263,7 @@ def export_csv(rows: list[dict[str, Any]]) -> str:
     for r in rows:
         writer.writerow({k: r[k] for k in CSV_COLUMNS if k not in ("demo", "ports")}
                         | {"demo": "true" if r["demo"] else "false",
-                           "ports": ";".join(f"{p['name']}={p['vlans']}" for p in r["ports"])})
+                           "ports": ";".join(_csv_port(p) for p in r["ports"])})
     return buf.getvalue()
 
 
