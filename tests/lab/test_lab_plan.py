@@ -94,3 +94,20 @@ def test_missing_frr_stops_with_the_install_line(monkeypatch: pytest.MonkeyPatch
     assert err.count("\n") == 1 and err.startswith("error: lab needs root")
     assert "FRR" in err and "OpenSSH server" in err
     assert "apt-get install frr openssh-server" in err
+
+
+def test_unit_host_lookup_and_refusals() -> None:
+    from lab import units
+    from lab.state import LabState
+
+    st = LabState(topology=plan(2))
+    host = units.host_on(st, "agg2", "ethu2")
+    assert host.name == "unit-2-2"
+    with pytest.raises(InvalidInput, match="no unit host is cabled to agg2 ethu9"):
+        units.host_on(st, "agg2", "ethu9")
+    with pytest.raises(InvalidInput, match="VLAN 99 is not provisioned"):
+        units.configure(host, 99, "10.1.1.2/30")
+    with pytest.raises(InvalidInput, match="gateway 10.9.9.9 is not in 10.1.1.0/30"):
+        units.configure(host, 100, "10.1.1.2/30", "10.9.9.9")
+    with pytest.raises(InvalidInput, match="bad address"):
+        units.configure(host, 100, "10.1.1.300/30")

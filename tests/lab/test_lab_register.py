@@ -47,7 +47,10 @@ def test_register_lab_adds_routers_and_unit_ports(db: str) -> None:
 def test_register_command_needs_a_running_lab(db: str, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from govnet import console
+
     monkeypatch.setenv("GOVNET_LAB_DIR", str(tmp_path / "lab"))
+    monkeypatch.setattr(console.state, "acting_as", None)  # an earlier `--as` must not leak
     assert main(["register"]) == 4
     assert "no lab is up" in capsys.readouterr().err
     state.save(LabState(topology=plan(1), status="up"))

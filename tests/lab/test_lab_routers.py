@@ -148,8 +148,9 @@ def test_unit_host_reaches_the_core_through_ospf(lab: Lab, router) -> None:
     assert _ping_core(lab) != 0, "no path before the unit is attached"
     agg1.apply(["interface ethu1.100", " ip address 10.100.1.1/30", " ip ospf passive",
                 "router ospf", " network 10.100.1.0/30 area 0"])
-    lab.ip("unit-1-1", "addr", "add", "10.100.1.2/30", "dev", "eth0.100")
-    lab.ip("unit-1-1", "route", "add", "default", "via", "10.100.1.1")
+    out = lab.cli("unit-addr", "unit-1-1", "--vlan", "100", "--address", "10.100.1.2/30",
+                  "--gateway", "10.100.1.1").stdout
+    assert "cabled to agg1 ethu1.100" in out
     try:
         deadline = time.monotonic() + 15  # OSPF with the lab's fast timers: ~1.5 s
         while _ping_core(lab) != 0:
@@ -157,7 +158,7 @@ def test_unit_host_reaches_the_core_through_ospf(lab: Lab, router) -> None:
         assert router("core").verify_route("10.100.1.0/30")
     finally:
         agg1.rollback(before)
-        lab.ip("unit-1-1", "addr", "flush", "dev", "eth0.100")
+        lab.cli("unit-addr", "unit-1-1", "--vlan", "100", "--clear")
     deadline = time.monotonic() + 10
     while _ping_core(lab) == 0:
         assert time.monotonic() < deadline, "still reachable after rollback"
