@@ -457,7 +457,11 @@ def reject(session: Session, actor: Actor, number: int, *, reason: str) -> Conne
     reason = check_text(reason, "--reason", 500)
     request = get_request(session, actor, number, lock=True)
     _require_scope(actor, request, action="reject")
-    _require_state(request, [S.submitted], action="reject it")
+    _require_state(request, [S.submitted, S.returned], action="reject it")
+    if request.state == S.returned.value and request.correct_by is not None \
+            and utcnow() <= request.correct_by:
+        raise WrongState(f"connection request {number} was returned; the unit has until "
+                         f"{request.correct_by:%Y-%m-%d} to correct it (Art. 10)")
     return _transition(session, actor, request, S.rejected, action="reject",
                        reject_reason=reason, decided_by=actor.name, decided_at=utcnow())
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlmodel import col, select
 
 from access import workflow as wf
 from access.models import ConnectionRequest, RequestState
@@ -18,7 +19,6 @@ from govnet.db import read, transaction
 from govnet.errors import GovnetError, InvalidInput, NotFound, NotPermitted, WrongState
 from govnet.models import AuditEvent, utcnow
 from tests.access.test_workflow_world import (
-    CITY_UNIT,
     DEVICE,
     EMPTY,
     JP_UNIT,
@@ -79,7 +79,8 @@ def test_article_24_path_submit_return_resubmit_approve(world: str) -> None:
     assert req["size"] == "/26" and req["hosts"] == 50 and req["application_doc"] is None
     number = req["id"]
 
-    missing = ["单位盖章 the unit's seal", "网络拓扑图 network diagram", "联系人身份证明 contact ID"]
+    missing = ["单位盖章 the unit's seal", "网络拓扑图 network diagram",
+               "联系人身份证明 contact ID"]
     returned = call("boss", wf.return_request, number, missing=missing)
     assert returned["state"] == "returned" and returned["return_count"] == 1
     # The three given, plus the gap govnet sees itself: the list is complete at once.
@@ -103,9 +104,8 @@ def test_article_24_path_submit_return_resubmit_approve(world: str) -> None:
     assert approved["approver"] == "boss" and approved["decided_at"]
 
     with read() as s:
-        actions = [e.action for e in s.exec(
-            __import__("sqlmodel").select(AuditEvent).where(
-                AuditEvent.object_type == "connection_request").order_by(AuditEvent.seq))]
+        actions = [e.action for e in s.exec(select(AuditEvent).where(
+            AuditEvent.object_type == "connection_request").order_by(col(AuditEvent.seq)))]
         assert actions == ["access.request.submit", "access.request.return",
                            "access.request.resubmit", "access.request.approve"]
         assert audit.verify(s).ok
@@ -113,7 +113,7 @@ def test_article_24_path_submit_return_resubmit_approve(world: str) -> None:
 
 def test_operator_submits_on_behalf_and_zones_change_on_resubmit(world: str) -> None:
     req = call("jp_ops", wf.submit, **submit_args(unit=JP_UNIT, device=DEVICE, port=PORT,
-                                                  model="routed", size="/28",
+                                                  model="routed", hosts=None, size="/28",
                                                   application_doc="金卫函 1 号"))
     assert req["district"] == "金平区" and req["device"] == DEVICE and req["model"] == "routed"
     call("jp_boss", wf.return_request, req["id"], missing=["安全方案 security plan"])
@@ -159,7 +159,7 @@ REFUSALS: list[tuple[str, Callable[[], int], type[GovnetError], str, Callable[..
     ("empty reason", _submitted, InvalidInput, "boss", wf.reject, {"reason": " "},
      "--reason is required"),
     ("reject approved", _approved, WrongState, "boss", wf.reject, {"reason": "r"},
-     "is approved, not submitted"),
+     "is approved, not submitted or returned"),
     ("approve twice", _approved, WrongState, "boss", wf.approve, {"doc": "D2"},
      "is approved, not submitted"),
     ("withdraw approved", _approved, WrongState, "edu", wf.withdraw, {},
@@ -221,6 +221,7 @@ def test_approval_needs_a_written_application(world: str) -> None:
 def test_correction_period_ends(world: str) -> None:
     number = _submitted()
     call("boss", wf.return_request, number, missing=["盖章"], days=3)
+    assert "until" in refused(WrongState, "boss", wf.reject, number, reason="too early")
     _force(number, correct_by=utcnow() - timedelta(minutes=1))
     assert "correction period ended" in refused(WrongState, "edu", wf.resubmit, number)
     assert call("boss", wf.reject, number, reason="逾期未补正")["state"] == "rejected"
