@@ -91,6 +91,15 @@ class H3cComwareDriver(NetmikoDriver):
         self._exit_config()
         self._send_config(["configuration commit"])
 
+    def save(self) -> str:
+        """``save force`` from user view (netmiko's save_config runs it from system
+        view and stays there)."""
+        out = self._dialogue([("save force", self.exec_prompt)])
+        error = self.find_error(out)
+        if error:
+            raise DeviceError(f"{self.where}: save force failed: {error}")
+        return out
+
     def _archive_listing(self) -> str:
         listing = self.run("display archive configuration")
         if f"Location: {self.archive_dir}" not in listing:

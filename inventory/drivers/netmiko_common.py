@@ -66,7 +66,7 @@ class NetmikoDriver(Driver):
     volatile_lines: ClassVar[str] = r"^$"
     #: Netmiko settings: the simulator and real devices both answer promptly.
     read_timeout: ClassVar[float] = 30.0
-    global_delay_factor: ClassVar[float] = 0.2
+    global_delay_factor: ClassVar[float] = 0.1
     #: Extra ConnectHandler arguments for the platform.
     netmiko_extra: ClassVar[dict[str, Any]] = {}
     #: hier_config platform used to parse the running config and compute remediation.

@@ -48,7 +48,7 @@ class Dialect:
     footer: tuple[str, ...]
     separator: str  # between top-level sections
     global_indent: str  # Comware indents global one-liners by one space
-    save: str
+    save: str  # regex of the save command(s)
     save_question: str  # "" when save asks nothing
     save_done: str
     enter_config_banner: str = ""
@@ -98,7 +98,7 @@ COMWARE = Dialect(
     reject="% Unrecognized command found at '^' position.", reject_marker_offset=0,
     header=("#", " version 7.1.064, Release 0821P11", "#"),
     footer=("return",), separator="#", global_indent=" ",
-    save="save force", save_question="",
+    save=r"save(?: force)?", save_question="",
     save_done="Validating file. Please wait...\r\n"
               "Saved the current configuration to mainboard device successfully.",
     enter_config_banner="System View: return to User View with Ctrl+Z.",
@@ -114,7 +114,7 @@ IOS = Dialect(
     header=("Building configuration...", "", "Current configuration : {size} bytes", "!",
             "! Last configuration change at {now}", "!", "version 15.9", "!"),
     footer=("end",), separator="!", global_indent="",
-    save="write memory", save_question="",
+    save=r"write(?: mem(?:ory)?)?|copy running-config startup-config", save_question="",
     save_done="Building configuration...\r\n[OK]",
     enter_config_banner="Enter configuration commands, one per line.  End with CNTL/Z.",
 )
@@ -129,7 +129,7 @@ RUIJIE = Dialect(
     header=("Building configuration...", "Current configuration : {size} bytes", "",
             "version RGOS 11.4(1)B12P8", "!"),
     footer=("end",), separator="!", global_indent="",
-    save="write", save_question="",
+    save=r"write(?: memory)?", save_question="",
     save_done="Building configuration...\r\n[OK]",
     enter_config_banner="Enter configuration commands, one per line.  End with CNTL/Z.",
 )

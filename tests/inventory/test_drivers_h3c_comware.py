@@ -1,0 +1,63 @@
+"""H3C Comware driver against the SSH CLI simulator (test double): archive + commit delay."""
+
+from __future__ import annotations
+
+import pytest
+
+from govnet.errors import CommandRejected
+from inventory.drivers import get_driver
+
+LINES = ["interface GigabitEthernet1/0/1.100", " vlan-type dot1q vid 100",
+         " description GOV-UNIT-A", " ip address 10.1.1.1 255.255.255.252"]
+ARCHIVE_SETTING = "archive configuration location flash:/archive filename-prefix govnet"
+
+
+@pytest.fixture
+def sim(simulated):
+    return simulated("h3c_comware")
+
+
+def test_simulated_first_checkpoint_sets_up_the_archive(sim, target_of):
+    dev = sim.device
+    with get_driver("h3c_comware")(target_of(sim)) as drv:
+        first = drv.checkpoint()
+        second = drv.checkpoint()
+    assert "mkdir flash:/archive" in dev.log
+    assert ARCHIVE_SETTING in dev.config_lines()
+    assert (first.token, second.token) == ("flash:/archive/govnet_1.cfg",
+                                           "flash:/archive/govnet_2.cfg")
+    assert set(dev.files) == {first.token, second.token}
+
+
+def test_simulated_push_is_wrapped_in_a_confirmed_commit_delay(sim, target_of):
+    dev = sim.device
+    with get_driver("h3c_comware")(target_of(sim)) as drv:
+        drv.apply(LINES)
+        drv.save()
+    pushed = dev.log[dev.log.index("configuration commit delay 10"):]
+    assert pushed[1:5] == LINES and pushed[5] == "configuration commit"
+    assert dev.commit_delay_snapshot is None  # confirmed: the timer will not fire
+    assert " description GOV-UNIT-A" in dev.config_lines()
+    assert "save force" in dev.log and dev.saved == dev.running
+
+
+def test_simulated_rejected_line_replaces_config_from_archive(sim, target_of):
+    dev = sim.device
+    with get_driver("h3c_comware")(target_of(sim)) as drv:
+        drv.checkpoint()  # commissioning: archive location set
+        before = dev.config_lines()
+        with pytest.raises(CommandRejected) as err:
+            drv.apply([*LINES[:2], " bogus command", *LINES[2:]])
+    assert "% Unrecognized command found at '^' position." in str(err.value)
+    assert "configuration replace file flash:/archive/govnet_2.cfg" in dev.log
+    assert dev.log[dev.log.index("configuration replace file flash:/archive/govnet_2.cfg")
+                   + 1] == "n"  # do not save the half-applied config
+    assert dev.commit_delay_snapshot is None
+    assert dev.config_lines() == before
+
+
+def test_simulated_getters_parse_comware_interface_brief(sim, target_of):
+    with get_driver("h3c_comware")(target_of(sim)) as drv:
+        rows = drv.parse_table("display interface brief")
+    assert {"interface": "GE0/0/0", "link": "UP", "main_ip": "10.255.0.1"}.items() <= \
+        rows[0].items()
