@@ -151,16 +151,16 @@ def down() -> list[str]:
 
 
 def _is_lab_process(pid: int) -> bool:
-    """True when ``pid`` still runs one of the lab's programs (not a recycled PID)."""
+    """True when ``pid`` still runs one of this lab's daemons (not a recycled PID).
+
+    Every lab daemon was started with paths under the lab directory, so its
+    command line names that directory; nothing else on the machine does.
+    """
     try:
-        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return False
-    return cmd.startswith((str(frr.FRR_BIN), str(sshd.SSHD), "sshd"))
-
-
-def _running(pid: int) -> bool:
-    return _is_lab_process(pid)
+    return f"{state.lab_dir()}/" in cmd
 
 
 def _ssh_open(host: str) -> bool:
@@ -179,7 +179,7 @@ def status() -> dict[str, Any]:
     nodes = []
     present = set(netns.lab_namespaces())
     for n in st.topology.nodes:
-        procs = {name: {"pid": pid, "running": _running(pid)}
+        procs = {name: {"pid": pid, "running": _is_lab_process(pid)}
                  for name, pid in st.pids.get(n.name, {}).items()}
         entry: dict[str, Any] = {
             "name": n.name, "kind": n.kind, "namespace": n.netns,
