@@ -43,6 +43,13 @@ from govnet.errors import (
 )
 from inventory.drivers.base import Checkpoint, Driver, InterfaceInfo
 
+
+def reason(exc: BaseException) -> str:
+    """The first non-empty line of an exception's text (netmiko's run to paragraphs)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
 # Matches netmiko's ConfigInvalidException text: "... at command: CMD, matched error: ERR".
 _NETMIKO_REJECT = re.compile(r"at command: (?P<line>.*), matched error: (?P<error>.*)$", re.S)
 
@@ -115,8 +122,7 @@ class NetmikoDriver(Driver):
                 f"{self.where}: authentication failed for user {self.target.username!r}"
             ) from exc
         except (NetmikoTimeoutException, SSHException, EOFError, OSError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise DeviceUnreachable(f"{self.where}: cannot connect: {reason}") from exc
+            raise DeviceUnreachable(f"{self.where}: cannot connect: {reason(exc)}") from exc
 
     def close(self) -> None:
         """Log out and disconnect (quietly: the session may already be gone).
@@ -145,8 +151,7 @@ class NetmikoDriver(Driver):
         try:
             yield
         except (TimeoutError, ReadException, OSError, EOFError, SSHException) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise DeviceError(f"{self.where}: {action} failed: {reason}") from exc
+            raise DeviceError(f"{self.where}: {action} failed: {reason(exc)}") from exc
 
     # -- CLI primitives --------------------------------------------------------
     def run(self, command: str) -> str:
@@ -208,9 +213,12 @@ class NetmikoDriver(Driver):
         checkpoint = self.checkpoint()
         try:
             return self._push(lines)
-        except CommandRejected:
-            self._abandon()
-            self.rollback(checkpoint)
+        except CommandRejected as rejected:
+            try:
+                self._abandon()
+                self.rollback(checkpoint)
+            except DeviceError as exc:
+                raise DeviceError(f"{rejected}; rolling back failed too: {exc}") from exc
             raise
 
     def _push(self, lines: Sequence[str]) -> str:

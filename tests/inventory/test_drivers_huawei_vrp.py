@@ -65,3 +65,10 @@ def test_simulated_rejected_line_leaves_running_config_as_before(sim, target_of)
         assert "Error: Unrecognized command" in str(err.value)
         assert drv.run("display current-configuration")  # still usable, in user view
     assert dev.config_lines() == before
+
+
+def test_simulated_facts_from_display_version_template(sim, target_of):
+    with get_driver("huawei_vrp")(target_of(sim)) as drv:
+        facts = drv.get_facts()
+    assert (facts["vendor"], facts["model"], facts["os_version"]) == ("Huawei", "AR2240", "5.160")
+    assert facts["interface_list"] == ["GigabitEthernet0/0/0", "GigabitEthernet0/0/1"]

@@ -63,3 +63,16 @@ def test_simulated_uncommitted_exit_question_is_answered_no(sim, target_of):
         assert drv.run("display current-configuration")  # back in user view, usable
     assert dev.log[dev.log.index("return") + 1] == "N"
     assert dev.config_lines() == before
+
+
+def test_simulated_commit_refused_discards_the_candidate(sim, target_of):
+    """A line VRP8 accepts while typing but refuses at commit: nothing is applied."""
+    dev = sim.device
+    before = dev.config_lines()
+    with get_driver("huawei_vrpv8")(target_of(sim)) as drv:
+        with pytest.raises(CommandRejected) as err:
+            drv.apply([LINES[0], " ip address 10.255.0.1 255.255.255.252"])
+    assert err.value.line == "commit"
+    assert "Error: The address conflicts" in str(err.value)
+    assert "clear configuration candidate" in dev.log and len(dev.commits) == 1
+    assert dev.config_lines() == before

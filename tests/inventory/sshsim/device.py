@@ -51,6 +51,9 @@ class SimDevice:
     authorized_key: str | None = None  # OpenSSH public key text
     bad_pattern: str = r"bogus|^\s*undo rule \d+ \S"  # lines the device rejects
     extra_config: tuple[str, ...] = ()  # appended to the starting configuration
+    #: VRP8 checks the candidate at commit: a new line matching this is refused then
+    #: (by default: reusing the uplink's address on another interface).
+    commit_conflict: str = r"^\s*ip address 10\.255\.0\.1 "
     dialect: Dialect = field(init=False)
     running: ConfigTree = field(init=False)
     saved: ConfigTree | None = None

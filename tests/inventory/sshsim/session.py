@@ -141,6 +141,11 @@ class CliSession:
             return self.reject("commit")
         if self.uncommitted():
             assert self.candidate is not None
+            old = self.dev.running.sections()
+            changed = [sec for sec in self.candidate.sections() if sec not in old]
+            if any(re.search(self.dev.commit_conflict, x) for sec in changed for x in sec):
+                return ("Error: The address conflicts with the address of another "
+                        "interface.\r\nCommit failed.")
             self.dev.set_running(self.candidate)
             self.dev.record_commit()
         return ""
