@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from netaddr import IPNetwork
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from access.models import PrivateNetwork, PrivateNetworkKind, PrivateNetworkState
 from access.workflow import check_ref, check_text
@@ -92,11 +91,11 @@ def _register(session: Session, actor: Actor, *, kind: PrivateNetworkKind, owner
                            "and security plan approved first (Art. 24)")
     vrf = get_vrf(session, zone) if zone is not None else None
     nets = _parse_prefixes(prefixes)
-    if session.scalars(select(PrivateNetwork).where(PrivateNetwork.owner_id == unit.id,
-                                                    PrivateNetwork.name == name)).first():
+    if session.exec(select(PrivateNetwork).where(col(PrivateNetwork.owner_id) == unit.id,
+                                                 col(PrivateNetwork.name) == name)).first():
         raise AlreadyExists(f"{unit.name} has a private network named {name!r} already")
-    for other in session.scalars(select(PrivateNetwork).where(
-            PrivateNetwork.state.in_(ACTIVE))):  # type: ignore[attr-defined]
+    for other in session.exec(select(PrivateNetwork).where(
+            col(PrivateNetwork.state).in_(ACTIVE))):
         if vrf is not None and other.vrf_id is not None and other.vrf_id != vrf.id:
             continue
         for mine in nets:
@@ -184,13 +183,13 @@ def reject(session: Session, actor: Actor, number: int, *, reason: str) -> Priva
 
 def list_networks(session: Session, actor: Actor, *, status: str | None = None
                   ) -> list[PrivateNetwork]:
-    query = select(PrivateNetwork).order_by(PrivateNetwork.id)  # type: ignore[arg-type]
+    query = select(PrivateNetwork).order_by(col(PrivateNetwork.id))
     if status is not None:
         if status not in {s.value for s in P}:
             raise InvalidInput(f"unknown status {status!r}; one of: "
                                f"{', '.join(s.value for s in P)}")
-        query = query.where(PrivateNetwork.state == status)
-    return [n for n in session.scalars(query) if _visible(actor, n)]
+        query = query.where(col(PrivateNetwork.state) == status)
+    return [n for n in session.exec(query) if _visible(actor, n)]
 
 
 def covering_filing(session: Session, vrf: Vrf | str | None, prefix: str | IPNetwork
@@ -203,8 +202,8 @@ def covering_filing(session: Session, vrf: Vrf | str | None, prefix: str | IPNet
     net = prefix if isinstance(prefix, IPNetwork) else IPNetwork(str(prefix))
     zone = get_vrf(session, vrf) if isinstance(vrf, str) else vrf
     best: tuple[int, PrivateNetwork] | None = None
-    for network in session.scalars(select(PrivateNetwork).where(
-            PrivateNetwork.state.in_(COVERING))):  # type: ignore[attr-defined]
+    for network in session.exec(select(PrivateNetwork).where(
+            col(PrivateNetwork.state).in_(COVERING))):
         if zone is not None and network.vrf_id is not None and network.vrf_id != zone.id:
             continue
         for text in network.prefixes:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
 
 from access.models import AttachModel, ConnectionRequest, RequestState, RequestZone
 from govnet import audit
@@ -89,9 +89,9 @@ def _zone_family(session: Session, vrfs: Sequence[Vrf]) -> int:
     """4 if every zone has IPv4 space, else 6 if every zone has IPv6 space."""
     families = []
     for zone in vrfs:
-        versions = set(session.scalars(select(Prefix.version).where(
-            Prefix.vrf_id == zone.id, Prefix.parent_id.is_(None),  # type: ignore[union-attr]
-            Prefix.status == Status.container.value)))
+        versions = set(session.exec(select(Prefix.version).where(
+            col(Prefix.vrf_id) == zone.id, col(Prefix.parent_id).is_(None),
+            col(Prefix.status) == Status.container.value)))
         if not versions:
             raise InvalidInput(f"zone {zone.name} has no address pool yet: add one with "
                                f"'govnet ipam pool add CIDR --vrf {zone.name}'")
@@ -109,14 +109,14 @@ def _check_attachment(session: Session, unit: Unit, device: str | None, port: st
         return None, None
     if device is None or port is None:
         raise InvalidInput("give --device and --port together (or neither: govnet chooses)")
-    row = session.scalars(select(Device).where(Device.name == device.strip())).first()
+    row = session.exec(select(Device).where(col(Device.name) == device.strip())).first()
     if row is None:
         raise NotFound(f"unknown device {device!r}")
     if row.district_id is not None and unit.district_id is not None \
             and row.district_id != unit.district_id:
         raise InvalidInput(f"device {row.name} serves another district than {unit.name}")
-    found = session.scalars(select(Port).where(Port.device_id == row.id,
-                                               Port.name == port.strip())).first()
+    found = session.exec(select(Port).where(col(Port.device_id) == row.id,
+                                            col(Port.name) == port.strip())).first()
     if found is None:
         raise NotFound(f"device {row.name} has no attachable port {port!r} (add it with "
                        f"'govnet inventory ports add {row.name} PORT')")
@@ -158,7 +158,7 @@ def check_fields(session: Session, unit: Unit, *, zones: Sequence[str], hosts: i
 
 def _fields_of(session: Session, request: ConnectionRequest) -> dict[str, Any]:
     """The request's current fields in :func:`submit`'s terms (for resubmit)."""
-    names = dict(session.execute(select(Vrf.id, Vrf.name)).all())  # type: ignore[arg-type]
+    names = _vrf_names(session)
     return {
         "zones": [names[z.vrf_id] for z in zones_of(session, request)],
         "hosts": request.hosts,
@@ -185,10 +185,10 @@ def visible(actor: Actor, request: ConnectionRequest) -> bool:
 def get_request(session: Session, actor: Actor, number: int, *, lock: bool = False
                 ) -> ConnectionRequest:
     """Request ``number`` if it exists and the actor may read it."""
-    query = select(ConnectionRequest).where(ConnectionRequest.id == number)
+    query = select(ConnectionRequest).where(col(ConnectionRequest.id) == number)
     if lock:
         query = query.with_for_update()
-    request = session.scalars(query).first()
+    request = session.exec(query).first()
     if request is None:
         raise NotFound(f"no connection request {number}")
     if not visible(actor, request):
@@ -201,43 +201,50 @@ def get_request(session: Session, actor: Actor, number: int, *, lock: bool = Fal
 def list_requests(session: Session, actor: Actor, *, status: str | None = None
                   ) -> list[ConnectionRequest]:
     """The requests the actor may read, oldest first, optionally in one state."""
-    query = select(ConnectionRequest).order_by(ConnectionRequest.id)
+    query = select(ConnectionRequest).order_by(col(ConnectionRequest.id))
     if status is not None:
         if status not in {s.value for s in S}:
             raise InvalidInput(f"unknown status {status!r}; one of: "
                                f"{', '.join(s.value for s in S)}")
-        query = query.where(ConnectionRequest.state == status)
+        query = query.where(col(ConnectionRequest.state) == status)
     if actor.role is Role.district_operator:
-        query = query.where(ConnectionRequest.district_id == actor.district_id)
+        query = query.where(col(ConnectionRequest.district_id) == actor.district_id)
     elif actor.role is Role.applicant:
-        query = query.where(ConnectionRequest.unit_id == actor.unit_id)
+        query = query.where(col(ConnectionRequest.unit_id) == actor.unit_id)
     elif not actor.reads_all:
         return []
-    return list(session.scalars(query))
+    return list(session.exec(query))
 
 
 def zones_of(session: Session, request: ConnectionRequest) -> list[RequestZone]:
     """The request's zones in the order they were asked for."""
-    return list(session.scalars(select(RequestZone).where(RequestZone.request_id == request.id)
-                                .order_by(RequestZone.position, RequestZone.id)))
+    return list(session.exec(select(RequestZone).where(col(RequestZone.request_id) == request.id)
+                             .order_by(col(RequestZone.position), col(RequestZone.id))))
+
+
+def _vrf_names(session: Session) -> dict[int, str]:
+    return {i: n for i, n in session.exec(select(Vrf.id, Vrf.name)) if i is not None}
+
+
+# Zone columns as the views name them.
+ZONE_VIEW = {"vrf": None, "state": "state", "device": "device", "port": "port", "vlan": "vlan",
+             "subinterface": "subinterface", "lan": "lan_cidr", "lan6": "lan6_cidr",
+             "interconnect": "interconnect_cidr", "interconnect6": "interconnect6_cidr",
+             "gateway4": "gateway4", "gateway6": "gateway6", "local4": "local4",
+             "local6": "local6", "peer4": "peer4", "peer6": "peer6", "acl": "acl"}
 
 
 def request_dict(session: Session, request: ConnectionRequest) -> dict[str, Any]:
     """The plain-data view of a request (JSON, tables, the TUI, audit)."""
     unit = session.get(Unit, request.unit_id)
     district = session.get(District, request.district_id) if request.district_id else None
-    vrfs = dict(session.execute(select(Vrf.id, Vrf.name)).all())  # type: ignore[arg-type]
+    vrfs = _vrf_names(session)
 
     def when(value: Any) -> str | None:
         return value.isoformat(timespec="seconds") if value else None
 
-    zones = [{
-        "vrf": vrfs.get(z.vrf_id), "state": z.state, "device": z.device, "port": z.port,
-        "vlan": z.vlan, "subinterface": z.subinterface, "lan": z.lan_cidr, "lan6": z.lan6_cidr,
-        "interconnect": z.interconnect_cidr, "interconnect6": z.interconnect6_cidr,
-        "gateway4": z.gateway4, "gateway6": z.gateway6, "local4": z.local4,
-        "local6": z.local6, "peer4": z.peer4, "peer6": z.peer6, "acl": z.acl,
-    } for z in zones_of(session, request)]
+    zones = [{key: getattr(z, column) if column else vrfs.get(z.vrf_id)
+              for key, column in ZONE_VIEW.items()} for z in zones_of(session, request)]
     return {
         "id": request.id, "unit": unit.name if unit else None,
         "district": district.name if district else None, "state": request.state,
@@ -307,7 +314,7 @@ def _check_unit_scope(actor: Actor, unit: Unit, *, action: str) -> None:
 
 
 def _set_zones(session: Session, request: ConnectionRequest, zones: Sequence[Vrf]) -> None:
-    session.execute(delete(RequestZone).where(RequestZone.request_id == request.id))
+    session.execute(delete(RequestZone).where(col(RequestZone.request_id) == request.id))
     for position, zone in enumerate(zones):
         session.add(RequestZone(request_id=request.id, vrf_id=zone.id,  # type: ignore[arg-type]
                                 position=position))
