@@ -9,12 +9,15 @@ Missing prerequisites raise :class:`Prerequisite` (a DeviceError: exit 5).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
 import stat
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -72,12 +75,38 @@ def _start_router(node: Node) -> dict[str, int]:
     return pids
 
 
+@contextmanager
+def _exclusive() -> Iterator[None]:
+    """One ``up``/``down`` at a time on this machine (``<lab dir>.lock``, flock)."""
+    path = Path(f"{state.lab_dir()}.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def up(districts: int = 2, units_per_agg: int = 2) -> LabState:
+    """Build the lab (see :func:`_up`), holding the machine-wide lab lock."""
+    require_prerequisites()
+    with _exclusive():
+        return _up(districts, units_per_agg)
+
+
+def down() -> list[str]:
+    """Remove the lab (see :func:`_down`), holding the machine-wide lab lock."""
+    require_prerequisites()
+    with _exclusive():
+        return _down()
+
+
+def _up(districts: int, units_per_agg: int) -> LabState:
     """Build the lab; Conflict (exit 4) if one is already recorded or present.
 
     On any failure the half-made lab is removed again before the error propagates.
     """
-    require_prerequisites()
     current = state.load()
     if current is not None or netns.lab_namespaces() or netns.bridge_exists():
         what = f"{len(current.topology.routers)} routers" if current else "leftovers"
@@ -112,14 +141,13 @@ def up(districts: int = 2, units_per_agg: int = 2) -> LabState:
         state.save(st)
     except BaseException:
         state.save(st)
-        down()  # a failed command changes nothing: remove what was made so far
+        _down()  # a failed command changes nothing: remove what was made so far
         raise
     return st
 
 
-def down() -> list[str]:
+def _down() -> list[str]:
     """Remove everything the lab made; return what was removed (empty: nothing there)."""
-    require_prerequisites()
     st = state.load()
     removed: list[str] = []
     if st is not None:

@@ -2,7 +2,8 @@
 
 Without root, FRR or OpenSSH the lab tests skip, naming what is missing; with
 ``GOVNET_REQUIRE_LAB=1`` (CI) they fail instead, so a broken CI machine cannot
-pass by skipping.
+pass by skipping. The lab is one per machine: while another session's lab is up,
+the fixture waits for it to go (``GOVNET_LAB_WAIT`` seconds) and never removes it.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
@@ -73,18 +75,28 @@ class Lab:
                               text=True, check=True).stdout
 
 
+def _lab_busy() -> bool:
+    return state.load() is not None or bool(control.netns.lab_namespaces())
+
+
 @pytest.fixture(scope="session")
 def lab() -> Iterator[Lab]:
+    """Bring the lab up for this session; wait (``GOVNET_LAB_WAIT`` s, default 600) while
+    another session's lab occupies the machine, never touching it."""
     missing = control.missing_prerequisites()
     if missing:
         _unavailable("; ".join(missing))
-    if state.load() is not None or control.netns.lab_namespaces():
-        _unavailable("a lab is already up on this machine; run `govnet lab down` first")
-    try:
-        lab_cli("up", "--districts", "2", "--no-register")
-    except AssertionError:
-        control.down()  # a half-made lab must not outlive the failed session
-        raise
+    deadline = time.monotonic() + float(os.environ.get("GOVNET_LAB_WAIT", "600"))
+    while True:
+        if not _lab_busy():
+            proc = lab_cli("up", "--districts", "2", "--no-register", check=False)
+            if proc.returncode == 0:
+                break
+            if proc.returncode != 4:  # 4: another session won the race; anything else fails
+                raise AssertionError(f"lab up failed ({proc.returncode}): {proc.stderr}")
+        if time.monotonic() > deadline:
+            _unavailable("another lab stayed up on this machine; run `govnet lab down`")
+        time.sleep(1)
     handle = Lab()
     try:
         yield handle

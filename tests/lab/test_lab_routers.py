@@ -19,8 +19,8 @@ from lab import state as lab_state
 if TYPE_CHECKING:
     from conftest import Lab  # the session fixture's handle (tests/lab/conftest.py)
 
-# One lab per machine: under pytest-xdist keep these on one worker (--dist loadgroup), or -n0.
-pytestmark = [pytest.mark.lab, pytest.mark.xdist_group("govnet-lab")]
+# One lab per machine: run these in one process (`pytest -m lab -p no:xdist`, as `make test`).
+pytestmark = pytest.mark.lab
 
 CHANGE = ["interface ethu1.100", " description GOV-UNIT-A", " ip address 10.100.1.1/30",
           "ip route 10.9.0.0/24 10.100.1.2"]
@@ -174,11 +174,20 @@ def test_down_removes_everything(lab: Lab) -> None:
 
     assert netns.lab_namespaces() == []
     assert not netns.bridge_exists()
-    assert [p for p in pids if Path(f"/proc/{p}").exists()] == []
+    assert [p for p in pids if _alive(p)] == []
     leftovers = [p.name for p in Path("/proc").iterdir() if p.name.isdigit()
                  and b"govnet-lab" in _cmdline(p)]
     assert leftovers == []
     assert not lab_state.lab_dir().exists()
+
+
+def _alive(pid: int) -> bool:
+    """Running, not merely a zombie waiting for PID 1 (which may reap lazily) to collect it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
 
 
 def _cmdline(proc: Path) -> bytes:
