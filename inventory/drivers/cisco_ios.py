@@ -78,6 +78,10 @@ class CiscoIosDriver(IosStyleDriver):
             raise DeviceError(f"{self.where}: {command!r} failed: "
                               f"{out.strip().splitlines()[-1]}")
 
+    def _discard(self, checkpoint: Checkpoint) -> None:
+        """Delete ``apply``'s checkpoint file: flash is small and the push succeeded."""
+        self._dialogue([(f"delete /force {checkpoint.token}", self.exec_prompt)])
+
     def _napalm(self) -> Any:
         from napalm.ios.ios import IOSDriver
 

@@ -116,9 +116,7 @@ class H3cComwareDriver(NetmikoDriver):
             raise DeviceError(f"{self.where}: 'display archive configuration' names no next "
                               "archive file; cannot take a checkpoint")
         running = self.get_running_config()
-        out = self._dialogue([("archive configuration", f"{self.question}|{self.exec_prompt}")])
-        if re.search(self.question, out):
-            out += self._dialogue([("y", self.exec_prompt)])
+        out = self._ask("archive configuration", self.exec_prompt, self.question, "y")
         error = self.find_error(out)
         if error:
             raise DeviceError(f"{self.where}: archive configuration failed: {error}")
@@ -127,10 +125,9 @@ class H3cComwareDriver(NetmikoDriver):
 
     def _restore(self, checkpoint: Checkpoint) -> None:
         command = f"configuration replace file {checkpoint.token}"
-        out = self._enter_config()
-        out += self._dialogue([(command, f"{self.question}|{self.config_prompt}")])
-        if re.search(self.question, out):  # "save current configuration?" – no
-            out += self._dialogue([("n", self.config_prompt)])
+        self._enter_config()
+        # "Current configuration will be lost, save current configuration?" – no
+        out = self._ask(command, self.config_prompt, self.question, "n")
         self._exit_config()
         error = self.find_error(out)
         if error:

@@ -23,6 +23,7 @@ from hier_config.models import MatchRule, NegationSubRule
 from hier_config.platforms.driver_base import HConfigDriverRules
 from hier_config.platforms.huawei_vrp.driver import HConfigDriverHuaweiVrp
 
+from govnet.errors import DeviceError
 from inventory.drivers import register
 from inventory.drivers.netmiko_common import NetmikoDriver
 
@@ -74,9 +75,18 @@ class HuaweiVrpDriver(NetmikoDriver):
     textfsm_platform: ClassVar[str] = "huawei_vrp"
     status_columns: ClassVar[tuple[str, str]] = ("interface", "phy")
     iface_keywords: ClassVar[dict[str, str]] = HUAWEI_IFACE_KEYWORDS
+    confirm_question: ClassVar[str] = r"\[Y/N\]:?\s*$"
 
     def hconfig_driver(self) -> Any:
         return GovnetHuaweiVrpRules()
+
+    def save(self) -> str:
+        """``save``, answering ``y`` to each "Continue? [Y/N]" (dual-MPU devices ask twice)."""
+        out = self._ask("save", self.exec_prompt, self.confirm_question, "y")
+        error = self.find_error(out)
+        if error:
+            raise DeviceError(f"{self.where}: save failed: {error}")
+        return out
 
     def get_facts(self) -> dict[str, Any]:
         """Base facts plus model and VRP version from ``display version`` (ntc-templates)."""

@@ -34,7 +34,6 @@ class HuaweiVrpV8Driver(HuaweiVrpDriver):
     platform: ClassVar[str] = "huawei_vrpv8"
     device_type: ClassVar[str] = "huawei_vrpv8"
     uncommitted_question: ClassVar[str] = r"\[Y\(yes\)/N\(no\)/C\(cancel\)\]|\[Y/N/C\]"
-    confirm_question: ClassVar[str] = r"\[Y/N\]:?\s*$"
 
     def _push(self, lines: Sequence[str]) -> str:
         out = self._send_config(lines, exit_config=False)
@@ -51,11 +50,7 @@ class HuaweiVrpV8Driver(HuaweiVrpDriver):
         self._exit_config()
 
     def _exit_config(self) -> str:
-        leaving = f"{self.exec_prompt}|{self.uncommitted_question}"
-        out = self._dialogue([(self.config_exit, leaving)])
-        if re.search(self.uncommitted_question, out):
-            out += self._dialogue([("N", self.exec_prompt)])
-        return out
+        return self._ask(self.config_exit, self.exec_prompt, self.uncommitted_question, "N")
 
     def checkpoint(self) -> Checkpoint:
         listing = self.run("display configuration commit list")
@@ -68,9 +63,7 @@ class HuaweiVrpV8Driver(HuaweiVrpDriver):
 
     def _restore(self, checkpoint: Checkpoint) -> None:
         command = f"rollback configuration to commit-id {checkpoint.token}"
-        out = self._dialogue([(command, f"{self.exec_prompt}|{self.confirm_question}")])
-        if re.search(self.confirm_question, out):
-            out += self._dialogue([("y", self.exec_prompt)])
+        out = self._ask(command, self.exec_prompt, self.confirm_question, "y")
         error = self.find_error(out)
         if error:
             raise DeviceError(f"{self.where}: {command!r} failed: {error}")

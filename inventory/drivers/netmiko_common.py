@@ -169,6 +169,20 @@ class NetmikoDriver(Driver):
                     strip_command=False, read_timeout=self.read_timeout))
         return out
 
+    def _ask(self, command: str, done: str, question: str, answer: str, most: int = 3) -> str:
+        """Send ``command`` and answer each ``question`` it asks, until ``done`` is read.
+
+        Up to ``most`` questions: dual-MPU Huawei devices ask a second one on save.
+        """
+        expect = f"{done}|{question}"
+        out = step = self._dialogue([(command, expect)])
+        for _ in range(most):
+            if not re.search(question, step):
+                break
+            step = self._dialogue([(answer, expect)])
+            out += step
+        return out
+
     def find_error(self, output: str) -> str | None:
         """The first line of ``output`` that matches ``error_pattern``, stripped."""
         m = re.search(f"(?:{self.error_pattern}).*$", output, re.M)
@@ -212,7 +226,7 @@ class NetmikoDriver(Driver):
         lines = [line for line in lines if line.strip()]
         checkpoint = self.checkpoint()
         try:
-            return self._push(lines)
+            out = self._push(lines)
         except CommandRejected as rejected:
             try:
                 self._abandon()
@@ -220,6 +234,8 @@ class NetmikoDriver(Driver):
             except DeviceError as exc:
                 raise DeviceError(f"{rejected}; rolling back failed too: {exc}") from exc
             raise
+        self._discard(checkpoint)
+        return out
 
     def _push(self, lines: Sequence[str]) -> str:
         return self._send_config(lines)
@@ -227,6 +243,9 @@ class NetmikoDriver(Driver):
     def _abandon(self) -> None:
         """Leave config mode after a rejected line."""
         self._exit_config()
+
+    def _discard(self, checkpoint: Checkpoint) -> None:
+        """Drop ``apply``'s own checkpoint once the push succeeded (default: nothing kept)."""
 
     def checkpoint(self) -> Checkpoint:
         """Default checkpoint: the running configuration text."""

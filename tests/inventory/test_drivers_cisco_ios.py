@@ -42,6 +42,7 @@ def test_simulated_apply_rollback_and_write_memory(sim, target_of):
         drv.rollback(checkpoint)
     assert f"configure replace {checkpoint.token} list force" in dev.log
     assert dev.config_lines() == before
+    assert list(dev.files) == [checkpoint.token]  # apply deleted its own checkpoint file
     sub = interfaces["GigabitEthernet0/0/1.100"]
     assert (sub.vrf, sub.vlan, sub.addresses) == ("ZWWW", 100, ["10.1.1.1/30"])
 

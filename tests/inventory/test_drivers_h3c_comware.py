@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govnet.errors import CommandRejected
+from govnet.errors import CommandRejected, DeviceError
 from inventory.drivers import get_driver
 
 LINES = ["interface GigabitEthernet1/0/1.100", " vlan-type dot1q vid 100",
@@ -61,3 +61,27 @@ def test_simulated_getters_parse_comware_interface_brief(sim, target_of):
         rows = drv.parse_table("display interface brief")
     assert {"interface": "GE0/0/0", "link": "UP", "main_ip": "10.255.0.1"}.items() <= \
         rows[0].items()
+
+
+class QuickComware(get_driver("h3c_comware")):  # type: ignore[misc]
+    """The Comware driver, giving up on a silent session after 2 s instead of 30 s."""
+
+    read_timeout = 2.0
+
+
+def test_simulated_push_that_cuts_the_session_is_left_to_the_commit_delay(simulated,
+                                                                          target_of):
+    """The pushed line shuts the interface govnet came in on: no confirmation can follow,
+    so the device's commit-delay timer is what brings the config back."""
+    sim = simulated("h3c_comware", cut_pattern=r"^\s*shutdown$")
+    dev = sim.device
+    with QuickComware(target_of(sim)) as drv:
+        drv.checkpoint()
+        before = dev.config_lines()
+        with pytest.raises(DeviceError) as err:
+            drv.apply(["interface GigabitEthernet0/0/0", " shutdown"])
+    assert not isinstance(err.value, CommandRejected)
+    assert "shutdown" in dev.running.node(["interface GigabitEthernet0/0/0"]).lines()[-1]
+    assert dev.commit_delay_snapshot is not None  # set before the lines, never confirmed
+    dev.expire_commit_delay()  # what the device does when the N minutes run out
+    assert dev.config_lines() == before

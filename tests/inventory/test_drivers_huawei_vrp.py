@@ -72,3 +72,13 @@ def test_simulated_facts_from_display_version_template(sim, target_of):
         facts = drv.get_facts()
     assert (facts["vendor"], facts["model"], facts["os_version"]) == ("Huawei", "AR2240", "5.160")
     assert facts["interface_list"] == ["GigabitEthernet0/0/0", "GigabitEthernet0/0/1"]
+
+
+def test_simulated_dual_mpu_save_answers_both_questions(simulated, target_of):
+    sim = simulated("huawei_vrp", dual_mpu=True)
+    with get_driver("huawei_vrp")(target_of(sim)) as drv:
+        drv.save()
+        assert drv.run("display current-configuration")  # back at the prompt
+    log = sim.device.log
+    assert log[log.index("save"):log.index("save") + 3] == ["save", "y", "y"]
+    assert sim.device.saved == sim.device.running

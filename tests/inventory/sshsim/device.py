@@ -54,6 +54,10 @@ class SimDevice:
     #: VRP8 checks the candidate at commit: a new line matching this is refused then
     #: (by default: reusing the uplink's address on another interface).
     commit_conflict: str = r"^\s*ip address 10\.255\.0\.1 "
+    #: A config line matching this is applied, then the session drops (it cut the
+    #: management path), as when a push shuts the interface govnet came in on.
+    cut_pattern: str | None = None
+    dual_mpu: bool = False  # save asks a second question for the slave board
     dialect: Dialect = field(init=False)
     running: ConfigTree = field(init=False)
     saved: ConfigTree | None = None

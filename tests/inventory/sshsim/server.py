@@ -76,6 +76,9 @@ async def _shell(device: SimDevice, process: asyncssh.SSHServerProcess) -> None:
                     continue
                 out.write("\r\n")
                 reply, line = session.feed(line), ""
+                if session.cut:  # the link went down: no goodbye, the TCP connection drops
+                    process.get_extra_info("connection").abort()
+                    return
                 if session.closed:
                     break
                 if reply:
@@ -85,7 +88,8 @@ async def _shell(device: SimDevice, process: asyncssh.SSHServerProcess) -> None:
     except (asyncssh.BreakReceived, asyncssh.TerminalSizeChanged, ConnectionError):
         pass
     finally:
-        process.exit(0)
+        if not session.cut:
+            process.exit(0)
 
 
 class SshSimulator:

@@ -36,6 +36,7 @@ class CliSession:
         self.candidate: ConfigTree | None = None
         self.pending: Callable[[str], str] | None = None
         self.closed = False
+        self.cut = False  # a line cut the management path: drop the connection
 
     # -- prompt --------------------------------------------------------------
     def prompt(self) -> str:
@@ -76,6 +77,8 @@ class CliSession:
                 self.view = tree.edit(self.view, text)
                 if not self.d.two_stage:
                     self.dev.set_running(tree)
+                if self.dev.cut_pattern and re.search(self.dev.cut_pattern, text):
+                    self.cut = True
                 return ""
             return self.reject(text)
 
@@ -128,8 +131,14 @@ class CliSession:
                 return ""
             self.dev.saved = self.dev.running.copy()
             return self.d.save_done
+
+        def slave_too(answer: str) -> str:
+            if not answer.startswith("y"):
+                return ""
+            return self.ask("Warning: The configuration will also be saved to the slave "
+                            "board. Continue? [Y/N]:", do_save)
         if self.d.save_question:
-            return self.ask(self.d.save_question, do_save)
+            return self.ask(self.d.save_question, slave_too if self.dev.dual_mpu else do_save)
         return do_save()
 
     def silent(self, *_: str) -> str:
@@ -229,6 +238,9 @@ class CliSession:
         return CRLF.join(["!Pass 1", "", "!List of Commands:", "end", "",
                           "Total number of passes: 1", "Rollback Done"])
 
+    def delete_file(self, name: str) -> str:
+        return "" if self.dev.files.pop(name, None) else f"%Error deleting {name} (No such file)"
+
     EXEC: list[tuple[str, Callable[..., str]]] = [
         (r"{d.enter_config}", enter_config),
         (r"(?:screen-length 0 temporary|screen-length disable|terminal (?:length|width) \d+)",
@@ -249,6 +261,7 @@ class CliSession:
         (r"mkdir (\S+)", lambda self, path: f"Creating directory {path}... Done."),
         (r"copy running-config (flash:\S+)", copy_running),
         (r"configure replace (flash:\S+) list force", configure_replace),
+        (r"delete /force (flash:\S+)", delete_file),
     ]
     CONFIG: list[tuple[str, Callable[..., str]]] = [
         (r"{d.leave_config}", leave_config),
