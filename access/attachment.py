@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from netaddr import IPNetwork
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from access.models import AttachModel, ConnectionRequest, RequestZone, ZoneState
@@ -89,7 +90,7 @@ def _candidates(session: Session, request: ConnectionRequest) -> list[tuple[Devi
     # The unit's district's aggregation devices first, then those serving no district.
     devices = session.exec(select(Device).where(
         Device.role == DeviceRole.aggregation.value,
-        (Device.district_id == request.district_id) | col(Device.district_id).is_(None))
+        or_(col(Device.district_id) == request.district_id, col(Device.district_id).is_(None)))
         .order_by(col(Device.district_id).is_(None), col(Device.demo), col(Device.name)))
     return [(d, p) for d in devices for p in inventory.list_ports(session, d)]
 
@@ -200,7 +201,7 @@ def plan_of(session: Session, request: ConnectionRequest) -> Plan | None:
         return None
     names = {z.device for z in zones}
     if len(names) != 1:
-        raise Conflict(f"connection request {request.id} spans devices {sorted(names)}")
+        raise Conflict(f"connection request {request.id} spans devices {sorted(n or '' for n in names)}")
     device = inventory.find_device(session, zones[0].device or "")
     assert request.id is not None
     return Plan(request_id=request.id, device=DeviceRef.of(device), port=zones[0].port or "",

@@ -100,7 +100,8 @@ def _normalize(platform: str, text: str) -> str:
     """Undo platform output quirks hier_config cannot parse (Comware block indentation)."""
     if not rules(platform).dedent_blocks:
         return text
-    out, block = [], []
+    out: list[str] = []
+    block: list[str] = []
     for line in [*text.splitlines(), "#"]:
         if line.strip() == "#":
             if block and block[0].startswith(" ") and not block[0].startswith("  "):

@@ -136,18 +136,18 @@ def _device_phase(log: JobLog, plan: Plan, kind: str, saved: str | None) -> list
                 log.skip("save", "nothing changed")
             return lines
         except Exception as failure:
-            exc = failure if isinstance(failure, GovnetError) else DeviceError(
+            error = failure if isinstance(failure, GovnetError) else DeviceError(
                 f"{plan.device.name}: unexpected {type(failure).__name__}: {failure}")
             if back_to is None:
-                raise PushFailed(exc, rolled_back=True) from exc
+                raise PushFailed(error, rolled_back=True) from failure
             try:
                 with log.step("rollback") as st:
                     drv.rollback(back_to)
                     st.note("the running config equals the checkpoint again")
             except GovnetError as again:
-                raise PushFailed(exc, rolled_back=False,
-                                 note=f"; rollback failed too: {again.message}") from exc
-            raise PushFailed(exc, rolled_back=True) from exc
+                raise PushFailed(error, rolled_back=False,
+                                 note=f"; rollback failed too: {again.message}") from failure
+            raise PushFailed(error, rolled_back=True) from failure
 
 
 # -- attach ---------------------------------------------------------------------------
