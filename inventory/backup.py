@@ -27,8 +27,14 @@ from govnet.auth import Actor
 from govnet.db import read, transaction
 from govnet.errors import DeviceError, GovnetError, NotFound
 from inventory import service
-from inventory.connect import DEFAULT_TIMEOUT, DeviceRef, Outcome, on_devices, open_driver
-from inventory.drivers import get_driver
+from inventory.connect import (
+    DEFAULT_TIMEOUT,
+    DeviceRef,
+    Outcome,
+    driver_class,
+    on_devices,
+    open_driver,
+)
 from inventory.models import ConfigSnapshot, Device
 
 
@@ -40,7 +46,7 @@ def clean_config(text: str) -> str:
 
 def config_digest(platform: str, text: str) -> str:
     """SHA-256 of the config without the platform's volatile lines."""
-    volatile = re.compile(getattr(get_driver(platform), "volatile_lines", r"^$"))
+    volatile = re.compile(getattr(driver_class(platform), "volatile_lines", r"^$"))
     kept = [line for line in clean_config(text).splitlines() if not volatile.search(line)]
     return hashlib.sha256("\n".join(kept).encode()).hexdigest()
 
@@ -48,6 +54,7 @@ def config_digest(platform: str, text: str) -> str:
 def store_snapshot(session: Session, actor: Actor, device: Device, text: str
                    ) -> tuple[ConfigSnapshot, bool]:
     """Store ``text`` unless it equals the last snapshot; returns (snapshot, stored)."""
+    assert device.id is not None
     digest = config_digest(device.platform, text)
     last = service.snapshots(session, device, limit=1)
     if last and last[0].sha256 == digest:
@@ -91,7 +98,7 @@ def backup(actor: Actor, names: Sequence[str] = (), *, workers: int = 8,
     results = []
     with transaction() as s:
         for outcome in outcomes:
-            device = s.get(Device, outcome.device.id)
+            device = s.get(Device, outcome.device.id, with_for_update=True)
             if device is None:  # removed while we were fetching
                 continue
             if outcome.ok and outcome.value is not None:

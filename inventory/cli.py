@@ -134,7 +134,7 @@ def export(fmt: str = typer.Option(..., "--format", help="nornir, ansible or csv
 @ports_app.command("add")
 def ports_add(device: str, port: str,
               vlans: str = typer.Option("1-4094", "--vlans", help="VLAN range A-B."),
-              description: str = typer.Option("", "--description"),
+              description: str | None = typer.Option(None, "--description"),
               json_: bool = JSON_OPTION) -> None:
     """Make a port attachable with a VLAN range (an existing port gets the new range)."""
     with transaction() as s:

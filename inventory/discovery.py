@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 
 from govnet.auth import Actor
 from govnet.db import read, transaction
@@ -45,8 +45,9 @@ class ContactResult:
 def replace_interfaces(session: Session, device: Device, found: Sequence[InterfaceInfo]
                        ) -> list[DiscoveredInterface]:
     """Replace the device's discovered interfaces with ``found``."""
-    session.exec(delete(DiscoveredInterface).where(  # type: ignore[call-overload]
-        DiscoveredInterface.device_id == device.id))
+    assert device.id is not None
+    session.execute(delete(DiscoveredInterface).where(
+        col(DiscoveredInterface.device_id) == device.id))
     now = utcnow()
     rows = [DiscoveredInterface(device_id=device.id, name=i.name[:64], up=i.up,
                                 description=(i.description or "")[:255], vrf=(i.vrf or "")[:64],
@@ -92,7 +93,7 @@ def _record(actor: Actor, outcomes: list[Outcome[Any]], action: str, store: Any
     results = []
     with transaction() as s:
         for outcome in outcomes:
-            device = s.get(Device, outcome.device.id)
+            device = s.get(Device, outcome.device.id, with_for_update=True)
             if device is None:
                 continue
             if outcome.ok:
@@ -100,7 +101,7 @@ def _record(actor: Actor, outcomes: list[Outcome[Any]], action: str, store: Any
                 details: dict[str, Any] = {}
                 if store is not None:
                     store(s, device, data)
-                    data = [asdict(i) for i in data]
+                    data = [asdict(i) for i in data or []]
                     details = {"interfaces": len(data)}
                 service.record_contact(s, actor, device, ok=True, action=action,
                                        details=details)

@@ -45,7 +45,7 @@ class Row:
     line: int
     values: dict[str, Any]
     spec: DeviceSpec | None = None
-    ports: list[tuple[str, tuple[int, int], str]] = field(default_factory=list)
+    ports: list[tuple[str, tuple[int, int], str | None]] = field(default_factory=list)
 
 
 def _with_location(exc: GovnetError, where: str) -> GovnetError:
@@ -62,7 +62,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
@@ -108,28 +108,30 @@ def _read_csv(text: str, label: str) -> list[Row]:
     return rows
 
 
-def _ports(value: Any) -> list[tuple[str, tuple[int, int], str]]:
+def _ports(value: Any) -> list[tuple[str, tuple[int, int], str | None]]:
     """Ports from YAML (list of mappings) or CSV (``NAME=A-B[:DESCRIPTION];…``)."""
     if value in (None, "", []):
         return []
     items: list[dict[str, Any]] = []
     if isinstance(value, str):
-        for item in filter(None, (p.strip() for p in value.split(";"))):
-            name, _, rest = item.partition("=")
-            vlans, _, description = rest.partition(":")
-            items.append({"name": name.strip(), "vlans": vlans.strip() or "1-4094",
-                          "description": description.strip()})
+        for text in filter(None, (p.strip() for p in value.split(";"))):
+            name, _, rest = text.partition("=")
+            vlan_text, _, note = rest.partition(":")
+            items.append({"name": name.strip(), "vlans": vlan_text.strip() or "1-4094",
+                          "description": note.strip() or None})
     elif isinstance(value, list) and all(isinstance(p, dict) for p in value):
         items = value
     else:
         raise InvalidInput("ports: expected a list of {name, vlans} or NAME=A-B[:TEXT];…")
-    result = []
+    result: list[tuple[str, tuple[int, int], str | None]] = []
     for item in items:
         unknown = set(item) - {"name", "vlans", "description", "__line__"}
         if unknown:
             raise InvalidInput(f"ports: unknown field(s) {sorted(unknown)}")
-        result.append((str(item.get("name") or ""), service.parse_vlans(
-            str(item.get("vlans") or "1-4094")), str(item.get("description") or "")))
+        description = item.get("description")
+        vlans = service.parse_vlans(str(item.get("vlans") or "1-4094"))
+        result.append((str(item.get("name") or ""), vlans,
+                       None if description is None else str(description)))
     return result
 
 
@@ -269,7 +271,7 @@ def export_csv(rows: list[dict[str, Any]]) -> str:
 
 def export_nornir(rows: list[dict[str, Any]]) -> str:
     """A Nornir SimpleInventory hosts file (no groups file needed)."""
-    from inventory.drivers import get_driver
+    from inventory.connect import driver_class
 
     hosts: dict[str, Any] = {}
     for r in rows:
@@ -278,7 +280,7 @@ def export_nornir(rows: list[dict[str, Any]]) -> str:
         user = _username(r["credential"])
         if user:
             host["username"] = user
-        device_type = getattr(get_driver(r["platform"]), "device_type", None)
+        device_type = getattr(driver_class(r["platform"]), "device_type", None)
         if device_type:
             host["connection_options"] = {"netmiko": {"platform": device_type}}
         host["data"] = {"role": r["role"], "district": r["district"] or None,

@@ -111,7 +111,7 @@ def check_vlans(vlans: Sequence[int]) -> tuple[int, int]:
 
 def validate_device(session: Session, spec: DeviceSpec) -> dict[str, Any]:
     """Check every field; return the column values of a Device (district as id)."""
-    from inventory.drivers import platforms
+    from inventory.connect import known_platforms as platforms
 
     name = (spec.name or "").strip()
     if not _NAME.match(name):
@@ -298,19 +298,23 @@ def list_ports(session: Session, device: Device) -> list[Port]:
 
 
 def add_port(session: Session, actor: Actor, *, device: str, name: str,
-             vlans: Sequence[int] = (1, 4094), description: str = "") -> Port:
+             vlans: Sequence[int] = (1, 4094), description: str | None = None) -> Port:
     """Make a port attachable with a VLAN range; an existing port gets the new range.
 
-    Narrowing the range below a VLAN in use is a conflict.
+    ``description`` None keeps an existing port's description. Narrowing the
+    range so that a VLAN in use falls outside it is a conflict.
     """
     require(actor, *MANAGERS, action="manage the inventory")
     dev = find_device(session, device)
     if not _PORT_NAME.match(name or ""):
         raise InvalidInput(f"port name {name!r} is not an interface name")
     lo, hi = check_vlans(vlans)
-    description = _text("description", description, 200)
     port = session.exec(select(Port).where(Port.device_id == dev.id, Port.name == name)).first()
+    if description is None:
+        description = port.description if port else ""
+    description = _text("description", description, 200)
     if port is None:
+        assert dev.id is not None
         port = Port(device_id=dev.id, name=name, vlan_lo=lo, vlan_hi=hi, description=description)
         session.add(port)
         session.flush()
@@ -370,6 +374,7 @@ def claim_vlan(session: Session, actor: Actor, port: Port, vlan: int | None = No
     elif not port.vlan_lo <= vlan <= port.vlan_hi:
         raise InvalidInput(f"VLAN {vlan} is outside {where}'s range "
                            f"{port.vlan_lo}-{port.vlan_hi}")
+    assert port.id is not None
     claim = PortVlan(port_id=port.id, vlan=vlan, owner=owner, claimed_by=actor.name)
     try:
         with session.begin_nested():

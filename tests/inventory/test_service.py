@@ -276,3 +276,72 @@ def test_concurrent_claims_of_one_vlan_one_wins(any_db: str) -> None:
     assert sorted(results) == ["conflict"] * 3 + ["ok"]
     with read() as s:
         assert s.exec(select(func.count()).select_from(PortVlan)).one() == 1
+
+
+def test_port_description_kept_unless_given(people: None) -> None:
+    with transaction() as s:
+        service.add_port(s, actor("ops"), device="jp-agg1", name="ethu1", vlans=(100, 103),
+                         description="units 金平")
+        service.add_port(s, actor("ops"), device="jp-agg1", name="ethu1", vlans=(100, 110))
+        assert _port(s).description == "units 金平" and _port(s).vlan_hi == 110
+
+
+# -- snapshots and discovery storage (no device needed) ----------------------------
+
+IOS_CONFIG = ("Building configuration...\n\nCurrent configuration : {size} bytes\n"
+              "hostname R1\n!\ninterface Gi0/1\n description {desc}\n!\nend\n")
+
+
+def test_snapshots_stored_only_on_change(any_db: str) -> None:
+    from inventory import backup
+
+    with transaction() as s:
+        service.add_device(s, actor(), name="r1", platform="cisco_ios", host="10.0.0.1",
+                           role="core")
+    versions = [IOS_CONFIG.format(size=100, desc="A"),
+                IOS_CONFIG.format(size=101, desc="A").replace("\n", "\r\n"),  # volatile only
+                IOS_CONFIG.format(size=100, desc="B")]
+    stored = []
+    for text in versions:
+        with transaction() as s:
+            stored.append(backup.store_snapshot(s, actor(), service.find_device(s, "r1"),
+                                                text)[1])
+    assert stored == [True, False, True]
+    with read() as s:
+        snaps = service.snapshots(s, service.find_device(s, "r1"))
+        assert [("description B" in x.text) for x in snaps] == [True, False]
+        assert "\r" not in snaps[0].text
+        diff = backup.diff(s, actor(), "r1")
+    assert "- description A\n+ description B\n" in diff
+
+
+def test_discovered_interfaces_replaced(any_db: str) -> None:
+    from inventory.discovery import replace_interfaces
+    from inventory.drivers import InterfaceInfo
+
+    with transaction() as s:
+        service.add_device(s, actor(), name="r1", platform="frr", host="10.0.0.1",
+                           role="core")
+    with transaction() as s:
+        replace_interfaces(s, service.find_device(s, "r1"), [
+            InterfaceInfo("eth0", True, "UPLINK", "", ["10.0.0.1/30", "2001:db8::1/126"]),
+            InterfaceInfo("eth1.100", False, "", "ZWWW", [], 100)])
+    with transaction() as s:
+        replace_interfaces(s, service.find_device(s, "r1"), [
+            InterfaceInfo("eth0", True, "UPLINK", "", ["10.0.0.1/30"])])
+    with read() as s:
+        shown = service.show(s, actor(), "r1")["interfaces"]
+    assert [(i["name"], i["addresses"]) for i in shown] == [("eth0", ["10.0.0.1/30"])]
+
+
+def test_every_platform_known_after_a_direct_driver_import() -> None:
+    """A process that imported one driver module first still knows every platform."""
+    import subprocess
+    import sys
+
+    code = ("import inventory.drivers.frr\n"
+            "from inventory.connect import known_platforms\n"
+            "print(' '.join(known_platforms()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert {"frr", "cisco_ios", "huawei_vrp", "h3c_comware"} <= set(out)
