@@ -12,6 +12,7 @@ import sys
 import typer
 
 from access.cli import app as access_app
+from compliance.cli import app as compliance_app
 from govnet import audit, org
 from govnet.console import JSON_OPTION, acting, actor_name, emit, run, state, table
 from govnet.db import read, transaction
@@ -38,6 +39,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(ipam_app, name="ipam")
 app.add_typer(access_app, name="access")
 app.add_typer(inventory_app, name="inventory")
+app.add_typer(compliance_app, name="compliance")
 app.add_typer(audit_app, name="audit")
 
 

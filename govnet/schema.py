@@ -7,7 +7,8 @@ import importlib
 from sqlmodel import SQLModel
 
 # Each package's models module; one list, used by Alembic and by tests.
-MODEL_MODULES = ("govnet.models", "ipam.models", "inventory.models", "access.models")
+MODEL_MODULES = ("govnet.models", "ipam.models", "inventory.models", "access.models",
+                 "compliance.models")
 
 
 def load_models() -> type[SQLModel]:

@@ -228,3 +228,33 @@ def reject_application(number: int, reason: str = typer.Option(..., "--reason"),
         data = applications.application_dict(
             s, applications.reject(s, acting(s), number, reason=reason))
     emit(data, json_, lambda: f"rejected application {number}")
+
+
+@app.command("import")
+def import_cmd(from_devices: bool = typer.Option(False, "--from-devices",
+                                                 help="From the newest scan/discovery of every device."),
+               from_csv: Path | None = typer.Option(
+                   None, "--from-csv", help="CSV: prefix,vrf,status,district,owner,description"),
+               pool_length: int = typer.Option(16, "--pool-length", min=1, max=31,
+                                               help="Pools made for addresses outside every "
+                                               "pool are this long (IPv4; IPv6 /48)."),
+               json_: bool = JSON_OPTION) -> None:
+    """Adopt an existing network: build the plan from devices or a CSV (all or nothing)."""
+    from govnet.errors import InvalidInput
+    from ipam import importer
+
+    if from_devices == (from_csv is not None):
+        raise InvalidInput("give --from-devices or --from-csv FILE")
+    if from_csv is not None and not from_csv.is_file():
+        raise InvalidInput(f"--from-csv: no file {from_csv}")
+    with transaction() as s:
+        actor = acting(s)
+        result = (importer.from_devices(s, actor, pool_length=pool_length) if from_devices
+                  else importer.from_csv(s, actor, from_csv.read_text(encoding="utf-8")))  # type: ignore[union-attr]
+    data = result.as_dict()
+    emit(data, json_, lambda: table(
+        f"imported {len(result.created)} block(s), {len(result.pools)} pool(s) made, "
+        f"{result.addresses} address(es), {len(result.skipped)} skipped — all marked "
+        f"'{importer.MARK}'", ("prefix", "vrf", "status", "district", "purpose", "source"),
+        ([c["prefix"], c["vrf"], c["status"], c["district"], c["purpose"], c["source"]]
+         for c in result.created)))

@@ -1,0 +1,248 @@
+"""Isolation (Art. 40): shut a finding's VLAN subinterface as a job, and restore it.
+
+An isolation is a technical measure the authority approves: the acting user is
+``authority`` or ``municipal_operator`` and gives the approval document; both the
+request for it and its outcome are audited. It runs as an access :class:`Job`
+(``kind`` isolate/restore, ``finding_id`` set) with the access job machinery:
+the job row holding the rendered lines exists before any device is touched,
+each step is written ahead and redacted by :class:`access.jobs.JobLog`, the
+device is held under :func:`access.locks.device_lock`, and any failure after the
+checkpoint rolls the device back to it.
+
+The lines come from the platform's ``isolate`` / ``restore`` templates
+(``access.render``). The diff is taken against the running config (an isolated
+interface pushes nothing twice); verification reads the device back: the
+template's lines are in the running config and the interface is not up
+(isolate), or they are gone (restore).
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from access import diffing
+from access.jobs import JobLog
+from access.locks import device_lock
+from access.models import Job, JobKind, JobState
+from access.provisioning import PushFailed
+from access.render import render_isolate, render_restore
+from access.specs import InterfaceSpec
+from access.workflow import check_ref
+from compliance.models import Finding, FindingState
+from compliance.service import get_finding
+from govnet import audit
+from govnet.auth import Actor, require
+from govnet.db import transaction
+from govnet.errors import DeviceError, GovnetError, InvalidInput, WrongState
+from govnet.models import Role, utcnow
+from inventory.connect import DeviceRef, open_driver
+from inventory.drivers import Checkpoint, Driver
+from inventory.service import find_device
+
+ENFORCERS = (Role.authority, Role.municipal_operator)
+ISOLATABLE = ("unapproved", "conflict", "unfiled_private_network")
+
+
+@dataclass
+class Outcome:
+    """What one isolate/restore run did."""
+
+    finding: int
+    kind: str
+    state: str  # isolated | restored | unchanged | failed
+    device: str
+    interface: str
+    job: int | None = None
+    lines: list[str] = field(default_factory=list)
+    error: str | None = None
+    exit_code: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Work:
+    finding: int
+    kind: JobKind
+    device: DeviceRef
+    spec: InterfaceSpec
+    isolate_lines: tuple[str, ...]
+    restore_lines: tuple[str, ...]
+    job: int
+
+
+def interface_spec(platform: str, finding: Finding) -> InterfaceSpec:
+    """The finding's L3 interface as an InterfaceSpec (a VLAN subinterface ``PARENT.VID``)."""
+    name = finding.interface
+    parent, dot, vid = name.rpartition(".")
+    vlan = finding.vlan if finding.vlan is not None else (int(vid) if dot and vid.isdigit()
+                                                          else None)
+    if not name or vlan is None or not parent:
+        raise InvalidInput(f"finding {finding.id}: {name or 'no interface'} is not a VLAN "
+                           "subinterface; isolation shuts the unit's subinterface only")
+    return InterfaceSpec(platform=platform, parent_interface=parent, vlan=vlan,
+                         vrf=finding.vrf or None)
+
+
+def _prepare(actor: Actor, number: int, kind: JobKind, doc: str | None) -> _Work:
+    with transaction() as s:
+        require(actor, *ENFORCERS, action=f"{kind.value} compliance findings (Art. 40)")
+        finding = get_finding(s, actor, number)
+        if kind is JobKind.isolate:
+            doc = check_ref(doc, "--doc")
+            if finding.type not in ISOLATABLE:
+                raise WrongState(f"finding {number} is {finding.type}: only "
+                                 f"{', '.join(ISOLATABLE)} findings are isolated")
+            if finding.state == FindingState.resolved.value:
+                raise WrongState(f"finding {number} is resolved: nothing to isolate")
+            if finding.isolated:
+                raise WrongState(f"finding {number} is already isolated (job "
+                                 f"{finding.isolation_job_id}); 'restore' undoes it")
+        elif not finding.isolated:
+            raise WrongState(f"finding {number} is not isolated: nothing to restore")
+        device = find_device(s, finding.device)
+        spec = interface_spec(device.platform, finding)
+        iso, back = render_isolate(spec), render_restore(spec)
+        rendered, inverse = (iso, back) if kind is JobKind.isolate else (back, iso)
+        job = Job(kind=kind.value, finding_id=number, device=device.name, actor=actor.name,
+                  rendered="\n".join(rendered), rollback="\n".join(inverse))
+        s.add(job)
+        s.flush()
+        assert job.id is not None
+        audit.record(s, actor, f"compliance.{kind.value}.start", "finding", number,
+                     after={"job": job.id, "device": device.name, "interface": spec.subinterface,
+                            "doc": doc})
+        return _Work(number, kind, DeviceRef.of(device), spec, tuple(iso), tuple(back), job.id)
+
+
+def _wanted(w: _Work, running: str) -> list[str]:
+    platform = w.device.platform
+    if w.kind is JobKind.isolate:
+        return diffing.missing(platform, running, w.isolate_lines)
+    return diffing.undo(platform, running, w.isolate_lines, w.restore_lines)
+
+
+def _problems(drv: Driver, w: _Work, wait: float = 5.0) -> list[str]:
+    """Read back: isolate lines present and the interface not up, or the lines gone."""
+    platform, name = w.device.platform, w.spec.subinterface
+    every = diffing.leaves(platform, w.isolate_lines)
+    deadline = time.monotonic() + wait
+    while True:
+        there = diffing.present(platform, drv.get_running_config(), w.isolate_lines)
+        found = []
+        if w.kind is JobKind.isolate:
+            if len(there) != len(every):
+                found.append(f"{name}: the isolation lines are not in the running config")
+            info = next((i for i in drv.get_interfaces() if i.name == name), None)
+            if info is not None and info.up:
+                found.append(f"{name} is still up")
+        elif there:
+            found.append(f"{name}: the isolation lines are still in the running config")
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.25)
+
+
+def _device_phase(log: JobLog, w: _Work) -> list[str]:
+    """Connect, checkpoint, diff, push, verify, save; roll back after any failure."""
+    with ExitStack() as stack:
+        try:
+            with log.step("connect") as st:
+                drv: Driver = stack.enter_context(open_driver(None, w.device))
+                log.add_secret(drv.target.password)
+                st.note(f"connected to {w.device.name} ({w.device.host}:{w.device.port})")
+        except GovnetError as exc:
+            raise PushFailed(exc, rolled_back=True) from exc  # nothing was touched
+        back_to: Checkpoint | None = None
+        try:
+            with log.step("checkpoint") as st:
+                back_to = drv.checkpoint()
+                log.update(checkpoint=back_to.running_config)
+                st.note(f"running config: {len(back_to.running_config.splitlines())} lines")
+            with log.step("diff") as st:
+                lines = _wanted(w, back_to.running_config)
+                log.update(diff="\n".join(f"+ {line}" for line in lines))
+                st.note("\n".join(lines) or "nothing to push: the device is already so")
+            if lines:
+                with log.step("push") as st:
+                    st.note(drv.apply(lines))
+            else:
+                log.skip("push", "nothing to push")
+            log.update(state=JobState.pushed.value)
+            with log.step("verify") as st:
+                found = _problems(drv, w)
+                if found:
+                    raise DeviceError(f"{w.device.name}: verification failed: " + "; ".join(found))
+                st.note(f"verified: {w.spec.subinterface} "
+                        + ("isolated" if w.kind is JobKind.isolate else "restored"))
+            log.update(state=JobState.verified.value)
+            if lines:
+                with log.step("save") as st:
+                    st.note(drv.save())
+            return lines
+        except Exception as failure:
+            exc = failure if isinstance(failure, GovnetError) else DeviceError(
+                f"{w.device.name}: unexpected {type(failure).__name__}: {failure}")
+            if back_to is not None:
+                try:
+                    with log.step("rollback") as st:
+                        drv.rollback(back_to)
+                        st.note("the running config equals the checkpoint again")
+                except GovnetError as again:
+                    raise PushFailed(exc, rolled_back=False,
+                                     note=f"; rollback failed too: {again.message}") from exc
+            raise PushFailed(exc, rolled_back=True) from failure
+
+
+def _run(actor: Actor, w: _Work, doc: str | None) -> Outcome:
+    t0 = time.monotonic()
+    log = JobLog(w.job)
+    outcome = Outcome(finding=w.finding, kind=w.kind.value, state="", device=w.device.name,
+                      interface=w.spec.subinterface, job=w.job)
+    with device_lock(w.device.name):
+        log.claim()
+        try:
+            outcome.lines = _device_phase(log, w)
+        except PushFailed as exc:
+            outcome.state, outcome.exit_code = "failed", exc.exit_code
+            outcome.error = log.redact(exc.message)
+            with transaction() as s:
+                log.finish_in(s, JobState.rolled_back if exc.rolled_back else JobState.failed,
+                              outcome.error)
+                audit.record(s, actor, f"compliance.{w.kind.value}.failed", "finding",
+                             w.finding, after={"job": w.job, "error": outcome.error})
+        else:
+            done = "isolated" if w.kind is JobKind.isolate else "restored"
+            outcome.state = done if outcome.lines else "unchanged"
+            with transaction() as s:
+                finding = s.get(Finding, w.finding)
+                assert finding is not None
+                if w.kind is JobKind.isolate:
+                    finding.isolated, finding.isolation_doc = True, doc
+                    finding.isolated_by, finding.isolated_at = actor.name, utcnow()
+                    finding.isolation_job_id, finding.restored_at = w.job, None
+                else:
+                    finding.isolated, finding.restored_at = False, utcnow()
+                s.add(finding)
+                log.finish_in(s, JobState.committed)
+                audit.record(s, actor, f"compliance.{w.kind.value}", "finding", w.finding,
+                             after={"job": w.job, "device": w.device.name,
+                                    "interface": w.spec.subinterface, "doc": doc,
+                                    "lines": len(outcome.lines)})
+    outcome.seconds = round(time.monotonic() - t0, 3)
+    return outcome
+
+
+def isolate(number: int, actor: Actor, *, doc: str) -> Outcome:
+    """Shut finding ``number``'s subinterface (Art. 40), with the authority's document."""
+    return _run(actor, _prepare(actor, number, JobKind.isolate, doc), doc)
+
+
+def restore(number: int, actor: Actor) -> Outcome:
+    """Undo the isolation of finding ``number``."""
+    return _run(actor, _prepare(actor, number, JobKind.restore, None), None)

@@ -1,0 +1,276 @@
+"""Brownfield import: build the address plan from what an existing extranet already runs.
+
+Two sources:
+
+* ``from_devices``: every address the devices carry, from the newest compliance
+  scan of each device (else its last ``inventory discover``), and the unit LANs
+  their static routes point at. Each distinct network becomes an allocation
+  (purpose guessed: /32 loopback, /30–/31 interconnect, ``mgmt*`` management,
+  else LAN) with the device's district, and each address an IP address record
+  naming the device and interface. A network outside every pool gets a pool made
+  for it (its /16, or /48 for IPv6, shrunk until it overlaps no other pool).
+* ``from_csv``: rows ``prefix, vrf, status, district, owner, description`` (optional
+  ``purpose``); every row is checked before anything is written, errors name
+  their line, and one bad row imports nothing.
+
+Nothing imported has paperwork behind it (no block application, no connection
+request): every imported block's description starts with ``imported: no
+paperwork`` and each block leaves an ``ipam.import`` audit event saying so, so
+the authority can work through them. The caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from netaddr import IPNetwork
+from sqlalchemy import select
+from sqlmodel import Session
+
+from govnet import audit
+from govnet.auth import Actor, require
+from govnet.errors import AlreadyExists, Conflict, GovnetError, InvalidInput
+from govnet.models import Role
+from govnet.org import find_district, find_unit
+from ipam import service, space, store
+from ipam.models import PARENT_STATUSES, Prefix, Purpose, Status, Vrf
+
+MARK = "imported: no paperwork"
+CSV_COLUMNS = ("prefix", "vrf", "status", "district", "owner", "description")
+IMPORTABLE = (Status.container, Status.delegated, Status.allocated, Status.reserved)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block to import, and where it was seen (a CSV line or device/interface)."""
+
+    net: IPNetwork
+    vrf: str | None
+    status: Status = Status.allocated
+    district: str | None = None
+    owner: str | None = None
+    purpose: str = Purpose.other.value
+    description: str = ""
+    source: str = ""
+    addresses: tuple[tuple[str, str, str], ...] = ()  # (address, device, interface)
+
+
+@dataclass
+class ImportResult:
+    created: list[dict[str, Any]] = field(default_factory=list)
+    pools: list[str] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    addresses: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"created": self.created, "pools": self.pools, "skipped": self.skipped,
+                "addresses": self.addresses}
+
+
+def guess_purpose(net: IPNetwork, interface: str = "") -> str:
+    """Purpose of a network seen on a device.
+
+    >>> guess_purpose(IPNetwork("10.255.0.1/32")), guess_purpose(IPNetwork("10.254.1.0/31"))
+    ('loopback', 'interconnect')
+    >>> guess_purpose(IPNetwork("198.18.0.0/24"), "mgmt0"), guess_purpose(IPNetwork("10.9.0.0/24"))
+    ('mgmt', 'lan')
+    """
+    host = 32 if net.version == 4 else 128
+    if net.prefixlen == host:
+        return Purpose.loopback.value
+    if net.prefixlen >= host - 2:
+        return Purpose.interconnect.value
+    if interface.lower().startswith(("mgmt", "management", "meth")):
+        return Purpose.mgmt.value
+    return Purpose.lan.value
+
+
+def pool_for(net: IPNetwork, length: int, taken: Iterable[IPNetwork]) -> IPNetwork | None:
+    """The pool to make for ``net``: its /length, shrunk until it overlaps none of ``taken``.
+
+    >>> str(pool_for(IPNetwork("10.254.1.0/31"), 16, []))
+    '10.254.0.0/16'
+    >>> str(pool_for(IPNetwork("10.254.1.0/31"), 16, [IPNetwork("10.254.200.0/24")]))
+    '10.254.0.0/17'
+    """
+    taken = [t for t in taken if t.version == net.version]
+    for bits in range(min(length, net.prefixlen - 1), net.prefixlen):
+        cand = IPNetwork(f"{net.ip}/{bits}").cidr
+        if not any(t.first <= cand.last and cand.first <= t.last for t in taken):
+            return cand
+    return None
+
+
+# -- writing ------------------------------------------------------------------------
+
+def _zone(session: Session, actor: Actor, name: str | None) -> Vrf:
+    if name is None or session.scalars(select(Vrf).where(Vrf.name == name)).first():
+        return service.get_vrf(session, name)
+    return service.add_vrf(session, actor, name, description=MARK)
+
+
+def _described(block: Block) -> str:
+    text = f"{MARK}; {block.description}" if block.description else MARK
+    return text[:200]
+
+
+def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
+            pool_length: int | None) -> None:
+    zone = _zone(session, actor, block.vrf)
+    net = block.net
+    if store.get_prefix(session, vrf_id=zone.id, net=net) is not None:  # type: ignore[arg-type]
+        result.skipped.append({"prefix": str(net), "reason": "already in the plan",
+                               "source": block.source})
+        return
+    district = find_district(session, block.district) if block.district else None
+    owner = find_unit(session, block.owner) if block.owner else None
+    if block.status is Status.container:
+        prefix = service.add_pool(session, actor, str(net), vrf=zone.name,
+                                  description=_described(block))
+    else:
+        parent = store.innermost_parent(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
+        if parent is None and pool_length is not None:
+            taken = [IPNetwork(p.cidr) for p in session.scalars(select(Prefix).where(
+                Prefix.vrf_id == zone.id, Prefix.parent_id.is_(None)))]  # type: ignore[union-attr]
+            pool = pool_for(net, pool_length if net.version == 4 else 48, taken)
+            if pool is None:
+                raise Conflict(f"{net}: no pool can be made for it beside the existing pools")
+            service.add_pool(session, actor, str(pool), vrf=zone.name,
+                             description=f"{MARK}; made for addresses found on devices")
+            result.pools.append(str(pool))
+        parent = service._parent_for_cidr(session, zone, net)
+        if parent.status not in PARENT_STATUSES:
+            raise Conflict(f"{net} lies inside {parent.cidr}, which is {parent.status}")
+        if block.status is Status.delegated and parent.status != Status.container.value:
+            raise Conflict(f"{net}: a district block goes inside a pool, not {parent.cidr}")
+        service._carve_exact(session, parent, net)
+        prefix = service._new_prefix(
+            session, vrf=zone, net=net, parent=parent, status=block.status,
+            district_id=district.id if district else parent.district_id,
+            owner_id=owner.id if owner else None, purpose=block.purpose,
+            description=_described(block))
+    for address, device, interface in block.addresses:
+        try:
+            service.assign_address(session, actor, prefix, address=address, device=device,
+                                   interface=interface, description=MARK)
+            result.addresses += 1
+        except AlreadyExists:
+            pass
+    data = {"prefix": str(net), "vrf": zone.name, "status": block.status.value,
+            "district": block.district, "owner": block.owner, "purpose": prefix.purpose,
+            "description": prefix.description, "source": block.source}
+    result.created.append(data)
+    audit.record(session, actor, "ipam.import", "prefix", f"{zone.name}:{net}",
+                 after={**data, "paperwork": False})
+
+
+def import_blocks(session: Session, actor: Actor, blocks: Iterable[Block], *,
+                  pool_length: int | None = None) -> ImportResult:
+    """Import ``blocks`` (parents before children); a failing block names its source."""
+    require(actor, Role.municipal_operator, action="import the address plan")
+    result = ImportResult()
+    order = sorted(blocks, key=lambda b: (b.net.version, b.net.prefixlen,
+                                          IMPORTABLE.index(b.status), b.net.first))
+    for block in order:
+        try:
+            _import(session, actor, block, result, pool_length)
+        except GovnetError as exc:
+            exc.message = f"{block.source}: {exc.message}" if block.source else exc.message
+            exc.args = (exc.message,)
+            raise
+    return result
+
+
+# -- sources ------------------------------------------------------------------------
+
+def blocks_from_csv(text: str) -> list[Block]:
+    """Parse and check every row; InvalidInput lists each bad line (1-based, header = 1)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise InvalidInput(f"line 1: the header lacks {', '.join(missing)} "
+                           f"(expected {','.join(CSV_COLUMNS)}[,purpose])")
+    blocks, errors = [], []
+    for number, row in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        if not any(row.values()):
+            continue
+        try:
+            status = Status(row["status"] or "allocated")
+            if status not in IMPORTABLE:
+                raise InvalidInput(f"status {status.value!r} is not importable")
+            purpose = service._purpose(row.get("purpose") or Purpose.other.value)
+            blocks.append(Block(space.parse_cidr(row["prefix"]), row["vrf"] or None, status,
+                                row["district"] or None, row["owner"] or None, purpose,
+                                row["description"], source=f"line {number}"))
+        except ValueError:
+            errors.append(f"line {number}: unknown status {row['status']!r}; one of "
+                          f"{', '.join(s.value for s in IMPORTABLE)}")
+        except GovnetError as exc:
+            errors.append(f"line {number}: {exc.message}")
+    if errors:
+        raise InvalidInput("; ".join(errors))
+    return blocks
+
+
+def from_csv(session: Session, actor: Actor, text: str) -> ImportResult:
+    return import_blocks(session, actor, blocks_from_csv(text))
+
+
+def blocks_from_devices(session: Session) -> list[Block]:
+    """One block per distinct network the devices carry (newest scan, else discovery)."""
+    from compliance.models import Evidence
+    from compliance.reconcile import scannable
+    from govnet.models import District
+    from inventory.models import Device, DiscoveredInterface
+
+    zones = list(session.scalars(select(Vrf).order_by(Vrf.id)))
+    default = zones[0].name if zones else None
+    seen: dict[tuple[str | None, str], Block] = {}
+    for device in session.scalars(select(Device).where(Device.demo.is_(False)).order_by(Device.name)):  # type: ignore[attr-defined]
+        district = session.get(District, device.district_id) if device.district_id else None
+        ev = session.scalars(select(Evidence).where(Evidence.device_id == device.id)
+                             .order_by(Evidence.id.desc())).first()  # type: ignore[union-attr]
+        if ev is not None:
+            ifaces = [(i["name"], i.get("vrf", ""), i.get("addresses", []))
+                      for i in ev.facts.get("interfaces", [])]
+            routes = [(r["prefix"], r.get("vrf", "")) for r in ev.facts.get("routes", [])]
+        else:
+            ifaces = [(i.name, i.vrf, i.addresses) for i in session.scalars(
+                select(DiscoveredInterface).where(DiscoveredInterface.device_id == device.id))]
+            routes = []
+        for name, vrf, addresses in ifaces:
+            for address in filter(scannable, addresses):
+                ip = IPNetwork(address)
+                key = (vrf or default, str(ip.cidr))
+                old = seen.get(key)
+                found = (str(ip.ip), device.name, name)
+                seen[key] = Block(ip.cidr, vrf or None, district=district.name if district
+                                  else None, purpose=guess_purpose(ip.cidr, name),
+                                  description=f"seen on {device.name} {name}",
+                                  source=f"{device.name} {name}",
+                                  addresses=(old.addresses if old else ()) + (found,))
+        for prefix, vrf in routes:
+            net = IPNetwork(prefix).cidr
+            if net.prefixlen >= 16 and (vrf or default, str(net)) not in seen:
+                seen[(vrf or default, str(net))] = Block(
+                    net, vrf or None, district=district.name if district else None,
+                    purpose=Purpose.lan.value, description=f"routed by {device.name}",
+                    source=f"{device.name} static route {net}")
+    return [b for b in seen.values() if not _nested(b, seen.values())]
+
+
+def _nested(block: Block, blocks: Iterable[Block]) -> bool:
+    """A network inside another imported one (a secondary subnet): the outer one holds it."""
+    return any(o is not block and o.vrf == block.vrf and o.net.version == block.net.version
+               and o.net.first <= block.net.first and block.net.last <= o.net.last
+               and o.net.prefixlen < block.net.prefixlen for o in blocks)
+
+
+def from_devices(session: Session, actor: Actor, *, pool_length: int = 16) -> ImportResult:
+    return import_blocks(session, actor, blocks_from_devices(session), pool_length=pool_length)
