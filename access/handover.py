@@ -77,8 +77,13 @@ def _zone_view(zone: dict[str, Any], model: str) -> dict[str, Any]:
     lan = IPNetwork(zone["lan"]) if zone.get("lan") else None
     if lan is not None and lan.version == 4:
         view["netmask"] = str(lan.netmask)
-        if lan.prefixlen <= 30:
-            view["hosts_range"] = f"{lan[1]} – {lan[-2]}"
+        gateway = zone.get("gateway4")
+        if lan.prefixlen <= 30:  # the unit's hosts: the LAN's usable range less the gateway
+            first, last = lan[1], lan[-2]
+            gw = IPNetwork(gateway).ip if gateway else None
+            first, last = (first + 1, last) if gw == first else (first, last - 1) \
+                if gw == last else (first, last)
+            view["hosts_range"] = f"{first} – {last}" if first <= last else None
     gateway = zone.get("gateway4")
     view["next_hop4"] = (gateway.split("/")[0] if gateway else None) if model == "gateway" \
         else zone.get("local4")

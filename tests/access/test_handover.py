@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ def test_markdown_sheet(world: str) -> None:
                   "书面申请 Written application", f"网络区域 Zone 1: {PUBLIC}",
                   f"网络区域 Zone 2: {PRIVATE}", "| VLAN | 100 |", "| VLAN | 101 |",
                   f"设备 Device | {DEVICE}", "10.20.1.0/26", "10.20.1.1/26",
-                  "子网掩码 Netmask | 255.255.255.192", "10.20.1.1 – 10.20.1.62",
+                  "子网掩码 Netmask | 255.255.255.192", "10.20.1.2 – 10.20.1.62",
                   "网关 Gateway (IPv6) | 2001:db8:1::1/64", "开通日期 Date connected",
                   "接入单位（盖章）Unit (seal)",
                   "默认路由下一跳 Default route next hop | 10.20.1.1"):
@@ -108,6 +109,31 @@ def test_html_sheet_is_printable_and_escaped(world: str) -> None:
 
     md = render(connect(unit=HOSTILE), "md")
     assert "市\\<script\\>alert('x')\\</script\\>&局\\|\\`\\*" in md  # one table cell, inert
+
+
+class _Balance(HTMLParser):
+    """Checks that every non-void element is closed in order."""
+
+    VOID = frozenset({"meta", "br", "link", "img", "hr", "input"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.rows = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag not in self.VOID:
+            self.stack.append(tag)
+        self.rows += tag == "tr"
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack.pop() == tag, f"</{tag}> closes nothing open"
+
+
+def test_html_is_well_formed(world: str) -> None:
+    checker = _Balance()
+    checker.feed(render(connect(), "html"))
+    assert checker.stack == [] and checker.rows == 10 + 2 * 12  # header + two full zones
 
 
 def test_refused_unless_connected_and_bad_format(world: str, cli: Any) -> None:
