@@ -73,7 +73,7 @@ class GovnetCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_, command in self._entries():
-            score = matcher.match(title)
+            score = max(matcher.match(title), matcher.match(help_))  # words or action name
             if score > 0:
                 yield Hit(score, matcher.highlight(title), command, help=help_)  # type: ignore[arg-type]
 

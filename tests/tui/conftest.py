@@ -13,12 +13,14 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from govnet import db as gdb
 from govnet.auth import Actor, load_actor
 from govnet.settings import settings
+from tests.tui.world import add_world
 
 SIZE = (140, 40)
 FIXED = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -34,8 +36,18 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     return True
 
 
+class _Frozen(datetime):
+    @classmethod
+    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+        return FIXED if tz else FIXED.replace(tzinfo=None)
+
+
 def _freeze(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every govnet module's ``utcnow`` returns the fixed instant."""
+    """``govnet.models.utcnow`` (also behind every ``default_factory``) and every
+    module's own ``utcnow`` return the fixed instant."""
+    import govnet.models
+
+    monkeypatch.setattr(govnet.models, "datetime", _Frozen)
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] in {"govnet", "ipam", "access", "inventory"} and \
                 hasattr(module, "utcnow"):
@@ -52,11 +64,14 @@ def demo_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GOVNET_DB", url)
         settings.cache_clear()
-        import ipam.applications  # noqa: F401  (so their utcnow is frozen too)
-        import ipam.service  # noqa: F401
+        import access.workflow  # noqa: F401  (so their utcnow is frozen too)
+        import inventory.service  # noqa: F401
+        import ipam.applications  # noqa: F401
         _freeze(mp)
         with gdb.transaction(url) as s:
             demo.seed(s, admin="admin")
+        with gdb.transaction(url) as s:
+            add_world(s, FIXED)
     gdb.dispose_all()
     settings.cache_clear()
     return path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -27,14 +28,20 @@ READERS = {Role.admin, Role.authority, Role.municipal_operator, Role.auditor,
 OPERATORS = {Role.admin, Role.municipal_operator, Role.district_operator}
 
 
+def when(value: str | None) -> str | None:
+    """An ISO timestamp as people read it: 2026-03-01 09:30:00."""
+    return value[:19].replace("T", " ") if value else None
+
+
 def reach(d: dict[str, Any]) -> Text:
-    if d["demo"]:
-        return Text(t("dev.demo"), style="dim")
+    """Reachability as the last check found it (a demo device is never contacted)."""
     ok = d["last_check_ok"]
     if ok is None:
-        return Text(t("dash.unchecked"), style="dim")
-    return Text("✔ " + t("dash.reachable"), style="green") if ok else \
-        Text("✘ " + t("dash.unreachable"), style="red")
+        text = Text(t("dev.demo" if d["demo"] else "dash.unchecked"), style="dim")
+    else:
+        text = Text("✔ " + t("dash.reachable"), style="green") if ok else \
+            Text("✘ " + t("dash.unreachable"), style="red")
+    return text
 
 
 def device_view(d: dict[str, Any]) -> Group:
@@ -44,24 +51,27 @@ def device_view(d: dict[str, Any]) -> Group:
     for key, value in (("col.device", d["name"]), ("col.platform", d["platform"]),
                        ("col.host", f"{d['host']}:{d['port']}"), ("col.role", d["role"]),
                        ("col.district", d["district"]), ("col.site", d["site"]),
-                       ("col.reach", reach(d)), ("col.checked", d["last_check_at"]),
+                       ("col.reach", reach(d)), ("col.checked", when(d["last_check_at"])),
                        ("f.last_error", d["last_error"])):
         if value:
             head.add_row(t(key), value)
-    ports = Table(title=t("dev.ports"), title_justify="left", expand=True, show_edge=False)
-    for key in ("col.port", "col.vlans", "dev.in_use"):
-        ports.add_column(t(key))
+    ports = Table(title=t("dev.ports"), title_justify="left", expand=True, show_edge=False,
+                  box=box.SIMPLE_HEAD)
+    ports.add_column(t("col.port"), no_wrap=True)
+    ports.add_column(t("col.vlans"), no_wrap=True)
+    ports.add_column(t("dev.in_use"))
     for p in d["ports"]:
         used = ", ".join(f"{c['vlan']} {c['owner']}" for c in p["in_use"]) or "—"
         ports.add_row(p["name"], p["vlans"], used)
-    snaps = Table(title=t("dev.backups"), title_justify="left", expand=True, show_edge=False)
+    snaps = Table(title=t("dev.backups"), title_justify="left", expand=True, show_edge=False,
+                  box=box.SIMPLE_HEAD)
     for key in ("col.time", "col.hash", "col.actor"):
         snaps.add_column(t(key))
     for snap in d["snapshots"]:
         snaps.add_row(snap["taken_at"], snap["sha256"][:12], snap["by"])
     if not d["snapshots"]:
         snaps.add_row(Text(t("dev.no_backup"), style="dim"), "", "")
-    return Group(head, Text(""), ports, Text(""), snaps)
+    return Group(head, Text(""), ports, Text(""), snaps, Text(""))
 
 
 class DevicesScreen(GovnetScreen):

@@ -25,14 +25,13 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog wide"):
             yield Label(t("help.title"), classes="dialog-title")
+            yield Static(Text(t("help.intro"), style="italic"))
             yield Static(self.keys())
 
     def keys(self) -> Table:
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
-        table.add_row(Text(t("help.intro"), style="italic"), "")
-
         def section(title: str, bindings: list[Binding]) -> None:
             table.add_row("", "")
             table.add_row(Text(title, style="bold underline"), "")
@@ -40,10 +39,14 @@ class HelpScreen(ModalScreen[None]):
                 if b.description:
                     table.add_row(b.key_display or self.app.get_key_display(b), b.description)
 
-        section(t("help.global"), [b for _k, b in self.app._bindings])
-        table.add_row("ctrl+p", t("help.palette"))
-        section(f"{t('help.screen')} · {self.under.title or ''}",
-                [b for _k, b in self.under._bindings])
+        def own(node: object) -> list[Binding]:
+            """The bindings govnet declared (not Textual's focus and copy keys)."""
+            keys = {b.key for b in getattr(type(node), "BINDINGS", []) if isinstance(b, Binding)}
+            return [b for k, b in node._bindings  # type: ignore[attr-defined]
+                    if k in keys or b.action.split(".")[-1] in ("quit", "command_palette")]
+
+        section(t("help.global"), own(self.app))
+        section(f"{t('help.screen')} · {self.under.title or ''}", own(self.under))
         return table
 
     def action_close(self) -> None:

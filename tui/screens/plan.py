@@ -42,6 +42,11 @@ ACTION_ROLES: dict[str, set[Role]] = {
 Write = Callable[[Session, Actor], str]
 
 
+def count(n: int) -> str:
+    """Exact up to a trillion (IPv4), short beyond (IPv6)."""
+    return f"{n:,}" if n < 10**12 else compact(n)
+
+
 def detail_table(node: Node) -> Table:
     p = node.prefix
     table = Table.grid(padding=(0, 2))
@@ -54,10 +59,10 @@ def detail_table(node: Node) -> Table:
     for key, value in rows:
         if value:
             table.add_row(t(key), str(value))
-    table.add_row(t("col.size"), f"{node.size:,}")
+    table.add_row(t("col.size"), count(node.size))
     if node.is_parent:
-        table.add_row(t("col.used"), f"{node.used:,}")
-        table.add_row(t("col.free"), f"{node.size - node.used:,}")
+        table.add_row(t("col.used"), count(node.used))
+        table.add_row(t("col.free"), count(node.size - node.used))
         table.add_row(t("col.children"), f"{node.children:,}")
         usage = bar(node.percent, 24)
         usage.append(f" {node.percent:.1f}%")

@@ -59,7 +59,9 @@ def detail_view(r: dict[str, Any]) -> Table:
             value = t(f"f.model.{value}")
         if value:
             label = t(f"f.{key}") if f"f.{key}" in _keys() else t(f"col.{key}")
-            table.add_row(label, str(value)[:19] if key.endswith("_at") else str(value))
+            if key.endswith("_at") or key == "correct_by":
+                value = str(value)[:19].replace("T", " ")
+            table.add_row(label, str(value))
     if r["returned_items"]:
         items = Text("\n".join(f"• {i}" for i in r["returned_items"]), style="yellow")
         table.add_row(t("req.returned_items"), items)
