@@ -10,11 +10,13 @@ overrides only the transaction steps where the platform really differs:
   candidate first, because leaving with uncommitted changes prompts ``[Y/N/C]``);
 * ``checkpoint()`` / ``_restore(checkpoint)``: the platform's way back (default:
   the running config text, restored by pushing hier_config remediation lines
-  computed by ``hconfig_driver()``).
+  computed by ``hconfig_driver()``); ``_discard`` drops apply's own checkpoint.
 
 ``apply`` is the same everywhere: checkpoint, push, and on a rejected line
 abandon, roll back, verify the running config equals the checkpoint, re-raise.
-Passwords never appear in messages: errors name the device and host:port only.
+Config mode is entered and left with explicit prompts (``config_enter`` …),
+confirmation questions are answered by ``_ask``. Passwords never appear in
+messages: errors name the device and host:port only.
 """
 
 from __future__ import annotations
@@ -35,12 +37,7 @@ from netmiko.exceptions import (
 )
 from paramiko.ssh_exception import SSHException
 
-from govnet.errors import (
-    AuthenticationFailed,
-    CommandRejected,
-    DeviceError,
-    DeviceUnreachable,
-)
+from govnet.errors import AuthenticationFailed, CommandRejected, DeviceError, DeviceUnreachable
 from inventory.drivers.base import Checkpoint, Driver, InterfaceInfo
 
 
@@ -93,20 +90,12 @@ class NetmikoDriver(Driver):
         """The ``ConnectHandler`` keyword arguments for this target."""
         t = self.target
         return {
-            "device_type": self.device_type,
-            "host": t.host,
-            "port": t.port,
-            "username": t.username,
-            "password": t.password or "",
-            "key_file": t.key_file,
-            "use_keys": bool(t.key_file),
-            "allow_agent": False,
-            "conn_timeout": t.timeout,
-            "auth_timeout": t.timeout,
-            "banner_timeout": t.timeout,
-            "timeout": t.timeout,
-            "fast_cli": True,
-            "global_delay_factor": self.global_delay_factor,
+            "device_type": self.device_type, "host": t.host, "port": t.port,
+            "username": t.username, "password": t.password or "",
+            "key_file": t.key_file, "use_keys": bool(t.key_file), "allow_agent": False,
+            "conn_timeout": t.timeout, "auth_timeout": t.timeout,
+            "banner_timeout": t.timeout, "timeout": t.timeout,
+            "fast_cli": True, "global_delay_factor": self.global_delay_factor,
             **self.netmiko_extra,
         }
 

@@ -43,7 +43,6 @@ class Dialect:
     show_running: str
     paging: tuple[str, ...]  # accepted silently (paging, terminal width)
     reject: str  # the real rejection text
-    reject_marker_offset: int  # where the ^ goes: prompt width
     header: tuple[str, ...]  # running-config header lines; {now} is volatile
     footer: tuple[str, ...]
     separator: str  # between top-level sections
@@ -61,7 +60,7 @@ VRP5 = Dialect(
     enter_config="system-view", leave_config="return", up_one="quit",
     show_running="display current-configuration",
     paging=("screen-length 0 temporary",),
-    reject="Error: Unrecognized command found at '^' position.", reject_marker_offset=0,
+    reject="Error: Unrecognized command found at '^' position.",
     header=("!Software Version V200R010C10SPC700", "#"),
     footer=("return",), separator="#", global_indent="",
     save="save",
@@ -77,7 +76,7 @@ VRP8 = Dialect(
     enter_config="system-view", leave_config="return", up_one="quit",
     show_running="display current-configuration",
     paging=("screen-length 0 temporary",),
-    reject="Error: Unrecognized command found at '^' position.", reject_marker_offset=0,
+    reject="Error: Unrecognized command found at '^' position.",
     header=("!Software Version V800R011C00SPC607B607",
             "!Last configuration was updated at {now}", "#"),
     footer=("return",), separator="#", global_indent="",
@@ -95,7 +94,7 @@ COMWARE = Dialect(
     enter_config="system-view", leave_config="return", up_one="quit",
     show_running="display current-configuration",
     paging=("screen-length disable",),
-    reject="% Unrecognized command found at '^' position.", reject_marker_offset=0,
+    reject="% Unrecognized command found at '^' position.",
     header=("#", " version 7.1.064, Release 0821P11", "#"),
     footer=("return",), separator="#", global_indent=" ",
     save=r"save(?: force)?", save_question="",
@@ -110,7 +109,7 @@ IOS = Dialect(
     enter_config="configure terminal", leave_config="end", up_one="exit",
     show_running="show running-config",
     paging=("terminal length 0", "terminal width 511"),
-    reject="% Invalid input detected at '^' marker.", reject_marker_offset=0,
+    reject="% Invalid input detected at '^' marker.",
     header=("Building configuration...", "", "Current configuration : {size} bytes", "!",
             "! Last configuration change at {now}", "!", "version 15.9", "!"),
     footer=("end",), separator="!", global_indent="",
@@ -125,7 +124,7 @@ RUIJIE = Dialect(
     enter_config="configure terminal", leave_config="end", up_one="exit",
     show_running="show running-config",
     paging=("terminal length 0", "terminal width 256"),
-    reject="% Invalid input detected at '^' marker.", reject_marker_offset=0,
+    reject="% Invalid input detected at '^' marker.",
     header=("Building configuration...", "Current configuration : {size} bytes", "",
             "version RGOS 11.4(1)B12P8", "!"),
     footer=("end",), separator="!", global_indent="",
