@@ -238,6 +238,8 @@ def _settle_success(log: JobLog, plan: Plan, actor: Actor, kind: JobKind, *, fre
             workflow.mark_disconnected(s, actor, number)
             state = "disconnected"
         log.finish_in(s, JobState.committed)
+        audit.record(s, actor, "access.job.committed", "job", log.job_id,
+                     after={"request": number, "device": plan.device.name, "result": state})
     return state
 
 
@@ -254,7 +256,10 @@ def _settle_failure(log: JobLog, plan: Plan, actor: Actor, kind: JobKind, exc: P
             workflow.mark_failed(s, actor, number, error=error)
         elif kind is JobKind.detach:
             workflow.abort_disconnect(s, actor, number, error=error)
-        log.finish_in(s, JobState.rolled_back if exc.rolled_back else JobState.failed, error)
+        final = JobState.rolled_back if exc.rolled_back else JobState.failed
+        log.finish_in(s, final, error)
+        audit.record(s, actor, f"access.job.{final.value}", "job", log.job_id,
+                     after={"request": number, "device": plan.device.name, "error": error})
 
 
 # -- detach -----------------------------------------------------------------------------

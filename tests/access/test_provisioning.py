@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,7 +94,7 @@ class FakeFrr(Driver):
         tree = diffing.parse("frr", self.get_running_config())
         result = []
         for name in sorted(KERNEL):
-            section = tree.get_child(equals=f"interface {name}")
+            section = tree.get_child(re_search=rf"^interface {name}( vrf \S+)?$")
             addresses = [c.text.split()[2] for c in (section.children if section else ())
                          if c.text.startswith("ip address ")]
             result.append(InterfaceInfo(name=name, up=True, addresses=addresses))
@@ -105,11 +106,13 @@ class FakeFrr(Driver):
 
 
 @pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch, db: str) -> Iterator[type[FakeFrr]]:
+def fake(monkeypatch: pytest.MonkeyPatch, any_db: str, tmp_path: Path
+         ) -> Iterator[type[FakeFrr]]:
+    """The FAKE driver in place of ``frr``, on SQLite and on PostgreSQL."""
     drivers.platforms()  # load the real registry first, then replace frr in it
     monkeypatch.setitem(drivers._REGISTRY, "frr", FakeFrr)
     monkeypatch.setenv("GOVNET_FAKE_PW", PASSWORD)
-    monkeypatch.setenv("GOVNET_LOCK_DIR", str(db.rsplit("/", 1)[0].replace("sqlite:///", "")))
+    monkeypatch.setenv("GOVNET_LOCK_DIR", str(tmp_path))
     FakeFrr.configs = {h: DAY0.format(name=n, lo=lo) for h, n, lo in (
         ("198.18.0.11", "agg1", "10.255.0.11"), ("198.18.0.12", "agg2", "10.255.0.12"))}
     FakeFrr.saved, FakeFrr.delay, FakeFrr.active, FakeFrr.max_active = {}, 0.0, {}, {}
@@ -169,7 +172,7 @@ def _ipam_dump() -> dict[str, list[tuple[Any, ...]]]:
     """IPAM and VLAN claims, without ids and times: what "unchanged" means for them."""
     queries = {
         "prefix": "select vrf_id, cidr, status, owner_id, purpose from prefix order by cidr",
-        "freeblock": "select parent_id, prefixlen, hex(first) from freeblock order by 3, 2",
+        "freeblock": "select parent_id, prefixlen, first from freeblock order by 3, 2",
         "ipaddress": "select address, device, interface from ipaddress order by address",
         "portvlan": "select port_id, vlan, owner from portvlan order by 1, 2",
     }
@@ -322,6 +325,26 @@ def test_parallel_across_devices_one_at_a_time_per_device(fake: type[FakeFrr]) -
     assert sorted(v for _, v, _ in vlans) == [100, 100, 101, 101]
 
 
+def test_two_zones_two_vlans_on_one_port(fake: type[FakeFrr]) -> None:
+    with transaction() as s:
+        admin = load_actor(s, "admin")
+        ipam.add_vrf(s, admin, "ZWZX")  # a department's private zone, a VRF on devices
+        ipam.add_pool(s, admin, "172.16.0.0/12", vrf="ZWZX")
+        ipam.delegate(s, admin, district="金平区", size="/16", vrf="ZWZX")
+        req = workflow.submit(s, load_actor(s, "ops"), unit="单位1",
+                              zones=["公用网络区", "ZWZX"], hosts=20, site="x", contact="y",
+                              purpose="z", application_doc="A-1")
+        workflow.approve(s, load_actor(s, "boss"), req.id or 0, doc="B-2")
+    outcome = provisioning.provision(req.id or 0, ops())
+    assert outcome.state == "connected", outcome.error
+    with read() as s:
+        zones = workflow.request_dict(s, workflow.get_request(s, ops(), req.id or 0))["zones"]
+    assert [(z["vrf"], z["vlan"]) for z in zones] == [("公用网络区", 100), ("ZWZX", 101)]
+    assert zones[1]["lan"].startswith("172.")
+    config = fake.configs["198.18.0.11"]
+    assert "interface ethu1.100" in config and "interface ethu1.101 vrf ZWZX" in config
+
+
 class _Killed(BaseException):
     """Stands in for SIGKILL inside this process (the lab test uses the real signal)."""
 
@@ -348,6 +371,27 @@ def test_interrupted_job_is_resumed_to_connected(fake: type[FakeFrr],
     steps = [st["name"] for st in provisioning.jobs(number, ops())[0]["steps"]]
     assert steps[steps.index("resume"):] == ["resume", "connect", "checkpoint", "diff", "push",
                                              "verify", "save"]
+
+
+@pytest.mark.parametrize("point", ["connect", "checkpoint", "diff", "push:start", "push",
+                                   "verify", "save"])
+def test_killed_at_any_step_resume_completes(fake: type[FakeFrr],
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             point: str) -> None:
+    number = _approved()
+    monkeypatch.setenv(CRASH_ENV, point)
+    monkeypatch.setattr("access.jobs.os.kill", lambda pid, sig: (_ for _ in ()).throw(_Killed))
+    with pytest.raises(_Killed):
+        provisioning.provision(number, ops())
+    monkeypatch.delenv(CRASH_ENV)
+    assert _state(number) == "provisioning"
+    assert provisioning.resume(number, ops()).state == "connected"
+    with read() as s:
+        zone = workflow.request_dict(s, workflow.get_request(s, ops(), number))["zones"][0]
+    assert f"ip address {zone['gateway4']}" in fake.configs["198.18.0.11"]
+    dump = _ipam_dump()
+    assert len(dump["portvlan"]) == 1 and len(dump["ipaddress"]) == 1
+    assert provisioning.jobs(number, ops())[0]["state"] == "committed"
 
 
 def test_interrupted_job_rolled_back_on_request(fake: type[FakeFrr],

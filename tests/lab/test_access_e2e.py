@@ -59,9 +59,24 @@ def e2e_lab(request: pytest.FixtureRequest) -> Any:
 
 
 @pytest.fixture
-def world(e2e_lab: Any, db: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Districts, a unit, users, the public zone with a pool, the lab routers registered."""
+def world(e2e_lab: Any, db: str, monkeypatch: pytest.MonkeyPatch, router: Any) -> Any:
+    """Districts, a unit, users, the public zone with a pool, the lab routers registered.
+
+    The aggregation routers are put back to their config of before the test at the end
+    (``unit-up`` adds the OSPF announcement), so the lab's own tests find them as made.
+    """
     monkeypatch.setenv("GOVNET_LAB_PASSWORD", lab_password())
+    checkpoints = {name: router(name).checkpoint() for name in ("agg1", "agg2")}
+    yield from _world(e2e_lab)
+    for name, checkpoint in checkpoints.items():
+        router(name).rollback(checkpoint)
+    for host in e2e_lab.state.topology.hosts:  # in case a test stopped half-way
+        for vid in (100, 101, 102, 103):
+            e2e_lab.ip(host.name, "addr", "flush", "dev", f"eth0.{vid}", "scope", "global")
+        subprocess.run(["ip", "-n", host.netns, "route", "del", "default"], capture_output=True)
+
+
+def _world(e2e_lab: Any) -> Any:
     with transaction() as s:
         admin = load_actor(s, "admin")
         for district in DISTRICTS:
@@ -77,7 +92,7 @@ def world(e2e_lab: Any, db: str, monkeypatch: pytest.MonkeyPatch) -> Any:
             ipam.delegate(s, admin, district=district, size="/16")
         register_lab(s, admin, e2e_lab.state, districts=DISTRICTS)
         inventory.add_port(s, admin, device="agg1", name="ethu9", vlans=(100, 103))
-    return e2e_lab
+    yield e2e_lab
 
 
 def _approved(cli: Any, unit_name: str = "金平区教育局", extra: str = "") -> int:
@@ -106,7 +121,7 @@ def _wait_ping(lab: Any, host: str, ok: bool, *extra: str, within: float = 20) -
 
 def _ipam_dump() -> dict[str, list[tuple[Any, ...]]]:
     queries = {"prefix": "select vrf_id, cidr, status, owner_id from prefix order by cidr",
-               "freeblock": "select parent_id, prefixlen, hex(first) from freeblock order by 3",
+               "freeblock": "select parent_id, prefixlen, first from freeblock order by 3",
                "ipaddress": "select address, device, interface from ipaddress order by 1",
                "portvlan": "select port_id, vlan, owner from portvlan order by 1, 2"}
     with read() as s:
