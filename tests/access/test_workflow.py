@@ -4,6 +4,7 @@ provisioning-side transitions."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -340,3 +341,30 @@ def test_provisioning_refuses_without_approval_document(world: str) -> None:
     number = _submitted()
     _force(number, state=RequestState.approved.value)  # e.g. a hand-edited row
     assert "no approval document" in refused(WrongState, "ops", wf.begin_provisioning, number)
+
+
+def test_racing_decisions_one_wins(world: str) -> None:
+    """Two authorities decide the same request at once: one wins, the other sees its state."""
+    number = _submitted()
+    results: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def decide(fn: Callable[..., Any], **kwargs: Any) -> None:
+        barrier.wait()
+        try:
+            call("boss", fn, number, **kwargs)
+            results.append("ok")
+        except WrongState:
+            results.append("wrong state")
+
+    threads = [threading.Thread(target=decide, args=(wf.approve,), kwargs={"doc": "D-1"}),
+               threading.Thread(target=decide, args=(wf.return_request,),
+                                kwargs={"missing": ["盖章"]})]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(results) == ["ok", "wrong state"]
+    with read() as s:
+        assert s.get(ConnectionRequest, number).state in ("approved", "returned")  # type: ignore[union-attr]
+        assert audit.verify(s).ok
