@@ -44,6 +44,7 @@ class IosStyleDriver(NetmikoDriver):
     config_prompt: ClassVar[str] = r"\)#\s*$"
     exec_prompt: ClassVar[str] = r"[^)]#\s*$"
     logout: ClassVar[str] = "exit"
+    needs_enable: ClassVar[bool] = True
     volatile_lines: ClassVar[str] = (
         r"^(Building configuration|Current configuration :|! Last configuration change|"
         r"! NVRAM config last updated|ntp clock-period)")

@@ -66,6 +66,8 @@ class NetmikoDriver(Driver):
     config_prompt: ClassVar[str]
     exec_prompt: ClassVar[str]
     logout: ClassVar[str] = "quit"
+    #: IOS-style login may land in user exec (``host>``): enter enable mode first.
+    needs_enable: ClassVar[bool] = False
     #: Running-config lines that change without a config change (timestamps, banners).
     volatile_lines: ClassVar[str] = r"^$"
     #: Netmiko settings: the simulator and real devices both answer promptly.
@@ -95,6 +97,7 @@ class NetmikoDriver(Driver):
             "key_file": t.key_file, "use_keys": bool(t.key_file), "allow_agent": False,
             "conn_timeout": t.timeout, "auth_timeout": t.timeout,
             "banner_timeout": t.timeout, "timeout": t.timeout,
+            "secret": t.password or "",  # IOS-style enable: the login password
             "fast_cli": True, "global_delay_factor": self.global_delay_factor,
             **self.netmiko_extra,
         }
@@ -106,6 +109,13 @@ class NetmikoDriver(Driver):
     def _open(self) -> None:
         try:
             self._conn = self._connect(self.netmiko_params())
+            if self.needs_enable:
+                self._conn.enable()
+        except ValueError as exc:  # netmiko's "Failed to enter enable mode"
+            self.close()
+            raise AuthenticationFailed(
+                f"{self.where}: enable refused for user {self.target.username!r} "
+                "(govnet uses the login password as enable secret)") from exc
         except NetmikoAuthenticationException as exc:
             raise AuthenticationFailed(
                 f"{self.where}: authentication failed for user {self.target.username!r}"

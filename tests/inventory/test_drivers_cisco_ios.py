@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from govnet.errors import CommandRejected
+from govnet.errors import AuthenticationFailed, CommandRejected
 from inventory.drivers import get_driver
 
 LINES = ["vrf definition ZWWW", " rd 65000:100", "interface GigabitEthernet0/0/1.100",
@@ -66,3 +66,20 @@ def test_simulated_napalm_facts_over_the_driver_session(sim, target_of):
     assert facts["fqdn"] == "R1.egov.example"
     assert facts["interface_list"] == ["GigabitEthernet0/0/0", "GigabitEthernet0/0/1"]
     assert sim.device.connections == 1  # NAPALM reused the driver's login
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "ruijie_os"])
+def test_simulated_user_exec_login_enters_enable_mode(platform, simulated, target_of):
+    sim = simulated(platform, privileged=False)
+    with get_driver(platform)(target_of(sim)) as drv:
+        drv.apply(["interface GigabitEthernet0/0/1", " description VIA-ENABLE"])
+    assert " description VIA-ENABLE" in sim.device.config_lines()
+    assert "enable" in sim.device.log and "***" in sim.device.log  # secret not logged
+    assert sim.device.password not in sim.device.log
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "ruijie_os"])
+def test_simulated_refused_enable_is_authentication_failed(platform, simulated, target_of):
+    sim = simulated(platform, privileged=False, enable_secret="another-secret")
+    with pytest.raises(AuthenticationFailed, match="enable refused"):
+        get_driver(platform)(target_of(sim)).open()

@@ -58,6 +58,8 @@ class SimDevice:
     #: management path), as when a push shuts the interface govnet came in on.
     cut_pattern: str | None = None
     dual_mpu: bool = False  # save asks a second question for the slave board
+    privileged: bool = True  # IOS-style: False lands the login at "host>"
+    enable_secret: str | None = None  # default: the login password
     dialect: Dialect = field(init=False)
     running: ConfigTree = field(init=False)
     saved: ConfigTree | None = None

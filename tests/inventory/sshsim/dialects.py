@@ -51,6 +51,7 @@ class Dialect:
     save_question: str  # "" when save asks nothing
     save_done: str
     enter_config_banner: str = ""
+    user_prompt: str = ""  # IOS-style unprivileged exec ("{host}>"), left with "enable"
     two_stage: bool = False  # VRP8: candidate + commit
 
 
@@ -116,6 +117,7 @@ IOS = Dialect(
     save=r"write(?: mem(?:ory)?)?|copy running-config startup-config", save_question="",
     save_done="Building configuration...\r\n[OK]",
     enter_config_banner="Enter configuration commands, one per line.  End with CNTL/Z.",
+    user_prompt="{host}>",
 )
 
 RUIJIE = Dialect(
@@ -131,6 +133,7 @@ RUIJIE = Dialect(
     save=r"write(?: memory)?", save_question="",
     save_done="Building configuration...\r\n[OK]",
     enter_config_banner="Enter configuration commands, one per line.  End with CNTL/Z.",
+    user_prompt="{host}>",
 )
 
 DIALECTS = {d.name: d for d in (VRP5, VRP8, COMWARE, IOS, RUIJIE)}

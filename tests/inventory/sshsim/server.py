@@ -72,7 +72,8 @@ async def _shell(device: SimDevice, process: asyncssh.SSHServerProcess) -> None:
                 after_cr = ch == "\r"
                 if ch not in "\r\n":
                     line += ch
-                    out.write(ch)  # echo, as the device does
+                    if not session.hide_input:
+                        out.write(ch)  # echo, as the device does (not passwords)
                     continue
                 out.write("\r\n")
                 reply, line = session.feed(line), ""

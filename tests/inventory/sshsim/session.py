@@ -31,7 +31,8 @@ class CliSession:
     def __init__(self, device: SimDevice) -> None:
         self.dev = device
         self.d = device.dialect
-        self.mode = "exec"
+        self.mode = "exec" if device.privileged or not self.d.user_prompt else "user"
+        self.hide_input = False  # answering a password question: no echo, not logged
         self.view: list[str] = []
         self.candidate: ConfigTree | None = None
         self.pending: Callable[[str], str] | None = None
@@ -40,6 +41,8 @@ class CliSession:
 
     # -- prompt --------------------------------------------------------------
     def prompt(self) -> str:
+        if self.mode == "user":
+            return self.d.user_prompt.format(host=self.dev.hostname)
         if self.mode == "exec":
             return self.d.exec_prompt.format(host=self.dev.hostname)
         labels = VIEW_LABELS[self.dev.family]
@@ -58,15 +61,16 @@ class CliSession:
 
     # -- input ---------------------------------------------------------------
     def feed(self, line: str) -> str:
-        self.dev.log.append(line)
+        self.dev.log.append("***" if self.hide_input else line)
         if self.pending is not None:
-            answer, self.pending = self.pending, None
-            return answer(line.strip().lower())
+            answer, self.pending, secret = self.pending, None, self.hide_input
+            self.hide_input = False
+            return answer(line if secret else line.strip().lower())
         text = line.strip()
         if not text:
             return ""
         with self.dev.lock:
-            table = self.EXEC if self.mode == "exec" else self.CONFIG
+            table = {"user": self.USER, "exec": self.EXEC, "config": self.CONFIG}[self.mode]
             for pattern, method in table:
                 m = re.fullmatch(pattern.format(d=self.d), text)
                 if m:
@@ -87,9 +91,17 @@ class CliSession:
         column = len(self.prompt()) + (bad.start() if bad else 0)
         return " " * column + "^" + CRLF + self.d.reject
 
-    def ask(self, question: str, answer: Callable[[str], str]) -> str:
-        self.pending = answer
+    def ask(self, question: str, answer: Callable[[str], str], secret: bool = False) -> str:
+        self.pending, self.hide_input = answer, secret
         return question
+
+    def enable(self) -> str:
+        def check(secret: str) -> str:
+            if secret == (self.dev.enable_secret or self.dev.password):
+                self.mode = "exec"
+                return ""
+            return "% Access denied"
+        return self.ask("Password: ", check, secret=True)
 
     # -- exec mode -----------------------------------------------------------
     def enter_config(self) -> str:
@@ -241,6 +253,12 @@ class CliSession:
     def delete_file(self, name: str) -> str:
         return "" if self.dev.files.pop(name, None) else f"%Error deleting {name} (No such file)"
 
+    USER: list[tuple[str, Callable[..., str]]] = [
+        (r"enable", enable),
+        (r"terminal (?:length|width) \d+", silent),
+        (r"quit|exit|logout", quit_session),
+        (r"show version", _show(outputs.ios_version)),
+    ]
     EXEC: list[tuple[str, Callable[..., str]]] = [
         (r"{d.enter_config}", enter_config),
         (r"(?:screen-length 0 temporary|screen-length disable|terminal (?:length|width) \d+)",
