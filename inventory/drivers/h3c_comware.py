@@ -71,7 +71,7 @@ class H3cComwareDriver(NetmikoDriver):
     iface_keywords: ClassVar[dict[str, str]] = HUAWEI_IFACE_KEYWORDS
     archive_dir: ClassVar[str] = "flash:/archive"
     archive_prefix: ClassVar[str] = "govnet"
-    commit_delay_minutes: ClassVar[int] = 10
+    commit_delay_minutes: ClassVar[int] = 10  # 0: no commit delay (older releases)
     question: ClassVar[str] = r"\[Y/N\]:?\s*$"
     #: netmiko turns echo verification off for Comware (no ``terminal width``), and
     #: then waits 2 s of silence after every config line. govnet's lines are far
@@ -83,13 +83,16 @@ class H3cComwareDriver(NetmikoDriver):
         return GovnetComwareRules()
 
     def _push(self, lines: Sequence[str]) -> str:
+        if not self.commit_delay_minutes:  # releases without commit delay: set it to 0
+            return self._send_config(lines)
         return self._send_config([f"configuration commit delay {self.commit_delay_minutes}",
                                   *lines, "configuration commit"])
 
     def _abandon(self) -> None:
         """Leave config mode, then confirm the pending delay (the restore follows)."""
         self._exit_config()
-        self._send_config(["configuration commit"])
+        if self.commit_delay_minutes:
+            self._send_config(["configuration commit"])
 
     def save(self) -> str:
         """``save force`` from user view (netmiko's save_config runs it from system

@@ -85,3 +85,18 @@ def test_simulated_push_that_cuts_the_session_is_left_to_the_commit_delay(simula
     assert dev.commit_delay_snapshot is not None  # set before the lines, never confirmed
     dev.expire_commit_delay()  # what the device does when the N minutes run out
     assert dev.config_lines() == before
+
+
+class NoDelayComware(get_driver("h3c_comware")):  # type: ignore[misc]
+    commit_delay_minutes = 0
+
+
+def test_simulated_release_without_commit_delay_still_rolls_back(simulated, target_of):
+    sim = simulated("h3c_comware", extra_config=(ARCHIVE_SETTING,))
+    dev = sim.device
+    before = dev.config_lines()
+    with NoDelayComware(target_of(sim)) as drv:
+        with pytest.raises(CommandRejected):
+            drv.apply([*LINES[:2], " bogus command"])
+    assert not any(line.startswith("configuration commit") for line in dev.log)
+    assert dev.config_lines() == before
