@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import work
@@ -40,9 +41,26 @@ def translate_bindings(node: DOMNode) -> None:
 def io(group: str) -> Callable[[F], F]:
     """Run a method in a thread worker of ``group`` (one at a time per group).
 
-    Errors are not fatal: the app's one handler turns them into notifications.
+    An exception never kills the app: it goes to the app's one handler
+    (``GovnetApp.report``), which shows a notification. (``Worker.StateChanged``
+    does not bubble, so the handler is reached from here, not by a message.)
     """
-    return work(thread=True, exclusive=True, group=group, exit_on_error=False)  # type: ignore[return-value]
+    def decorate(method: F) -> F:
+        @wraps(method)
+        def run(self: DOMNode, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - every error is shown, none is lost
+                report = getattr(self.app, "report", None)
+                if report is None or cancelled():
+                    raise
+                self.app.call_from_thread(report, exc)
+                return None
+
+        return work(thread=True, exclusive=True, group=group,  # type: ignore[return-value]
+                    exit_on_error=False)(run)
+
+    return decorate
 
 
 def cancelled() -> bool:

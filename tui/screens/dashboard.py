@@ -80,6 +80,7 @@ class DashboardScreen(GovnetScreen):
         self.ui(self.show, queries.dashboard(self.actor))
 
     def show(self, data: queries.Dashboard) -> None:
+        self.data = data
         self.query_one("#by-district", UsageBars).show(data.districts)
         self.query_one("#by-zone", UsageBars).show(data.zones)
         requests = self.query_one("#requests", Static)

@@ -182,6 +182,7 @@ class PlanScreen(GovnetScreen):
             node = self.tree.cursor_node
             zone = node.data.vrf if node is not None and node.data else None
             self.load_detail(zone, event.value.strip(), None)
+            self.tree.focus()
 
     # -- actions ----------------------------------------------------------------------
     def action_allocate(self) -> None:
