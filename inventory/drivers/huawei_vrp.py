@@ -8,7 +8,9 @@ remediation from the current configuration back to it, computed by hier_config's
 * ``undo rule 5 permit ip …`` is rejected by VRP: the rule goes by its number,
   ``undo rule 5``;
 * ``undo ip route-static … description X`` is rejected: the description is not
-  part of the route's key.
+  part of the route's key;
+* the closing ``return`` of a printed config is a command (leave system view),
+  never a config line: it is dropped when the config is read.
 
 After the remediation the running configuration is compared with the
 checkpoint (``NetmikoDriver.rollback``), so a remediation gap is reported,
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from hier_config.models import MatchRule, NegationSubRule
+from hier_config.models import MatchRule, NegationSubRule, PerLineSubRule
 from hier_config.platforms.driver_base import HConfigDriverRules
 from hier_config.platforms.huawei_vrp.driver import HConfigDriverHuaweiVrp
 
@@ -45,6 +47,7 @@ class GovnetHuaweiVrpRules(HConfigDriverHuaweiVrp):
     def _instantiate_rules() -> HConfigDriverRules:
         rules = HConfigDriverHuaweiVrp._instantiate_rules()
         rules.negation_sub.extend(HUAWEI_NEGATION_FIXES)
+        rules.per_line_sub.append(PerLineSubRule(search=r"^return\s*$", replace=""))
         return rules
 
 

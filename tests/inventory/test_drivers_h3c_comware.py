@@ -100,3 +100,18 @@ def test_simulated_release_without_commit_delay_still_rolls_back(simulated, targ
             drv.apply([*LINES[:2], " bogus command"])
     assert not any(line.startswith("configuration commit") for line in dev.log)
     assert dev.config_lines() == before
+
+
+def test_comware_global_lines_do_not_nest_under_the_interface_before_them():
+    """Pure: Comware indents global one-liners after '#'; they must stay global."""
+    from hier_config import get_hconfig
+
+    from inventory.drivers.h3c_comware import GovnetComwareRules
+
+    config = ("#\n sysname R1\n#\ninterface GigabitEthernet1/0/1\n description A\n#\n"
+              " ip route-static 0.0.0.0 0 10.255.0.2\n ip route-static 10.0.0.0 8 10.1.1.2\n"
+              "#\nreturn\n")
+    tree = get_hconfig(GovnetComwareRules(), config)
+    assert [c.text for c in tree.children] == [
+        "sysname R1", "interface GigabitEthernet1/0/1", "ip route-static 0.0.0.0 0 10.255.0.2",
+        "ip route-static 10.0.0.0 8 10.1.1.2"]

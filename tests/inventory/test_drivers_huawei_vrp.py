@@ -82,3 +82,17 @@ def test_simulated_dual_mpu_save_answers_both_questions(simulated, target_of):
     log = sim.device.log
     assert log[log.index("save"):log.index("save") + 3] == ["save", "y", "y"]
     assert sim.device.saved == sim.device.running
+
+
+def test_remediation_corrects_hier_config_negations():
+    """Pure: no device. The two VRP forms hier_config gets wrong, as VRP wants them."""
+    from inventory.drivers.base import ConnectionTarget
+
+    drv = get_driver("huawei_vrp")(ConnectionTarget("r", "huawei_vrp", "127.0.0.1"))
+    intended = "acl number 3100\n rule 5 permit ip source 192.168.20.0 0.0.0.255\n#\nreturn"
+    current = (intended.replace("#\nreturn", "") + " rule 10 permit ip source 10.1.1.2 0\n#\n"
+               "ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2 description A\n")
+    assert drv.remediation(current, intended) == [
+        "undo ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2",
+        "acl number 3100", "  undo rule 10", "  quit",
+    ]
