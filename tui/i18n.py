@@ -248,7 +248,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # provisioning
     "job.provision": ("开通申请 #{n}", "Provision request #{n}"),
     "job.disconnect": ("断开申请 #{n}", "Disconnect request #{n}"),
-    "job.dry_run": ("预演：将下发到 {device} 的配置差异（尚未连接设备写入）",
+    "job.dry_run": ("预演：{device} 将变更的配置（尚未写入设备）",
                     "Dry run: the change for {device} (nothing written yet)"),
     "job.nothing": ("没有需要下发的配置", "Nothing to push"),
     "job.run": ("正式执行", "Run it live"),
@@ -258,7 +258,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "job.failed": ("失败：{error}", "Failed: {error}"),
     "job.state.connected": ("已接入", "connected"),
     "job.state.disconnected": ("已断开", "disconnected"),
-    "job.state.failed": ("失败（已回滚）", "failed (rolled back)"),
+    "job.state.failed": ("失败", "failed"),
     "job.state.unchanged": ("未改变", "unchanged"),
     "job.state.rolled_back": ("已回滚", "rolled back"),
     "job.log": ("作业日志", "Job log"),

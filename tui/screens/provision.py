@@ -36,6 +36,11 @@ class ProvisionScreen(ModalScreen[str | None]):
         self.number, self.kind = number, kind  # kind: "provision" | "disconnect"
         self.ready = False
         self.final: str | None = None
+        self.transcript: list[str] = []  # what the log shows, as plain text
+
+    def say(self, text: Text) -> None:
+        self.query_one("#job-log", RichLog).write(text)
+        self.transcript.append(text.plain)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
@@ -47,7 +52,7 @@ class ProvisionScreen(ModalScreen[str | None]):
                 yield Button(t("nav.close"), id="close")
 
     def on_mount(self) -> None:
-        self.query_one("#job-log", RichLog).write(Text(t("loading"), style="dim"))
+        self.say(Text(t("loading"), style="dim"))
         self.dry_run()
 
     @property
@@ -60,13 +65,13 @@ class ProvisionScreen(ModalScreen[str | None]):
         self.app.call_from_thread(self.show_plan, outcome)
 
     def show_plan(self, outcome: provisioning.Outcome) -> None:
-        log = self.query_one("#job-log", RichLog)
-        log.clear()
-        log.write(Text(t("job.dry_run", device=outcome.device or "—"), style="bold"))
+        self.query_one("#job-log", RichLog).clear()
+        self.transcript.clear()
+        self.say(Text(t("job.dry_run", device=outcome.device or "—"), style="bold"))
         if outcome.error:
-            log.write(Text(outcome.error.strip(), style="yellow"))
-        log.write(highlight_diff(outcome.diff) if outcome.diff else
-                  Text(t("job.nothing"), style="dim"))
+            self.say(Text(outcome.error.strip(), style="yellow"))
+        self.say(highlight_diff(outcome.diff) if outcome.diff else
+                 Text(t("job.nothing"), style="dim"))
         self.ready = True
         self.query_one("#run", Button).disabled = False
         self.query_one("#run", Button).focus()
@@ -82,7 +87,7 @@ class ProvisionScreen(ModalScreen[str | None]):
             return
         self.ready = False
         self.query_one("#run", Button).disabled = True
-        self.query_one("#job-log", RichLog).write(Text(t("job.running"), style="bold"))
+        self.say(Text(t("job.running"), style="bold"))
         self.live()
 
     def step(self, _number: int, name: str) -> None:
@@ -90,8 +95,9 @@ class ProvisionScreen(ModalScreen[str | None]):
         self.app.call_from_thread(self.show_step, name)
 
     def show_step(self, name: str) -> None:
-        self.query_one("#job-log", RichLog).write(Text("▶ " + t("job.step", step=name),
-                                                       style="cyan"))
+        if name not in STEPS and name != "rollback":
+            return  # the final state: show_outcome says it
+        self.say(Text("▶ " + t("job.step", step=name), style="cyan"))
         if name in STEPS:
             self.query_one("#progress", ProgressBar).update(progress=STEPS.index(name) + 1)
 
@@ -103,17 +109,18 @@ class ProvisionScreen(ModalScreen[str | None]):
         self.app.call_from_thread(self.show_outcome, outcome, job)
 
     def show_outcome(self, outcome: provisioning.Outcome, job: dict[str, Any] | None) -> None:
-        log = self.query_one("#job-log", RichLog)
+        self.say(Text(t("job.log"), style="bold underline"))
         for st in (job or {}).get("steps", []):
-            log.write(Text(f"[{st['state']}] {st['name']}", style="bold"))
+            self.say(Text(f"[{st['state']}] {st['name']}", style="bold"))
             if st.get("output"):
-                log.write(Text(st["output"], style="dim"))
+                self.say(Text(st["output"], style="dim"))
         state = t(f"job.state.{outcome.state}")
         ok = outcome.state in ("connected", "disconnected", "unchanged")
-        log.write(Text(t("job.result", state=state), style="bold green" if ok else "bold red"))
+        self.say(Text(t("job.result", state=state), style="bold green" if ok else "bold red"))
         if outcome.error:
-            log.write(Text(t("job.failed", error=outcome.error), style="red"))
-        self.query_one("#progress", ProgressBar).update(progress=len(STEPS))
+            self.say(Text(t("job.failed", error=outcome.error), style="red"))
+        if ok:
+            self.query_one("#progress", ProgressBar).update(progress=len(STEPS))
         self.final = outcome.state
         self.notify(t("job.done", n=self.number, state=state), title=t("done"),
                     severity="information" if ok else "error")

@@ -1,0 +1,45 @@
+"""Provisioning from the Requests screen: the dry-run diff first, then the live job.
+
+The world's device is a demo device: the dry run compares with an empty config
+without contacting it, and the live run is refused before any packet leaves — the
+job log and the request say so. (Pushes to real routers are the lab's tests.)
+"""
+
+from __future__ import annotations
+
+from access import workflow
+from access.models import ConnectionRequest
+from govnet.db import read, transaction
+from tests.tui.conftest import SIZE, as_actor
+from tests.tui.pilot import settle
+from tui.app import GovnetApp
+from tui.screens.provision import ProvisionScreen
+
+
+async def test_dry_run_then_live_job(demo_db: str) -> None:
+    with transaction() as s:
+        workflow.approve(s, as_actor("authority"), 1, doc="SZW-2026-1")
+    app = GovnetApp(as_actor("jinping-ops"), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProvisionScreen)
+        text = "\n".join(screen.transcript)
+        assert "Dry run: the change for jp-agg-1" in text
+        assert "+ interface GigabitEthernet0/0/1." in text and "not contacted" in text
+        with read() as s:  # the dry run changed nothing
+            assert s.get(ConnectionRequest, 1).state == "approved"  # type: ignore[union-attr]
+
+        await pilot.press("r")
+        await settle(pilot)
+        text = "\n".join(screen.transcript)
+        assert "[failed] connect" in text and "demo device" in text
+        assert screen.final == "failed"
+        with read() as s:
+            assert s.get(ConnectionRequest, 1).state == "failed"  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#requests").get_row_at(0)[3] == "failed"  # type: ignore[attr-defined]
