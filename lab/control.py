@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import stat
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -75,30 +76,47 @@ def _start_router(node: Node) -> dict[str, int]:
     return pids
 
 
+_lock_depth = threading.local()
+
+
 @contextmanager
-def _exclusive() -> Iterator[None]:
-    """One ``up``/``down`` at a time on this machine (``<lab dir>.lock``, flock)."""
+def lab_lock() -> Iterator[None]:
+    """Hold the machine-wide lab lock (``<lab dir>.lock``, flock): one up/down at a time.
+
+    Reentrant within a thread, so a caller may hold it around ``down()`` and then
+    look at the machine before any other session can bring a lab up.
+    """
+    depth = getattr(_lock_depth, "n", 0)
+    if depth:
+        _lock_depth.n = depth + 1
+        try:
+            yield
+        finally:
+            _lock_depth.n -= 1
+        return
     path = Path(f"{state.lab_dir()}.lock")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
+        _lock_depth.n = 1
         try:
             yield
         finally:
+            _lock_depth.n = 0
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def up(districts: int = 2, units_per_agg: int = 2) -> LabState:
     """Build the lab (see :func:`_up`), holding the machine-wide lab lock."""
     require_prerequisites()
-    with _exclusive():
+    with lab_lock():
         return _up(districts, units_per_agg)
 
 
 def down() -> list[str]:
     """Remove the lab (see :func:`_down`), holding the machine-wide lab lock."""
     require_prerequisites()
-    with _exclusive():
+    with lab_lock():
         return _down()
 
 

@@ -16,11 +16,10 @@ import json
 import re
 from typing import Any, ClassVar
 
+from netmiko.base_connection import BaseConnection
 from netmiko.cisco_base_connection import CiscoBaseConnection
-from netmiko.exceptions import NetmikoAuthenticationException, NetmikoTimeoutException
-from paramiko.ssh_exception import SSHException
 
-from govnet.errors import AuthenticationFailed, DeviceError, DeviceUnreachable
+from govnet.errors import DeviceError
 from inventory.drivers import register
 from inventory.drivers.base import Checkpoint, InterfaceInfo
 from inventory.drivers.netmiko_common import NetmikoDriver
@@ -125,17 +124,9 @@ class FrrDriver(NetmikoDriver):
     global_delay_factor = 0.1
     save_marker: ClassVar[str] = "Integrated configuration saved"
 
-    def _open(self) -> None:
-        params = self.netmiko_params()
-        try:
-            self._conn = FrrVtyshConnection(**params)
-        except NetmikoAuthenticationException as exc:
-            raise AuthenticationFailed(
-                f"{self.where}: authentication failed for user {self.target.username!r}"
-            ) from exc
-        except (NetmikoTimeoutException, SSHException, EOFError, OSError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise DeviceUnreachable(f"{self.where}: cannot connect: {reason}") from exc
+    def _connect(self, params: dict[str, Any]) -> BaseConnection:
+        """vtysh's own connection class (the base maps failures to typed errors)."""
+        return FrrVtyshConnection(**params)
 
     def hconfig_driver(self) -> Any:
         return frr_hconfig_driver()

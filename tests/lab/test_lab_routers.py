@@ -164,21 +164,24 @@ def test_unit_host_reaches_the_core_through_ospf(lab: Lab, router) -> None:
         assert time.monotonic() < deadline, "still reachable after rollback"
 
 
-def test_down_removes_everything(lab: Lab) -> None:
-    pids = [pid for node in lab.state.pids.values() for pid in node.values()]
-    lab.cli("down")
-    lab.is_down = True
-    namespaces = lab.cli("exec", "core", "--", "true", check=False)
-    assert namespaces.returncode == 4 and "no lab is up" in namespaces.stderr
-    from lab import netns
+def test_down_removes_everything(lab: Lab, capsys: pytest.CaptureFixture[str]) -> None:
+    from lab import control, netns
+    from lab.__main__ import main
 
-    assert netns.lab_namespaces() == []
-    assert not netns.bridge_exists()
-    assert [p for p in pids if _alive(p)] == []
-    leftovers = [p.name for p in Path("/proc").iterdir() if p.name.isdigit()
-                 and b"govnet-lab" in _cmdline(p)]
-    assert leftovers == []
-    assert not lab_state.lab_dir().exists()
+    pids = [pid for node in lab.state.pids.values() for pid in node.values()]
+    with control.lab_lock():  # no other session may bring a lab up while we look
+        assert main(["down"]) == 0
+        lab.is_down = True
+        assert "lab down: removed" in capsys.readouterr().out
+        assert main(["exec", "core", "--", "true"]) == 4
+        assert "no lab is up" in capsys.readouterr().err
+        assert netns.lab_namespaces() == []
+        assert not netns.bridge_exists()
+        assert [p for p in pids if _alive(p)] == []
+        leftovers = [p.name for p in Path("/proc").iterdir() if p.name.isdigit()
+                     and b"govnet-lab" in _cmdline(p)]
+        assert leftovers == []
+        assert not lab_state.lab_dir().exists()
 
 
 def _alive(pid: int) -> bool:
