@@ -153,10 +153,11 @@ class NetmikoDriver(Driver):
             raise DeviceError(f"{self.where}: {action} failed: {reason(exc)}") from exc
 
     # -- CLI primitives --------------------------------------------------------
-    def run(self, command: str) -> str:
+    def run(self, command: str, read_timeout: float | None = None) -> str:
         """Run an exec-mode command and return its output."""
         with self._session(f"running {command!r}"):
-            return str(self.conn.send_command(command, read_timeout=self.read_timeout))
+            return str(self.conn.send_command(
+                command, read_timeout=read_timeout or self.read_timeout))
 
     def _dialogue(self, steps: Sequence[tuple[str, str]]) -> str:
         """Send commands, each read until its regex (answers confirmation prompts)."""
@@ -188,8 +189,8 @@ class NetmikoDriver(Driver):
         return m.group(0).strip() if m else None
 
     def get_running_config(self) -> str:
-        """The running configuration, as the device prints it."""
-        return self.run(self.running_config_command)
+        """The running configuration, as the device prints it (big ones take a while)."""
+        return self.run(self.running_config_command, read_timeout=4 * self.read_timeout)
 
     def _enter_config(self) -> str:
         return self._dialogue([(self.config_enter, self.config_prompt)])

@@ -96,3 +96,15 @@ def test_remediation_corrects_hier_config_negations():
         "undo ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2",
         "acl number 3100", "  undo rule 10", "  quit",
     ]
+
+
+def test_remediation_undoes_a_changed_rule_before_redefining_it():
+    """Pure: redefining a VRP rule id merges fields, so `undo rule N` must come first."""
+    from inventory.drivers.base import ConnectionTarget
+
+    drv = get_driver("huawei_vrp")(ConnectionTarget("r", "huawei_vrp", "127.0.0.1"))
+    current = "acl number 3100\n rule 5 permit ip source 10.0.0.0 0.0.0.255\n#\nreturn"
+    intended = current.replace("10.0.0.0", "192.168.0.0")
+    assert drv.remediation(current, intended) == [
+        "acl number 3100", "  undo rule 5", "  rule 5 permit ip source 192.168.0.0 0.0.0.255",
+        "  quit"]
