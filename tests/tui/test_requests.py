@@ -45,11 +45,16 @@ async def test_submit_return_correct_approve(demo_db: str) -> None:
         assert _request().state == "submitted"
         assert app.screen.query_one("#requests", DataTable).row_count == 1
 
-    # the authority returns it once, listing what is missing
+    # the authority finds it (search as you type) and returns it once, listing what is missing
     app = await _open("authority", "zh_CN")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         await settle(pilot)
+        table = app.screen.query_one("#requests", DataTable)
+        assert table.row_count == 2
+        await pilot.press("slash", *"市教育局", "enter")
+        await settle(pilot)
+        assert table.row_count == 1
         await pilot.press("t")
         await settle(pilot)
         app.screen.query_one("#missing", TextArea).text = "单位盖章的书面申请\n网络安全责任书"
@@ -80,7 +85,15 @@ async def test_submit_return_correct_approve(demo_db: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("f", "enter")  # the state filter: only submitted requests …
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")  # … (after "all states", "draft")
+        await settle(pilot)
+        table = app.screen.query_one("#requests", DataTable)
+        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == [
+            "金平区卫生健康局", "市教育局"]
+        table.focus()
+        await pilot.press("down", "o")
         await settle(pilot)
         await pilot.press(*"SZW-2026-12", "enter")
         await settle(pilot)

@@ -64,7 +64,8 @@ class FormScreen(ModalScreen[T], Generic[T]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
             yield Label(t(self.TITLE_KEY), classes="dialog-title")
-            with VerticalScroll():
+            with VerticalScroll() as scroll:
+                scroll.can_focus = False  # the first field takes the focus, not the frame
                 yield from self.fields()
             yield Static("", id="form-error", classes="field-error")
             with Horizontal(classes="buttons"):
@@ -110,9 +111,6 @@ class TextScreen(FormScreen[str]):
     def __init__(self, title: str, label: str, *, limit: int = 500) -> None:
         self.title_text, self.label, self.limit = title, label, limit
         super().__init__()
-
-    def compose(self) -> ComposeResult:
-        yield from super().compose()
 
     def on_mount(self) -> None:
         self.query_one(".dialog-title", Label).update(self.title_text)

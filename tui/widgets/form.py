@@ -59,6 +59,20 @@ class TextValidator(Validator):
         return self.success()
 
 
+class FieldError(Static):
+    """What is wrong with the field above; takes no room while nothing is."""
+
+    DEFAULT_CLASSES = "field-error"
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.display = False
+
+    def say(self, text: str) -> None:
+        self.update(text)
+        self.display = bool(text)
+
+
 class Field(Vertical):
     """A label, an input and the input's current complaint."""
 
@@ -68,13 +82,13 @@ class Field(Vertical):
                  validators: Sequence[Validator] = (), optional: bool = False) -> None:
         super().__init__(id=f"{id}-field")
         self.label, self.input_id, self.optional = label, id, optional
-        self.input = Input(value=value, placeholder=placeholder, id=id,
+        self.input = Input(value=value, placeholder=placeholder, id=id, compact=True,
                            validators=list(validators), validate_on=["changed", "submitted"])
 
     def compose(self) -> ComposeResult:
         yield Label(self.label)
         yield self.input
-        yield Static("", classes="field-error")
+        yield FieldError()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._say(event.validation_result)
@@ -83,7 +97,7 @@ class Field(Vertical):
         text = ""
         if self.value and result is not None and not result.is_valid:
             text = "; ".join(result.failure_descriptions)
-        self.query_one(".field-error", Static).update(text)
+        self.query_one(FieldError).say(text)
 
     @property
     def value(self) -> str:
@@ -93,7 +107,7 @@ class Field(Vertical):
         """Valid now? Empty is valid for an optional field. Shows the complaint."""
         if not self.value:
             ok = self.optional
-            self.query_one(".field-error", Static).update("" if ok else t("field.required"))
+            self.query_one(FieldError).say("" if ok else t("field.required"))
             return ok
         result = self.input.validate(self.input.value)
         self._say(result)
@@ -109,13 +123,13 @@ class Choice(Vertical):
                  value: str | None = None) -> None:
         super().__init__(id=f"{id}-field")
         self.label = label
-        self.select: Select[str] = Select(options, id=id, prompt=t("form.choose"),
+        self.select: Select[str] = Select(options, id=id, prompt=t("form.choose"), compact=True,
                                           value=value if value is not None else Select.NULL)
 
     def compose(self) -> ComposeResult:
         yield Label(self.label)
         yield self.select
-        yield Static("", classes="field-error")
+        yield FieldError()
 
     @property
     def value(self) -> str | None:
@@ -124,5 +138,5 @@ class Choice(Vertical):
 
     def check(self) -> bool:
         ok = self.value is not None
-        self.query_one(".field-error", Static).update("" if ok else t("field.required"))
+        self.query_one(FieldError).say("" if ok else t("field.required"))
         return ok
