@@ -51,17 +51,22 @@ def lab_namespaces() -> list[str]:
 
 
 def dot1q_supported() -> bool:
-    """Whether the kernel can make 802.1Q interfaces (probed in a scratch namespace).
+    """Whether the kernel can make 802.1Q interfaces (probed on a veth in a scratch namespace).
 
     Some kernels (minimal VM kernels without CONFIG_VLAN_8021Q) cannot; the lab then
     emulates each dot1q subinterface with a veth pair of its own, named exactly like
     the subinterface (``ethu1.100`` on the router, ``eth0.100`` on the unit host), which
     is the same thing at layer 3: FRR sees the same interface names either way.
+    ``GOVNET_LAB_SUBIF=dot1q|veth`` forces one or the other.
     """
+    forced = os.environ.get("GOVNET_LAB_SUBIF", "auto")
+    if forced in ("dot1q", "veth"):
+        return forced == "dot1q"
     probe = NS_PREFIX + "probe"
     sh(["ip", "netns", "add", probe])
     try:
-        out = subprocess.run(["ip", "-n", probe, "link", "add", "link", "lo", "name", "lo.100",
+        ip_batch(["link add p0 type veth peer name p1"], probe)
+        out = subprocess.run(["ip", "-n", probe, "link", "add", "link", "p0", "name", "p0.100",
                               "type", "vlan", "id", "100"], capture_output=True)
         return out.returncode == 0
     finally:
