@@ -6,9 +6,8 @@ addresses are quarantined. A push to a port the router lacks leaves its running
 config and IPAM exactly as before. A ``govnet access provision`` process SIGKILLed
 mid-job is completed (or rolled back) by ``govnet access resume``.
 
-Uses the lab engineer's session ``lab`` fixture (tests/lab/conftest.py). If another
-engineer's lab is up on this machine, these tests wait for it to go away
-(``GOVNET_LAB_WAIT`` seconds, default 1200) instead of skipping or tearing it down.
+Uses the lab engineer's session ``lab`` fixture (tests/lab/conftest.py), which waits
+for another session's lab to go away instead of touching it.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from govnet.auth import load_actor
 from govnet.db import read, transaction
 from inventory import service as inventory
 from ipam import service as ipam
-from lab import control, unit
+from lab import unit
 from lab.register import register_lab
 from lab.sshd import lab_password
 
@@ -43,23 +42,7 @@ SUBMIT = ("access submit --unit {unit} --zone 公用网络区 --hosts 50 --site 
 
 
 @pytest.fixture
-def e2e_lab(request: pytest.FixtureRequest) -> Any:
-    """The session lab, after waiting for a lab another engineer runs to be taken down."""
-    defs = request._fixturemanager.getfixturedefs("lab", request.node) or ()
-    ours = any(d.cached_result is not None for d in defs)
-    deadline = time.monotonic() + float(os.environ.get("GOVNET_LAB_WAIT", "1200"))
-    quiet = 0  # another session's lab often follows the last one: want 3 s without one
-    while not ours and not control.missing_prerequisites() and quiet < 3:
-        busy = bool(control.netns.lab_namespaces() or control.state.load() is not None)
-        quiet = 0 if busy else quiet + 1
-        if time.monotonic() > deadline:
-            break  # the lab fixture then skips (or fails under GOVNET_REQUIRE_LAB=1)
-        time.sleep(1)
-    return request.getfixturevalue("lab")
-
-
-@pytest.fixture
-def world(e2e_lab: Any, db: str, monkeypatch: pytest.MonkeyPatch, router: Any) -> Any:
+def world(lab: Any, db: str, monkeypatch: pytest.MonkeyPatch, router: Any) -> Any:
     """Districts, a unit, users, the public zone with a pool, the lab routers registered.
 
     The aggregation routers are put back to their config of before the test at the end
@@ -67,16 +50,16 @@ def world(e2e_lab: Any, db: str, monkeypatch: pytest.MonkeyPatch, router: Any) -
     """
     monkeypatch.setenv("GOVNET_LAB_PASSWORD", lab_password())
     checkpoints = {name: router(name).checkpoint() for name in ("agg1", "agg2")}
-    yield from _world(e2e_lab)
+    yield from _world(lab)
     for name, checkpoint in checkpoints.items():
         router(name).rollback(checkpoint)
-    for host in e2e_lab.state.topology.hosts:  # in case a test stopped half-way
+    for host in lab.state.topology.hosts:  # in case a test stopped half-way
         for vid in (100, 101, 102, 103):
-            e2e_lab.ip(host.name, "addr", "flush", "dev", f"eth0.{vid}", "scope", "global")
+            lab.ip(host.name, "addr", "flush", "dev", f"eth0.{vid}", "scope", "global")
         subprocess.run(["ip", "-n", host.netns, "route", "del", "default"], capture_output=True)
 
 
-def _world(e2e_lab: Any) -> Any:
+def _world(lab: Any) -> Any:
     with transaction() as s:
         admin = load_actor(s, "admin")
         for district in DISTRICTS:
@@ -90,9 +73,9 @@ def _world(e2e_lab: Any) -> Any:
         ipam.add_pool(s, admin, "10.80.0.0/13")
         for district in DISTRICTS:
             ipam.delegate(s, admin, district=district, size="/16")
-        register_lab(s, admin, e2e_lab.state, districts=DISTRICTS)
+        register_lab(s, admin, lab.state, districts=DISTRICTS)
         inventory.add_port(s, admin, device="agg1", name="ethu9", vlans=(100, 103))
-    yield e2e_lab
+    yield lab
 
 
 def _approved(cli: Any, unit_name: str = "金平区教育局", extra: str = "") -> int:
