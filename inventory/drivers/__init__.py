@@ -18,8 +18,19 @@ def register(cls: type[Driver]) -> type[Driver]:
     return cls
 
 
+_loaded = False
+
+
 def _load_builtin() -> None:
-    # Importing the modules runs their @register decorators.
+    """Import every driver module once (their @register decorators fill the registry).
+
+    A flag, not "is the registry empty": importing one driver module directly must not
+    hide the others.
+    """
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
     import importlib
     import pkgutil
 
@@ -30,8 +41,7 @@ def _load_builtin() -> None:
 
 def get_driver(platform: str) -> type[Driver]:
     """The driver class for a platform slug."""
-    if not _REGISTRY:
-        _load_builtin()
+    _load_builtin()
     try:
         return _REGISTRY[platform]
     except KeyError:
@@ -42,8 +52,7 @@ def get_driver(platform: str) -> type[Driver]:
 
 def platforms() -> list[str]:
     """All registered platform slugs, sorted."""
-    if not _REGISTRY:
-        _load_builtin()
+    _load_builtin()
     return sorted(_REGISTRY)
 
 
