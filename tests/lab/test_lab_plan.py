@@ -111,3 +111,11 @@ def test_unit_host_lookup_and_refusals() -> None:
         units.configure(host, 100, "10.1.1.2/30", "10.9.9.9")
     with pytest.raises(InvalidInput, match="bad address"):
         units.configure(host, 100, "10.1.1.300/30")
+
+
+@pytest.mark.parametrize(("forced", "dot1q"), [("dot1q", True), ("veth", False)])
+def test_subinterface_kind_can_be_forced(forced: str, dot1q: bool,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVNET_LAB_SUBIF", forced)
+    monkeypatch.setattr(netns, "sh", lambda *a, **k: pytest.fail("forced: no probe"))
+    assert netns.dot1q_supported() is dot1q
