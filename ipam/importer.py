@@ -37,7 +37,7 @@ from govnet.errors import AlreadyExists, Conflict, GovnetError, InvalidInput
 from govnet.models import Role
 from govnet.org import find_district, find_unit
 from ipam import service, space, store
-from ipam.models import PARENT_STATUSES, Prefix, Purpose, Status, Vrf
+from ipam.models import Prefix, Purpose, Status, Vrf
 
 MARK = "imported: no paperwork"
 CSV_COLUMNS = ("prefix", "vrf", "status", "district", "owner", "description")
@@ -143,8 +143,6 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
                              description=f"{MARK}; made for addresses found on devices")
             result.pools.append(str(pool))
         parent = service._parent_for_cidr(session, zone, net)
-        if parent.status not in PARENT_STATUSES:
-            raise Conflict(f"{net} lies inside {parent.cidr}, which is {parent.status}")
         if block.status is Status.delegated and parent.status != Status.container.value:
             raise Conflict(f"{net}: a district block goes inside a pool, not {parent.cidr}")
         service._carve_exact(session, parent, net)
