@@ -1,6 +1,6 @@
 """``govnet lab unit-up N``: play the unit's side of a connected request on a lab unit host.
 
-The unit host cabled to the request's aggregation port gets, on its VLAN
+The unit host cabled to the request's aggregation port (``lab.units``) gets, on its VLAN
 subinterface (``eth0.<vlan>``), the unit end of the attachment — the routed
 model's interconnect address plus the first address of its LAN on ``lo``, or,
 for the gateway model, the LAN address after the gateway — and a default route
@@ -21,8 +21,8 @@ from typing import Any
 
 from netaddr import IPAddress
 
-from govnet.errors import Conflict, NotFound, WrongState
-from lab import state
+from govnet.errors import Conflict, WrongState
+from lab import state, units
 from lab.netns import sh
 from lab.topology import MGMT_NET, Node
 
@@ -43,6 +43,7 @@ ANNOUNCE = [
 class UnitSide:
     """What the unit host gets for one zone."""
 
+    vlan: int
     ifname: str
     address: str  # CIDR on ifname
     gateway: str
@@ -56,11 +57,11 @@ def unit_sides(plan: Any) -> list[UnitSide]:
         v4 = zone.spec.ipv4
         if zone.spec.model == "routed":
             lan = v4.lans[0]
-            sides.append(UnitSide(f"eth0.{zone.vlan}", str(v4.peer), str(v4.local),
+            sides.append(UnitSide(zone.vlan, f"eth0.{zone.vlan}", str(v4.peer), str(v4.local),
                                   f"{IPAddress(lan.first + 1)}/32"))
         else:
             gw = v4.gateway
-            sides.append(UnitSide(f"eth0.{zone.vlan}", f"{IPAddress(gw.ip.value + 1)}/"
+            sides.append(UnitSide(zone.vlan, f"eth0.{zone.vlan}", f"{IPAddress(gw.ip.value + 1)}/"
                                   f"{gw.prefixlen}", str(gw.ip)))
     return sides
 
@@ -69,10 +70,7 @@ def _host_for(device: str, port: str) -> Node:
     st = state.load()
     if st is None or st.status != "up":
         raise Conflict("no lab is up; run `govnet lab up` first")
-    for node in st.topology.hosts:
-        if node.uplink == (device, port):
-            return node
-    raise NotFound(f"no lab unit host is cabled to {device}:{port}")
+    return units.host_on(st, device, port)
 
 
 def _plan(number: int) -> Any:
@@ -109,13 +107,11 @@ def unit_up(number: int) -> dict[str, Any]:
     plan = _plan(number)
     host = _host_for(plan.device.name, plan.port)
     sides = unit_sides(plan)
-    for i, side in enumerate(sides):
-        sh(["ip", "-n", host.netns, "addr", "flush", "dev", side.ifname])
-        sh(["ip", "-n", host.netns, "addr", "add", side.address, "dev", side.ifname])
+    for i, side in enumerate(sides):  # the first zone carries the default route
+        units.configure(host, side.vlan, side.address,
+                        side.gateway if i == 0 else None)
         if side.lan_address:
             sh(["ip", "-n", host.netns, "addr", "replace", side.lan_address, "dev", "lo"])
-        if i == 0:
-            sh(["ip", "-n", host.netns, "route", "replace", "default", "via", side.gateway])
     pushed = announce(plan)
     return {"request": number, "host": host.name, "device": plan.device.name,
             "port": plan.port, "announced": pushed,
@@ -133,9 +129,8 @@ def unit_down(number: int) -> dict[str, Any]:
     if plan is None:
         raise WrongState(f"connection request {number} has no attachment")
     host = _host_for(plan.device.name, plan.port)
-    sides = unit_sides(plan)
-    for side in sides:
-        sh(["ip", "-n", host.netns, "addr", "flush", "dev", side.ifname], check=False)
+    for side in unit_sides(plan):
+        units.clear(host, side.vlan)
         if side.lan_address:
             sh(["ip", "-n", host.netns, "addr", "del", side.lan_address, "dev", "lo"],
                check=False)

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.lab
 ROOT = Path(__file__).resolve().parents[2]
 DISTRICTS = ["金平区", "龙湖区"]
 SUBMIT = ("access submit --unit {unit} --zone 公用网络区 --hosts 50 --site 金平区金砂路1号 "
-          "--contact 张三13800000000 --purpose 办公网接入 --model routed --json")
+          "--contact 张三13800000000 --purpose 办公网接入 --model {model} --json")
 
 
 @pytest.fixture
@@ -78,8 +78,9 @@ def _world(lab: Any) -> Any:
     yield lab
 
 
-def _approved(cli: Any, unit_name: str = "金平区教育局", extra: str = "") -> int:
-    res = cli(SUBMIT.format(unit=unit_name) + " --application-doc 汕教〔2026〕1号" + extra,
+def _approved(cli: Any, unit_name: str = "金平区教育局", extra: str = "",
+              model: str = "routed") -> int:
+    res = cli(SUBMIT.format(unit=unit_name, model=model) + " --application-doc 汕教〔2026〕1号" + extra,
               as_="ops")
     assert res.code == 0, res.err
     number = json.loads(res.out)["id"]
@@ -119,7 +120,7 @@ def _request(cli: Any, number: int) -> dict[str, Any]:
 
 def test_article_24_path(world: Any, cli: Any, router: Any) -> None:
     lab = world
-    res = cli(SUBMIT.format(unit="金平区教育局"), as_="edu")  # no written application yet
+    res = cli(SUBMIT.format(unit="金平区教育局", model="routed"), as_="edu")  # no written application yet
     assert res.code == 0, res.err
     number = json.loads(res.out)["id"]
     assert cli(f"access return {number} --missing 书面申请", as_="boss").code == 0
@@ -163,6 +164,19 @@ def test_article_24_path(world: Any, cli: Any, router: Any) -> None:
                                                      as_="ops").out)[-1]["rendered"]
                                       .splitlines()) == []
     assert _request(cli, number)["state"] == "disconnected"
+    unit.unit_down(number)
+
+
+def test_gateway_model_unit_reaches_the_core(world: Any, cli: Any, router: Any) -> None:
+    lab = world
+    number = _approved(cli, "龙湖区卫健局", " --device agg2 --port ethu2", model="gateway")
+    res = cli(f"access provision {number} --json", as_="ops")
+    assert res.code == 0 and json.loads(res.out)[0]["state"] == "connected", res.err
+    up = unit.unit_up(number)
+    assert up["host"] == "unit-2-2" and up["zones"][0]["gateway"].startswith("10.8")
+    _wait_ping(lab, "unit-2-2", True)
+    assert cli(f"access disconnect {number}", as_="ops").code == 0
+    _wait_ping(lab, "unit-2-2", False, within=10)
     unit.unit_down(number)
 
 
