@@ -141,12 +141,13 @@ def _ntc_routes(drv: Any, platform: str) -> tuple[list[dict[str, Any]], list[str
     for row in ({k.lower(): v for k, v in r.items()} for r in rows):
         if str(row.get("protocol", "")).lower() not in STATIC:
             continue
-        network = row.get("network") or row.get("destination")
-        length = row.get("prefix_length") or row.get("mask")
+        network = row.get("network") or row.get("destination") or ""
+        length = row.get("prefix_length") or row.get("mask") or ""
         hop = row.get("nexthop_ip") or row.get("next_hop") or ""
         iface = row.get("nexthop_if") or row.get("interface") or ""
         vrf = row.get("vrf", "") or ""
-        routes.append({"prefix": f"{network}/{length}", "nexthop": hop, "interface": iface,
+        prefix = network if "/" in network or not length else f"{network}/{length}"
+        routes.append({"prefix": prefix, "nexthop": hop, "interface": iface,
                        "vrf": "" if vrf in ("default", "Public") else vrf, "line": ""})
     return routes, []
 
