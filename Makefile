@@ -4,7 +4,7 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test test-fast lab lab-down bench lint typecheck clean
+.PHONY: demo test test-fast lab lab-down lab-status lab-test bench bench-lab typecheck clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -31,6 +31,17 @@ lab: $(STAMP)
 
 lab-down: $(STAMP)
 	$(BIN)/govnet lab down
+
+lab-status: $(STAMP)
+	$(BIN)/govnet lab status
+
+## Lab tests alone (root, FRR, OpenSSH): the fixture brings a 2-district lab up and down.
+lab-test: $(STAMP)
+	$(BIN)/python -m pytest -q -m lab -p no:xdist
+
+## 10-line push to 8 real FRR routers: sequential vs threads vs Nornir (root).
+bench-lab: $(STAMP)
+	$(BIN)/python bench/lab_push.py --routers 8 --rounds 3
 
 bench: $(STAMP)
 	$(BIN)/python bench/ipam_alloc.py

@@ -77,6 +77,7 @@ def fail(exc: GovnetError) -> int:
 
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     """Run the Typer app; map every error to one stderr line and an exit code."""
+    state.acting_as = None  # set again by --as; never carried from an earlier run
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="govnet")
     except GovnetError as exc:
