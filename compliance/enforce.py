@@ -186,7 +186,7 @@ def _device_phase(log: JobLog, w: _Work) -> list[str]:
                     st.note(drv.save())
             return lines
         except Exception as failure:
-            exc = failure if isinstance(failure, GovnetError) else DeviceError(
+            cause = failure if isinstance(failure, GovnetError) else DeviceError(
                 f"{w.device.name}: unexpected {type(failure).__name__}: {failure}")
             if back_to is not None:
                 try:
@@ -194,9 +194,9 @@ def _device_phase(log: JobLog, w: _Work) -> list[str]:
                         drv.rollback(back_to)
                         st.note("the running config equals the checkpoint again")
                 except GovnetError as again:
-                    raise PushFailed(exc, rolled_back=False,
-                                     note=f"; rollback failed too: {again.message}") from exc
-            raise PushFailed(exc, rolled_back=True) from failure
+                    raise PushFailed(cause, rolled_back=False,
+                                     note=f"; rollback failed too: {again.message}") from cause
+            raise PushFailed(cause, rolled_back=True) from failure
 
 
 def _run(actor: Actor, w: _Work, doc: str | None) -> Outcome:

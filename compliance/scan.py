@@ -80,10 +80,9 @@ def _is_ip(text: str) -> bool:
 
 def _frr_table_routes(table: dict[str, Any]) -> list[dict[str, Any]]:
     """Active static routes from ``show ip route vrf all json`` (keyed by VRF when several)."""
-    if table and all(isinstance(v, dict) for v in table.values()):
-        per_vrf = table.items()
-    else:
-        per_vrf = [("", table)]
+    per_vrf: list[tuple[str, dict[str, Any]]] = (
+        list(table.items()) if table and all(isinstance(v, dict) for v in table.values())
+        else [("", table)])
     found = []
     for vrf, routes in per_vrf:
         for prefix, entries in routes.items():

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from netaddr import IPNetwork
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from access.models import ConnectionRequest, Job, JobKind, JobState, RequestZone
@@ -78,8 +79,8 @@ def plan_entries(session: Session) -> list[PlanEntry]:
     zones = device_vrf_names(session)
     units = dict(session.exec(select(Unit.id, Unit.name)).all())
     districts = dict(session.exec(select(District.id, District.name)).all())
-    rows = session.exec(select(Prefix.vrf_id, Prefix.cidr, Prefix.status, Prefix.owner_id,
-                               Prefix.district_id, Prefix.purpose))
+    rows = session.execute(sa_select(Prefix.vrf_id, Prefix.cidr, Prefix.status,  # type: ignore[call-overload]
+                                     Prefix.owner_id, Prefix.district_id, Prefix.purpose))
     return [PlanEntry(cidr, zones.get(vrf_id, "?"), status, units.get(owner),
                       districts.get(district), purpose)
             for vrf_id, cidr, status, owner, district, purpose in rows]

@@ -29,7 +29,7 @@ from typing import Any
 
 from netaddr import IPNetwork
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from govnet import audit
 from govnet.auth import Actor, require
@@ -108,7 +108,7 @@ def pool_for(net: IPNetwork, length: int, taken: Iterable[IPNetwork]) -> IPNetwo
 # -- writing ------------------------------------------------------------------------
 
 def _zone(session: Session, actor: Actor, name: str | None) -> Vrf:
-    if name is None or session.scalars(select(Vrf).where(Vrf.name == name)).first():
+    if name is None or session.scalars(select(Vrf).where(col(Vrf.name) == name)).first():
         return service.get_vrf(session, name)
     return service.add_vrf(session, actor, name, description=MARK)
 
@@ -135,7 +135,7 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
         parent = store.innermost_parent(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
         if parent is None and pool_length is not None:
             taken = [IPNetwork(p.cidr) for p in session.scalars(select(Prefix).where(
-                Prefix.vrf_id == zone.id, Prefix.parent_id.is_(None)))]  # type: ignore[union-attr]
+                col(Prefix.vrf_id) == zone.id, col(Prefix.parent_id).is_(None)))]
             pool = pool_for(net, pool_length if net.version == 4 else 48, taken)
             if pool is None:
                 raise Conflict(f"{net}: no pool can be made for it beside the existing pools")
@@ -227,20 +227,21 @@ def blocks_from_devices(session: Session) -> list[Block]:
     from govnet.models import District
     from inventory.models import Device, DiscoveredInterface
 
-    zones = list(session.scalars(select(Vrf).order_by(Vrf.id)))
+    zones = list(session.scalars(select(Vrf).order_by(col(Vrf.id))))
     default = zones[0].name if zones else None
     seen: dict[tuple[str | None, str], Block] = {}
-    for device in session.scalars(select(Device).where(Device.demo.is_(False)).order_by(Device.name)):  # type: ignore[attr-defined]
+    for device in session.scalars(select(Device).where(col(Device.demo).is_(False))
+                                  .order_by(col(Device.name))):
         district = session.get(District, device.district_id) if device.district_id else None
-        ev = session.scalars(select(Evidence).where(Evidence.device_id == device.id)
-                             .order_by(Evidence.id.desc())).first()  # type: ignore[union-attr]
+        ev = session.scalars(select(Evidence).where(col(Evidence.device_id) == device.id)
+                             .order_by(col(Evidence.id).desc())).first()
         if ev is not None:
             ifaces = [(i["name"], i.get("vrf", ""), i.get("addresses", []))
                       for i in ev.facts.get("interfaces", [])]
             routes = [(r["prefix"], r.get("vrf", "")) for r in ev.facts.get("routes", [])]
         else:
             ifaces = [(i.name, i.vrf, i.addresses) for i in session.scalars(
-                select(DiscoveredInterface).where(DiscoveredInterface.device_id == device.id))]
+                select(DiscoveredInterface).where(col(DiscoveredInterface.device_id) == device.id))]
             routes = []
         for name, vrf, addresses in ifaces:
             for address in filter(scannable, addresses):
