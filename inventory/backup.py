@@ -31,10 +31,10 @@ from inventory.connect import (
     DEFAULT_TIMEOUT,
     DeviceRef,
     Outcome,
-    driver_class,
     on_devices,
     open_driver,
 )
+from inventory.drivers import get_driver
 from inventory.models import ConfigSnapshot, Device
 
 
@@ -46,7 +46,7 @@ def clean_config(text: str) -> str:
 
 def config_digest(platform: str, text: str) -> str:
     """SHA-256 of the config without the platform's volatile lines."""
-    volatile = re.compile(getattr(driver_class(platform), "volatile_lines", r"^$"))
+    volatile = re.compile(getattr(get_driver(platform), "volatile_lines", r"^$"))
     kept = [line for line in clean_config(text).splitlines() if not volatile.search(line)]
     return hashlib.sha256("\n".join(kept).encode()).hexdigest()
 

@@ -29,27 +29,6 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = 10.0
 
 
-def driver_class(platform: str) -> type[Driver]:
-    """The driver of ``platform``, every built-in driver module loaded first.
-
-    ``inventory.drivers`` loads its modules only while its registry is empty, so
-    a process that imported one driver module directly (``access.diffing`` imports
-    ``drivers.frr``) would otherwise know that platform only.
-    """
-    known_platforms()
-    return get_driver(platform)
-
-
-def known_platforms() -> list[str]:
-    """Every registered platform slug (see :func:`driver_class`)."""
-    from inventory import drivers
-
-    load = getattr(drivers, "_load_builtin", None)
-    if load is not None:
-        load()  # idempotent: already imported modules are not run again
-    return drivers.platforms()
-
-
 @dataclass(frozen=True)
 class DeviceRef:
     """What connecting needs of a device row, safe to hand to another thread."""
@@ -101,7 +80,7 @@ def target_for(device: Device | DeviceRef, *, timeout: float = DEFAULT_TIMEOUT
 @contextmanager
 def _opened(target: ConnectionTarget) -> Iterator[Driver]:
     """Open the platform driver on ``target``; mask the password in any error."""
-    driver = driver_class(target.platform)(target)
+    driver = get_driver(target.platform)(target)
     try:
         driver.open()
         try:

@@ -271,7 +271,7 @@ def export_csv(rows: list[dict[str, Any]]) -> str:
 
 def export_nornir(rows: list[dict[str, Any]]) -> str:
     """A Nornir SimpleInventory hosts file (no groups file needed)."""
-    from inventory.connect import driver_class
+    from inventory.drivers import get_driver
 
     hosts: dict[str, Any] = {}
     for r in rows:
@@ -280,7 +280,7 @@ def export_nornir(rows: list[dict[str, Any]]) -> str:
         user = _username(r["credential"])
         if user:
             host["username"] = user
-        device_type = getattr(driver_class(r["platform"]), "device_type", None)
+        device_type = getattr(get_driver(r["platform"]), "device_type", None)
         if device_type:
             host["connection_options"] = {"netmiko": {"platform": device_type}}
         host["data"] = {"role": r["role"], "district": r["district"] or None,

@@ -111,7 +111,7 @@ def check_vlans(vlans: Sequence[int]) -> tuple[int, int]:
 
 def validate_device(session: Session, spec: DeviceSpec) -> dict[str, Any]:
     """Check every field; return the column values of a Device (district as id)."""
-    from inventory.connect import known_platforms as platforms
+    from inventory.drivers import platforms
 
     name = (spec.name or "").strip()
     if not _NAME.match(name):

@@ -333,15 +333,3 @@ def test_discovered_interfaces_replaced(any_db: str) -> None:
         shown = service.show(s, actor(), "r1")["interfaces"]
     assert [(i["name"], i["addresses"]) for i in shown] == [("eth0", ["10.0.0.1/30"])]
 
-
-def test_every_platform_known_after_a_direct_driver_import() -> None:
-    """A process that imported one driver module first still knows every platform."""
-    import subprocess
-    import sys
-
-    code = ("import inventory.drivers.frr\n"
-            "from inventory.connect import known_platforms\n"
-            "print(' '.join(known_platforms()))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
-    assert {"frr", "cisco_ios", "huawei_vrp", "h3c_comware"} <= set(out)
