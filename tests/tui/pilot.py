@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 from textual.widgets.tree import TreeNode
 
@@ -35,3 +38,13 @@ async def open_path(pilot: Pilot[None], *labels: str) -> TreeNode:
             await pilot.press("enter")
         await settle(pilot)
     return node
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], object], timeout: float = 15) -> None:
+    """Settle until ``condition()`` holds (a worker on a loaded machine can lag a frame)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await settle(pilot)
+        await pilot.pause(0.05)

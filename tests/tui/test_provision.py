@@ -11,7 +11,7 @@ from access import workflow
 from access.models import ConnectionRequest
 from govnet.db import read, transaction
 from tests.tui.conftest import SIZE, as_actor
-from tests.tui.pilot import settle
+from tests.tui.pilot import settle, until
 from tui.app import GovnetApp
 from tui.screens.provision import ProvisionScreen
 
@@ -24,7 +24,7 @@ async def test_dry_run_then_live_job(demo_db: str) -> None:
         await pilot.press("3")
         await settle(pilot)
         await pilot.press("p")
-        await settle(pilot)
+        await until(pilot, lambda: isinstance(app.screen, ProvisionScreen) and app.screen.ready)
         screen = app.screen
         assert isinstance(screen, ProvisionScreen)
         text = "\n".join(screen.transcript)
@@ -34,7 +34,7 @@ async def test_dry_run_then_live_job(demo_db: str) -> None:
             assert s.get(ConnectionRequest, 1).state == "approved"  # type: ignore[union-attr]
 
         await pilot.press("r")
-        await settle(pilot)
+        await until(pilot, lambda: screen.final is not None)
         text = "\n".join(screen.transcript)
         assert "[failed] connect" in text and "demo device" in text
         assert screen.final == "failed"
