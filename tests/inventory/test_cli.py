@@ -194,3 +194,23 @@ def test_demo_device_exit_5_and_no_connection(setup: Any) -> None:
                             "(the lab is where devices are real)\n"
         with pytest.raises(TimeoutError):
             listener.accept()
+
+
+def test_list_by_district_and_replace(setup: Any) -> None:
+    cli = setup
+    r = cli("inventory list --district 龙湖区 --json")
+    assert [d["name"] for d in json.loads(r.out)] == ["lh-agg1"]
+    r = cli("inventory add lh-agg1 --platform cisco_ios --host 10.2.0.9 --role aggregation "
+            "--district 龙湖区 --replace --json", as_="ops")
+    assert r.code == 0 and json.loads(r.out)["host"] == "10.2.0.9"
+    events = json.loads(cli("audit list --json --action inventory.device.update").out)
+    assert events[0]["before"]["host"] == "10.2.0.1" and events[0]["after"]["host"] == "10.2.0.9"
+
+
+def test_ports_list_and_update(setup: Any) -> None:
+    cli = setup
+    r = cli("inventory ports add jp-agg1 ethu1 --vlans 100-110 --description 'units 金平' --json",
+            as_="ops")
+    assert r.code == 0 and json.loads(r.out)["vlans"] == "100-110"
+    r = cli("inventory ports list jp-agg1 --json", as_="jp")
+    assert json.loads(r.out)[0]["description"] == "units 金平"
