@@ -54,7 +54,8 @@ def findings(state: str | None = typer.Option(None, "--state", help="open, ackno
              type_: str | None = typer.Option(None, "--type", help="unapproved, stale, conflict, "
                                               "drift, unfiled_private_network"),
              device: str | None = typer.Option(None, "--device"),
-             evidence: bool = typer.Option(False, "--evidence", help="Show each one's evidence."),
+             evidence: bool = typer.Option(True, "--evidence/--no-evidence",
+                                           help="Show each one's evidence (config lines, facts)."),
              json_: bool = JSON_OPTION) -> None:
     """Findings, newest first."""
     with read() as s:

@@ -223,3 +223,23 @@ def test_failed_verification_rolls_the_device_back(fake: type[FakeVtysh], cli: o
         assert not service.get_finding(s, actor("ops"), rogue.id or 0).isolated
     steps = json.loads(cli("access jobs --json", as_="ops").out)[0]["steps"]  # type: ignore[operator]
     assert [s["name"] for s in steps][-2:] == ["verify", "rollback"]
+
+
+def test_unfiled_private_network_until_it_is_filed(fake: type[FakeVtysh]) -> None:
+    """Art. 23: a static route to space outside the plan is a finding until a filing covers it."""
+    adopt()
+    route = "ip route 172.20.0.0/16 10.254.1.0\n!\n"
+    set_config("198.18.0.11", "agg1", 1, route)
+    service.scan(actor("ops"))
+    [unfiled] = open_findings()
+    assert (unfiled.type, unfiled.prefix, unfiled.interface, unfiled.severity) == (
+        "unfiled_private_network", "172.20.0.0/16", "eth-core", "high")
+    assert unfiled.evidence == "ip route 172.20.0.0/16 10.254.1.0"
+    with transaction() as s:
+        from access import privnet
+
+        privnet.file_network(s, load_actor(s, "ops"), owner="金平区教育局", name="教育城域网",
+                             prefixes=["172.16.0.0/12"], interconnection="agg1 eth-core",
+                             zone="公用网络区")
+    report = service.scan(actor("ops"))
+    assert (report.resolved, report.open) == (1, 0)
