@@ -131,7 +131,7 @@ def validate_device(session: Session, spec: DeviceSpec) -> dict[str, Any]:
     if credential:
         from inventory.credentials import parse as parse_credential
 
-        parse_credential(credential)  # raises InvalidInput on a malformed reference
+        credential = str(parse_credential(credential))  # InvalidInput if malformed
     return {"name": name, "platform": spec.platform, "host": check_host(spec.host),
             "port": port, "role": spec.role, "district_id": district_id,
             "site": _text("site", spec.site, 128), "credential": credential,
