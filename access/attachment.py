@@ -21,11 +21,18 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from access.models import AttachModel, ConnectionRequest, RequestZone, ZoneState
-from access.render import render_attach, render_detach
-from access.specs import PLATFORMS, AttachSpec, FamilySpec, check_description, check_identifier
+from access.render import render_attach, render_cpe, render_detach
+from access.specs import (
+    PLATFORMS,
+    AttachSpec,
+    CpeSpec,
+    FamilySpec,
+    check_description,
+    check_identifier,
+)
 from access.workflow import zones_of
 from govnet.auth import Actor
-from govnet.errors import Conflict, InvalidInput, NotFound
+from govnet.errors import Conflict, InvalidInput, NotFound, WrongState
 from govnet.models import District, Unit, utcnow
 from inventory import service as inventory
 from inventory.connect import DeviceRef
@@ -262,10 +269,34 @@ def mark_zones(session: Session, request: ConnectionRequest, state: ZoneState) -
     session.flush()
 
 
+DEFAULT_UPLINK = {"frr": "eth0", "huawei_vrp": "GigabitEthernet0/0/1",
+                  "huawei_vrpv8": "GigabitEthernet0/0/1", "h3c_comware": "GigabitEthernet1/0/1",
+                  "cisco_ios": "GigabitEthernet0/0/1", "ruijie_os": "GigabitEthernet 0/1"}
+
+
+def cpe_config(session: Session, actor: Actor, number: int, *, platform: str | None = None,
+               interface: str | None = None) -> dict[str, Any]:
+    """Day-0 lines for the unit's own router: each zone on its VLAN of the uplink."""
+    from access.workflow import get_request
+
+    request = get_request(session, actor, number)
+    plan = plan_of(session, request)
+    if plan is None:
+        raise WrongState(f"connection request {number} has no addresses yet (it is "
+                         f"{request.state}): provision it first")
+    platform = platform or plan.device.platform
+    uplink = interface or DEFAULT_UPLINK.get(platform, "")
+    lines = [line for z in plan.zones for line in render_cpe(
+        CpeSpec(attach=z.spec, platform=platform, interface=uplink, vlan=z.vlan))]
+    return {"request": number, "platform": platform, "interface": uplink,
+            "model": request.model, "lines": lines}
+
+
 def addresses_of(plan: Plan) -> list[tuple[ZonePlan, IPNetwork]]:
     """Each zone's router interface address (what verification looks for)."""
     return [(z, z.spec.ipv4.iface) for z in plan.zones]
 
 
-__all__ = ["Plan", "ZonePlan", "addresses_of", "allocate_zones", "choose_port",
-           "device_vrf", "mark_zones", "owner_tag", "plan_of", "release_zones", "zone_spec"]
+__all__ = ["DEFAULT_UPLINK", "Plan", "ZonePlan", "addresses_of", "allocate_zones",
+           "choose_port", "cpe_config", "device_vrf", "mark_zones", "owner_tag", "plan_of",
+           "release_zones", "zone_spec"]

@@ -218,3 +218,25 @@ def job_dict(session: Session, job: Job, *, with_steps: bool = True) -> dict[str
         data["steps"] = [{"seq": st.seq, "name": st.name, "state": st.state,
                           "output": st.output} for st in job_steps(session, job.id)]
     return data
+
+
+def list_jobs(session: Session, actor: Any, number: int | None) -> list[dict[str, Any]]:
+    """Jobs of request ``number`` (if the actor may read it), or the newest the actor may see."""
+    from access.workflow import PROVISIONERS, get_request
+    from govnet.auth import require
+    from govnet.errors import GovnetError
+
+    if number is not None:
+        get_request(session, actor, number)
+        return [job_dict(session, j) for j in jobs_of(session, number)]
+    if not actor.reads_all:
+        require(actor, *PROVISIONERS, action="list jobs")
+    visible = []
+    for job in jobs_of(session):
+        try:
+            if job.request_id is not None:
+                get_request(session, actor, job.request_id)
+        except GovnetError:
+            continue
+        visible.append(job_dict(session, job))
+    return visible

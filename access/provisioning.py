@@ -30,11 +30,9 @@ from typing import Any
 
 from access import attachment, diffing, workflow
 from access.attachment import Plan
-from access.jobs import JobLog, jobs_of, steps_done, unfinished, worker_alive
+from access.jobs import JobLog, list_jobs, steps_done, unfinished, worker_alive
 from access.locks import device_lock
 from access.models import Job, JobKind, JobState, RequestState, ZoneState
-from access.render import render_cpe
-from access.specs import CpeSpec
 from access.verify import problems
 from govnet import audit
 from govnet.auth import Actor, require
@@ -384,46 +382,16 @@ def provision_many(numbers: Sequence[int], actor: Actor, *, workers: int = 8,
         return list(pool.map(one, numbers))
 
 
-# -- the unit side ----------------------------------------------------------------------
-
-DEFAULT_UPLINK = {"frr": "eth0", "huawei_vrp": "GigabitEthernet0/0/1",
-                  "huawei_vrpv8": "GigabitEthernet0/0/1", "h3c_comware": "GigabitEthernet1/0/1",
-                  "cisco_ios": "GigabitEthernet0/0/1", "ruijie_os": "GigabitEthernet 0/1"}
-
+# -- read-only views (CLI and TUI) --------------------------------------------------------
 
 def cpe_config(number: int, actor: Actor, *, platform: str | None = None,
                interface: str | None = None) -> dict[str, Any]:
-    """Day-0 lines for the unit's own router (each zone on its VLAN of the uplink)."""
+    """Day-0 lines for the unit's own router (see ``attachment.cpe_config``)."""
     with read() as s:
-        request = workflow.get_request(s, actor, number)
-        plan = attachment.plan_of(s, request)
-    if plan is None:
-        raise WrongState(f"connection request {number} has no addresses yet (it is "
-                         f"{request.state}): provision it first")
-    platform = platform or plan.device.platform
-    uplink = interface or DEFAULT_UPLINK.get(platform, "")
-    lines = [line for z in plan.zones for line in render_cpe(
-        CpeSpec(attach=z.spec, platform=platform, interface=uplink, vlan=z.vlan))]
-    return {"request": number, "platform": platform, "interface": uplink,
-            "model": request.model, "lines": lines}
+        return attachment.cpe_config(s, actor, number, platform=platform, interface=interface)
 
 
 def jobs(number: int | None, actor: Actor) -> list[dict[str, Any]]:
-    """Jobs (of one request, or the newest of all), with their steps."""
-    from access.jobs import job_dict
-
+    """Jobs (of one request, or the newest the actor may see), with their steps."""
     with read() as s:
-        if number is not None:
-            workflow.get_request(s, actor, number)
-        elif not actor.reads_all:
-            require(actor, *workflow.PROVISIONERS, action="list jobs")
-        return [job_dict(s, j) for j in jobs_of(s, number)
-                if number is not None or j.request_id is None or _visible(s, actor, j)]
-
-
-def _visible(session: Any, actor: Actor, job: Job) -> bool:
-    try:
-        workflow.get_request(session, actor, job.request_id or 0)
-        return True
-    except GovnetError:
-        return False
+        return list_jobs(s, actor, number)
