@@ -52,6 +52,11 @@ class DashboardScreen(GovnetScreen):
     MODE = "dashboard"
     BINDINGS = [Binding("f5", "refresh", "nav.refresh")]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = queries.Dashboard()
+        self.queues_loaded = False
+
     def compose(self) -> ComposeResult:
         yield from self.header()
         with Grid(id="dash"):
@@ -75,20 +80,41 @@ class DashboardScreen(GovnetScreen):
     def reload(self) -> None:
         self.load()
 
-    @io("dashboard")
     def load(self) -> None:
+        self.load_plan()
+        self.load_queues()
+
+    @io("dashboard")
+    def load_plan(self) -> None:
         self.ui(self.show, queries.dashboard(self.actor))
 
+    @io("queues")
+    def load_queues(self) -> None:
+        self.ui(self.show_queues, *queries.queues(self.actor))
+
+    def show_queues(self, requests: dict[str, int] | None, devices: dict[str, int] | None
+                    ) -> None:
+        self.data.requests, self.data.devices = requests, devices
+        self.queues_loaded = True
+        self.show_counts()
+
+    def show_counts(self) -> None:
+        data = self.data
+        block = Table.grid(padding=(0, 4))
+        loading = Text(t("loading"), style="dim")
+        block.add_row(_counts(data.requests, t("nav.requests")) if self.queues_loaded
+                      else loading,
+                      _titled(t("dash.blocks"), _counts(data.applications, "")))
+        self.query_one("#requests", Static).update(block)
+        self.query_one("#devices", Static).update(_devices(data.devices) if self.queues_loaded
+                                                  else loading)
+
     def show(self, data: queries.Dashboard) -> None:
+        data.requests, data.devices = self.data.requests, self.data.devices
         self.data = data
         self.query_one("#by-district", UsageBars).show(data.districts)
         self.query_one("#by-zone", UsageBars).show(data.zones)
-        requests = self.query_one("#requests", Static)
-        block = Table.grid(padding=(0, 4))
-        block.add_row(_counts(data.requests, t("nav.requests")),
-                      _titled(t("dash.blocks"), _counts(data.applications, "")))
-        requests.update(block)
-        self.query_one("#devices", Static).update(_devices(data.devices))
+        self.show_counts()
         table = self.query_one("#events", DataTable)
         table.clear()
         for e in data.events:

@@ -52,9 +52,7 @@ class Dashboard:
 
 
 def dashboard(actor: Actor) -> Dashboard:
-    """Utilization per district and zone, queues by state, devices, latest events."""
-    from tui.screens import extras
-
+    """Utilization per district and zone, block applications, latest events."""
     data = Dashboard()
     with read() as s:
         usage = report.utilization(s, actor)
@@ -71,10 +69,16 @@ def dashboard(actor: Actor) -> Dashboard:
         data.zones = [UsageRow(k, *v) for k, v in zones.items()]
         data.applications = dict(Counter(a.status for a in
                                          applications.list_applications(s, actor)))
-        data.requests = extras.request_counts(s, actor)
-        data.devices = extras.device_counts(s, actor)
         data.events = [event_row(e) for e in audit.list_events(s, limit=12)]
     return data
+
+
+def queues(actor: Actor) -> tuple[dict[str, int] | None, dict[str, int] | None]:
+    """Connection requests by state and devices by reachability (access, inventory)."""
+    from tui.screens import extras
+
+    with read() as s:
+        return extras.request_counts(s, actor), extras.device_counts(s, actor)
 
 
 def events(search: str | None, limit: int = 500) -> list[EventRow]:
