@@ -23,6 +23,7 @@ import socket
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -193,10 +194,20 @@ def steps_done(session: Session, job_id: int) -> dict[str, str]:
     return {step.name: step.state for step in job_steps(session, job_id)}
 
 
+STALE_AFTER = 300.0  # seconds without a heartbeat after which a worker elsewhere is dead
+
+
 def worker_alive(job: Job) -> bool:
-    """True when the job's worker process still runs on this host."""
-    if not job.worker_pid or job.worker_host != socket.gethostname():
+    """True when the job's worker still runs: its process on this host, or a recent
+    heartbeat from another host (whose processes this one cannot see)."""
+    if not job.worker_pid:
         return False
+    if job.worker_host != socket.gethostname():
+        beat = job.heartbeat_at
+        if beat is None:
+            return False
+        beat = beat if beat.tzinfo else beat.replace(tzinfo=UTC)
+        return (utcnow() - beat).total_seconds() < STALE_AFTER
     if job.worker_pid == os.getpid():
         return False
     try:

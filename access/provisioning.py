@@ -318,8 +318,8 @@ def resume(number: int, actor: Actor, *, rollback: bool = False,
             raise WrongState(f"connection request {number} has no unfinished job to resume "
                              f"(it is {request.state})")
         if worker_alive(job):
-            raise Conflict(f"job {job.id} of request {number} is still running in process "
-                           f"{job.worker_pid}; wait for it")
+            raise Conflict(f"job {job.id} of request {number} is still running (process "
+                           f"{job.worker_pid} on {job.worker_host}); wait for it")
         plan = attachment.plan_of(s, request)
         steps = steps_done(s, job.id or 0)
         state, saved, job_id, kind = request.state, job.checkpoint, job.id or 0, JobKind(job.kind)

@@ -19,11 +19,12 @@ from sqlalchemy import text
 
 from access import diffing, provisioning, workflow
 from access.jobs import CRASH_ENV
-from access.models import RequestState
+from access.models import Job, RequestState
 from govnet import org
 from govnet.auth import Actor, load_actor
 from govnet.db import read, transaction
-from govnet.errors import CommandRejected, DeviceUnreachable, WrongState
+from govnet.errors import CommandRejected, Conflict, DeviceUnreachable, WrongState
+from govnet.models import utcnow
 from inventory import drivers
 from inventory import service as inventory
 from inventory.drivers import Checkpoint, Driver, InterfaceInfo
@@ -392,6 +393,17 @@ def test_killed_at_any_step_resume_completes(fake: type[FakeFrr],
     dump = _ipam_dump()
     assert len(dump["portvlan"]) == 1 and len(dump["ipaddress"]) == 1
     assert provisioning.jobs(number, ops())[0]["state"] == "committed"
+
+
+def test_resume_refuses_a_job_whose_worker_still_runs(fake: type[FakeFrr]) -> None:
+    number = _approved()
+    with transaction() as s:  # as if another process on another host were pushing now
+        req = workflow.begin_provisioning(s, load_actor(s, "ops"), number)
+        s.add(Job(request_id=req.id, kind="attach", device="agg1", actor="ops",
+                  state="running", worker_pid=1, worker_host="elsewhere",
+                  heartbeat_at=utcnow()))
+    with pytest.raises(Conflict, match="still running"):
+        provisioning.resume(number, ops())
 
 
 def test_interrupted_job_rolled_back_on_request(fake: type[FakeFrr],
