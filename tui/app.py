@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import Any, ClassVar
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from textual import work
@@ -64,7 +65,7 @@ class GovnetCommands(Provider):
                     yield (t("palette.screen_action", screen=screen.title,
                              action=binding.description), binding.action,
                            partial(app.call_next, screen.run_action, binding.action))
-        yield (t("nav.help"), "help", app.action_help)
+        yield (t("nav.help"), "help", partial(app.run_action, "help"))
 
     async def discover(self) -> Hits:
         for title, help_, command in self._entries():
@@ -83,7 +84,8 @@ class GovnetApp(App[None]):
 
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {GovnetCommands}
-    MODES = {"dashboard": DashboardScreen} | {mode: _lazy(mode) for mode in LAZY}
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        "dashboard": DashboardScreen, **{mode: _lazy(mode) for mode in LAZY}}
     BINDINGS = [
         Binding("1", "switch_mode('dashboard')", "nav.dashboard", show=False),
         Binding("2", "switch_mode('plan')", "nav.plan", show=False),

@@ -111,7 +111,7 @@ class PlanScreen(GovnetScreen):
 
     # -- loading ------------------------------------------------------------------
     @property
-    def tree(self) -> PlanTree:
+    def plan_tree(self) -> PlanTree:
         return self.query_one(PlanTree)
 
     def reload(self) -> None:
@@ -119,10 +119,10 @@ class PlanScreen(GovnetScreen):
 
     @io("zones")
     def load_zones(self) -> None:
-        self.ui(self.tree.show_zones, queries.zones())
+        self.ui(self.plan_tree.show_zones, queries.zones())
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
-        if self.tree.needs_load(event.node):
+        if self.plan_tree.needs_load(event.node):
             self.load_children(event.node, 0)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Node]) -> None:
@@ -136,7 +136,7 @@ class PlanScreen(GovnetScreen):
         assert data is not None
         parent_id = data.prefix.get("id") if data.kind == "prefix" else None
         children, more = queries.children(self.actor, data.vrf_id, parent_id, offset)
-        self.ui(self.tree.fill, node, children, more, offset)
+        self.ui(self.plan_tree.fill, node, children, more, offset)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
         data = event.node.data
@@ -144,7 +144,7 @@ class PlanScreen(GovnetScreen):
             self.load_detail(data.vrf, data.prefix["prefix"], None)
 
     @io("detail")
-    def load_detail(self, vrf: str, cidr: str, node: TreeNode[Node] | None) -> None:
+    def load_detail(self, vrf: str | None, cidr: str, node: TreeNode[Node] | None) -> None:
         data, free = queries.detail(self.actor, vrf, cidr)
         self.ui(self.show_detail, data, free, node)
 
@@ -159,11 +159,11 @@ class PlanScreen(GovnetScreen):
         if not free:
             table.add_row(Text(t("plan.free_none"), style="dim"), "")
         if node is not None:
-            self.tree.relabel(node, data)
+            self.plan_tree.relabel(node, data)
 
     # -- what is selected ------------------------------------------------------------
     def selected(self) -> TreeNode[Node] | None:
-        node = self.tree.cursor_node
+        node = self.plan_tree.cursor_node
         return node if node is not None and node.data is not None and \
             node.data.kind == "prefix" else None
 
@@ -179,10 +179,10 @@ class PlanScreen(GovnetScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "goto" and event.value.strip():
-            node = self.tree.cursor_node
+            node = self.plan_tree.cursor_node
             zone = node.data.vrf if node is not None and node.data else None
             self.load_detail(zone, event.value.strip(), None)
-            self.tree.focus()
+            self.plan_tree.focus()
 
     # -- actions ----------------------------------------------------------------------
     def action_allocate(self) -> None:
@@ -190,9 +190,11 @@ class PlanScreen(GovnetScreen):
         if node is not None:
             self.with_choices(lambda _d, units: self.app.push_screen(
                 AllocateForm(node.data.prefix["prefix"], units),  # type: ignore[union-attr]
-                lambda spec: spec and self.allocate(node, spec)))
+                lambda spec: self.allocate(node, spec)))
 
-    def allocate(self, node: TreeNode[Node], spec: dict[str, Any]) -> None:
+    def allocate(self, node: TreeNode[Node], spec: dict[str, Any] | None) -> None:
+        if not spec:
+            return
         vrf = node.data.vrf  # type: ignore[union-attr]
         self.write(lambda s, a: t("plan.allocated", cidr=service.allocate(
             s, a, vrf=vrf, **spec).cidr, owner=spec["owner"]), node)
@@ -202,9 +204,11 @@ class PlanScreen(GovnetScreen):
         if node is not None:
             self.with_choices(lambda districts, _u: self.app.push_screen(
                 DelegateForm(node.data.prefix["prefix"], districts),  # type: ignore[union-attr]
-                lambda spec: spec and self.delegate(node, spec)))
+                lambda spec: self.delegate(node, spec)))
 
-    def delegate(self, node: TreeNode[Node], spec: dict[str, Any]) -> None:
+    def delegate(self, node: TreeNode[Node], spec: dict[str, Any] | None) -> None:
+        if not spec:
+            return
         vrf = node.data.vrf  # type: ignore[union-attr]
         self.write(lambda s, a: t("plan.delegated", cidr=service.delegate(
             s, a, vrf=vrf, **spec).cidr, district=spec["district"]), node)
@@ -246,7 +250,11 @@ class PlanScreen(GovnetScreen):
         return settings().quarantine_days
 
     def action_applications(self) -> None:
-        self.app.push_screen(BlockApplicationsScreen(), lambda changed: changed and self.reload())
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.reload()
+
+        self.app.push_screen(BlockApplicationsScreen(), closed)
 
     def action_apply(self) -> None:
         def submit(spec: dict[str, Any] | None) -> None:
@@ -274,7 +282,7 @@ class PlanScreen(GovnetScreen):
 
     def refresh_node(self, node: TreeNode[Node]) -> None:
         was_open = node.is_expanded
-        self.tree.forget(node)
+        self.plan_tree.forget(node)
         if node.data is not None and node.data.kind == "prefix":
             self.load_detail(node.data.vrf, node.data.prefix["prefix"], node)
         if was_open:

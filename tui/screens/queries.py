@@ -140,7 +140,7 @@ def children(actor: Actor, vrf_id: int, parent_id: int | None, offset: int = 0
         return [_node(s, p, names) for p in rows[:PAGE]], more
 
 
-def detail(actor: Actor, vrf: str, cidr: str) -> tuple[Node, list[str]]:
+def detail(actor: Actor, vrf: str | None, cidr: str) -> tuple[Node, list[str]]:
     """A prefix (as the actor may see it) and its free blocks."""
     with read() as s:
         names = Names.load(s)

@@ -69,12 +69,12 @@ class PlanTree(Tree[Node]):
         if offset == 0:  # a first page replaces whatever a concurrent load put there
             self.forget(node)
             self.loaded.add(node.id)
-        for child in list(node.children):
-            if child.data is not None and child.data.kind == "more":
-                child.remove()
-        for child in children:
-            added = node.add(label(child), data=child, allow_expand=child.is_parent)
-            self.by_prefix[child.prefix["id"]] = added
+        for old in list(node.children):
+            if old.data is not None and old.data.kind == "more":
+                old.remove()
+        for data in children:
+            added = node.add(label(data), data=data, allow_expand=data.is_parent)
+            self.by_prefix[data.prefix["id"]] = added
         if more:
             shown = offset + len(children)
             marker = Node("more", node.data.vrf_id if node.data else 0, "",
