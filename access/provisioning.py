@@ -127,7 +127,7 @@ def _device_phase(log: JobLog, plan: Plan, kind: str, saved: str | None) -> list
                                       + "; ".join(found))
                 st.note("verified: " + ", ".join(f"{z.spec.subinterface}" for z in plan.zones))
             log.update(state=JobState.verified.value)
-            if lines:
+            if lines or saved is not None:  # a resumed job may have pushed but not saved
                 with log.step("save") as st:
                     st.note(drv.save())
             else:

@@ -390,6 +390,7 @@ def test_killed_at_any_step_resume_completes(fake: type[FakeFrr],
     with read() as s:
         zone = workflow.request_dict(s, workflow.get_request(s, ops(), number))["zones"][0]
     assert f"ip address {zone['gateway4']}" in fake.configs["198.18.0.11"]
+    assert fake.saved["198.18.0.11"] == fake.configs["198.18.0.11"]  # saved, even if pushed before
     dump = _ipam_dump()
     assert len(dump["portvlan"]) == 1 and len(dump["ipaddress"]) == 1
     assert provisioning.jobs(number, ops())[0]["state"] == "committed"

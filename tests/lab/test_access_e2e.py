@@ -30,6 +30,7 @@ from govnet.auth import load_actor
 from govnet.db import read, transaction
 from inventory import service as inventory
 from ipam import service as ipam
+from lab import state as lab_state
 from lab import unit
 from lab.register import register_lab
 from lab.sshd import lab_password
@@ -220,6 +221,8 @@ def test_sigkill_mid_push_then_resume(world: Any, db: str, cli: Any, router: Any
     assert done.returncode == 0, done.stderr
     data = _request(cli, number)
     assert data["state"] == "connected" and data["zones"][0]["state"] == "verified"
+    saved = (lab_state.lab_dir() / "agg2" / "etc" / "frr.conf").read_text()
+    assert f"ip address {data['zones'][0]['local4']}/31" in saved  # written to startup too
     assert json.loads(cli(f"access jobs {number} --json", as_="ops").out)[0]["state"] == \
         "committed"
     assert unit.unit_up(number)["host"] == "unit-2-1"
