@@ -109,6 +109,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "col.purpose": ("用途", "Purpose"),
     "col.description": ("说明", "Description"),
     "col.size": ("地址数", "Size"),
+    "col.length": ("前缀长度", "Length"),
     "col.used": ("已用", "Used"),
     "col.free": ("空闲", "Free"),
     "col.children": ("子前缀", "Children"),

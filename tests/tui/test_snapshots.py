@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
 
 from tests.tui.conftest import SIZE, as_actor
-from tests.tui.pilot import open_path, settle
+from tests.tui.pilot import open_path, settle, until
 from tui.app import GovnetApp
 
 LANGS = ["zh_CN", "en"]
@@ -116,3 +116,17 @@ def test_applicant_requests(demo_db: str, snap_compare: Any) -> None:
         assert pilot.app.screen.query_one("#requests", DataTable).row_count == 0
 
     assert snap(snap_compare, "edu-applicant", "zh_CN", go("3", then=steps))
+
+
+def test_provision_dry_run(demo_db: str, snap_compare: Any) -> None:
+    """The dry-run diff, before anything is written (the device is a demo one)."""
+    from access import workflow
+    from govnet.db import transaction
+
+    with transaction() as s:
+        workflow.approve(s, as_actor("authority"), 1, doc="SZW-2026-1")
+
+    async def ready(pilot: Pilot[None]) -> None:
+        await until(pilot, lambda: getattr(pilot.app.screen, "ready", False))
+
+    assert snap(snap_compare, "jinping-ops", "zh_CN", go("3", "p", then=ready))

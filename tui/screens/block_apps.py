@@ -39,7 +39,7 @@ class BlockApplicationsScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key in ("col.id", "col.district", "col.vrf", "col.size", "col.status",
+        for key in ("col.id", "col.district", "col.vrf", "col.length", "col.status",
                     "col.applicant", "col.prefix", "col.reason"):
             table.add_column(t(key), key=key)
         table.focus()

@@ -118,7 +118,7 @@ class RequestsScreen(GovnetScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#requests", DataTable)
-        for key in ("col.id", "col.unit", "col.district", "col.state", "col.zones", "col.size",
+        for key in ("col.id", "col.unit", "col.district", "col.state", "col.zones", "col.length",
                     "f.submitted_at"):
             table.add_column(t(key), key=key)
         self.query_one("#req-side").border_title = t("req.detail")
