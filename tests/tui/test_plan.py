@@ -71,3 +71,23 @@ async def test_form_says_what_is_wrong(demo_db: str) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen.query_one(PlanTree), PlanTree)
+
+
+async def test_children_come_in_pages(demo_db: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A node opens with one page and a "load more" leaf; Enter on it loads the next."""
+    from tui.screens import queries
+
+    monkeypatch.setattr(queries, "PAGE", 2)
+    app = GovnetApp(as_actor("admin"), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        block = await open_path(pilot, "公用网络区", "10.80.0.0/13", "10.80.0.0/16")
+        labels = [str(c.label) for c in block.children]
+        assert len(labels) == 3 and labels[-1].startswith("… load")
+        tree = app.screen.query_one(PlanTree)
+        tree.move_cursor(block.children[-1])
+        await pilot.press("enter")
+        await settle(pilot)
+        labels = [str(c.label) for c in block.children]
+        assert len(labels) == 3 and not any(x.startswith("… load") for x in labels)

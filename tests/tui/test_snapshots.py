@@ -97,7 +97,7 @@ def test_allocate_form(demo_db: str, snap_compare: Any) -> None:
         await settle(pilot)
         await pilot.press("n")
         await settle(pilot)
-        await pilot.press("tab", "tab", *"/33")  # a length no IPv4 block has: says so
+        await pilot.press("tab", "tab", *"/33")  # "/33" in the hosts field: says what is wrong
 
     assert snap(snap_compare, "admin", "zh_CN", go("2", then=form))
 

@@ -14,7 +14,8 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from tui.i18n import status, t
-from tui.screens.queries import PAGE, Node
+from tui.screens import queries
+from tui.screens.queries import Node
 from tui.widgets.bars import bar, level
 
 STATUS_STYLE = {"container": "bold cyan", "delegated": "bold blue", "allocated": "",
@@ -26,7 +27,7 @@ def label(node: Node) -> Text:
     if node.kind == "vrf":
         return Text(node.vrf, style="bold")
     if node.kind == "more":
-        return Text(t("plan.more", n=PAGE, shown=node.offset), style="italic dim")
+        return Text(t("plan.more", n=queries.PAGE, shown=node.offset), style="italic dim")
     p = node.prefix
     text = Text(p["prefix"], style=STATUS_STYLE.get(p["status"], ""))
     text.append(f"  {status(p['status'])}", style="dim")
