@@ -251,6 +251,8 @@ def _settle_failure(log: JobLog, plan: Plan, actor: Actor, kind: JobKind, exc: P
             # back: they may still be configured, so they go into quarantine.
             attachment.release_zones(s, actor, request, forget=exc.rolled_back,
                                      quarantine_days=0 if exc.rolled_back else None)
+            if not exc.rolled_back:
+                attachment.mark_zones(s, request, ZoneState.failed)
             workflow.mark_failed(s, actor, number, error=error)
         elif kind is JobKind.detach:
             workflow.abort_disconnect(s, actor, number, error=error)

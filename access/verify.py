@@ -47,9 +47,13 @@ def _check(drv: Driver, plan: Plan, attached: bool) -> list[str]:
     return found
 
 
-def problems(drv: Driver, plan: Plan, *, attached: bool, wait: float = 5.0) -> list[str]:
+SETTLE_SECONDS = 5.0  # how long a route or address may take to appear (or go)
+
+
+def problems(drv: Driver, plan: Plan, *, attached: bool, wait: float | None = None
+             ) -> list[str]:
     """What is wrong on the device (empty: verified), retried for up to ``wait`` seconds."""
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (SETTLE_SECONDS if wait is None else wait)
     while True:
         found = _check(drv, plan, attached)
         if not found or time.monotonic() >= deadline:

@@ -23,7 +23,7 @@ from access.models import Job, RequestState
 from govnet import org
 from govnet.auth import Actor, load_actor
 from govnet.db import read, transaction
-from govnet.errors import CommandRejected, Conflict, DeviceUnreachable, WrongState
+from govnet.errors import CommandRejected, Conflict, DeviceError, DeviceUnreachable, WrongState
 from govnet.models import utcnow
 from inventory import drivers
 from inventory import service as inventory
@@ -45,6 +45,8 @@ class FakeFrr(Driver):
     active: dict[str, int] = {}
     max_active: dict[str, int] = {}
     max_total = 0
+    broken_rollback = False
+    links_down = False
     guard = threading.Lock()
 
     def _open(self) -> None:
@@ -82,6 +84,8 @@ class FakeFrr(Driver):
         return f"login {self.target.username}/{self.target.password} ok\n" + "\n".join(lines)
 
     def rollback(self, checkpoint: Checkpoint) -> None:
+        if self.broken_rollback:
+            raise DeviceError(f"{self.target.name}: rollback did not restore the checkpoint")
         self.configs[self.target.host] = checkpoint.running_config
 
     def save(self) -> str:
@@ -98,7 +102,7 @@ class FakeFrr(Driver):
             section = tree.get_child(re_search=rf"^interface {name}( vrf \S+)?$")
             addresses = [c.text.split()[2] for c in (section.children if section else ())
                          if c.text.startswith("ip address ")]
-            result.append(InterfaceInfo(name=name, up=True, addresses=addresses))
+            result.append(InterfaceInfo(name=name, up=not self.links_down, addresses=addresses))
         return result
 
     def verify_route(self, prefix: str, vrf: str | None = None) -> bool:
@@ -117,7 +121,7 @@ def fake(monkeypatch: pytest.MonkeyPatch, any_db: str, tmp_path: Path
     FakeFrr.configs = {h: DAY0.format(name=n, lo=lo) for h, n, lo in (
         ("198.18.0.11", "agg1", "10.255.0.11"), ("198.18.0.12", "agg2", "10.255.0.12"))}
     FakeFrr.saved, FakeFrr.delay, FakeFrr.active, FakeFrr.max_active = {}, 0.0, {}, {}
-    FakeFrr.max_total = 0
+    FakeFrr.max_total, FakeFrr.broken_rollback, FakeFrr.links_down = 0, False, False
     _world()
     yield FakeFrr
 
@@ -251,6 +255,23 @@ def test_a_port_missing_on_the_router_leaves_device_and_ipam_as_before(
     job = provisioning.jobs(number, ops())[0]
     assert job["state"] == "rolled_back" and job["steps"][-1]["name"] == "rollback"
     assert [st["state"] for st in job["steps"] if st["name"] == "push"] == ["failed"]
+
+
+def test_a_failed_rollback_quarantines_instead_of_freeing(fake: type[FakeFrr],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("access.verify.SETTLE_SECONDS", 0.3)
+    fake.links_down, fake.broken_rollback = True, True  # verify fails, then rollback fails
+    number = _approved()
+    outcome = provisioning.provision(number, ops())
+    assert outcome.state == "failed" and "rollback failed too" in (outcome.error or "")
+    job = provisioning.jobs(number, ops())[0]
+    assert job["state"] == "failed"  # not rolled_back: the device may hold the config
+    with read() as s:
+        zone = workflow.request_dict(s, workflow.get_request(s, ops(), number))["zones"][0]
+    assert zone["state"] == "failed" and zone["lan"]
+    statuses = {status for _, cidr, status, _, _ in _ipam_dump()["prefix"] if cidr == zone["lan"]}
+    assert statuses == {"quarantined"}  # possibly still configured: not reusable at once
+    assert _ipam_dump()["portvlan"] == []
 
 
 def test_an_unreachable_device_fails_before_touching_anything(fake: type[FakeFrr]) -> None:
