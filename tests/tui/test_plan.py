@@ -91,3 +91,17 @@ async def test_children_come_in_pages(demo_db: str, monkeypatch) -> None:  # typ
         await settle(pilot)
         labels = [str(c.label) for c in block.children]
         assert len(labels) == 3 and not any(x.startswith("… load") for x in labels)
+
+
+async def test_find_a_prefix(demo_db: str) -> None:
+    """`/` then a CIDR shows its detail and puts the cursor on it when its branch is open."""
+    app = GovnetApp(as_actor("admin"), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await open_path(pilot, "公用网络区", "10.80.0.0/13")
+        await pilot.press("slash", *"10.87.255.0/24", "enter")
+        await settle(pilot)
+        tree = app.screen.query_one(PlanTree)
+        assert str(tree.cursor_node.label).startswith("10.87.255.0/24")  # type: ignore[union-attr]
+        assert app.screen.detail_node.prefix["status"] == "reserved"  # type: ignore[attr-defined]

@@ -160,6 +160,12 @@ class PlanScreen(GovnetScreen):
             table.add_row(Text(t("plan.free_none"), style="dim"), "")
         if node is not None:
             self.plan_tree.relabel(node, data)
+        else:  # found by "/": point at it if its branch is open
+            tree = self.plan_tree
+            found = tree.by_prefix.get(data.prefix["id"])
+            if found is not None and found is not tree.cursor_node \
+                    and tree._tree_nodes.get(found.id) is found:
+                tree.move_cursor(found)
 
     # -- what is selected ------------------------------------------------------------
     def selected(self) -> TreeNode[Node] | None:
