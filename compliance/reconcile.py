@@ -32,126 +32,28 @@ Examples:
 from __future__ import annotations
 
 import bisect
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from netaddr import IPNetwork
 
+from compliance.facts import (  # noqa: F401 - the data types are part of this module's API
+    SEVERITY,
+    Attachment,
+    DeviceFacts,
+    Found,
+    Iface,
+    PlanEntry,
+    Route,
+    _net,
+    scannable,
+)
+
 PARENTS = frozenset({"container", "delegated"})
 LIVE = frozenset({"connected", "provisioning", "disconnecting"})  # a request that may be on a device
-SEVERITY = {"unapproved": "high", "conflict": "high", "unfiled_private_network": "high",
-            "stale": "medium", "drift": "low"}
 
 Filing = Callable[[str, IPNetwork], str | None]  # (device VRF, network) → filing label or None
-
-
-@dataclass(frozen=True)
-class Iface:
-    """One interface as the device showed it (addresses as CIDR with the host part)."""
-
-    name: str
-    addresses: tuple[str, ...] = ()
-    vrf: str = ""
-    vlan: int | None = None
-    description: str = ""
-    up: bool | None = None
-    config: tuple[str, ...] = ()  # its running-config lines, the evidence shown to people
-
-
-@dataclass(frozen=True)
-class Route:
-    """A static route (configured or active) of a device."""
-
-    prefix: str
-    nexthop: str = ""
-    vrf: str = ""
-    interface: str = ""
-    line: str = ""  # the config line, when it came from the running config
-
-
-@dataclass(frozen=True)
-class DeviceFacts:
-    device: str
-    platform: str
-    district: str | None = None
-    interfaces: tuple[Iface, ...] = ()
-    routes: tuple[Route, ...] = ()
-    running: str = ""  # the running config (drift compares it with the rendered lines)
-
-    def iface(self, name: str | None) -> Iface | None:
-        return next((i for i in self.interfaces if i.name == name), None)
-
-
-@dataclass(frozen=True)
-class PlanEntry:
-    """A prefix of the address plan, keyed by the device VRF its zone maps to."""
-
-    cidr: str
-    vrf: str
-    status: str
-    owner: str | None = None
-    district: str | None = None
-    purpose: str = "other"
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """One zone of a connection request: where it is and what govnet rendered for it."""
-
-    request: int
-    state: str
-    device: str | None
-    interface: str | None
-    vrf: str = ""
-    address: str | None = None  # the router's address on the interface, with /len
-    prefixes: tuple[str, ...] = ()  # what the zone holds (LAN, interconnect)
-    routes: tuple[str, ...] = ()  # static routes of the routed model (the LANs)
-    rendered: tuple[str, ...] = ()  # this zone's lines of the committed attach job
-    unit: str | None = None
-    district: str | None = None
-
-
-@dataclass(frozen=True)
-class Found:
-    type: str
-    device: str
-    interface: str
-    prefix: str
-    detail: str
-    evidence: str = ""
-    vrf: str = ""
-    vlan: int | None = None
-    district: str | None = None
-    request: int | None = None
-
-    @property
-    def severity(self) -> str:
-        return SEVERITY[self.type]
-
-    @property
-    def fingerprint(self) -> str:
-        """Stable identity across scans: type, device, interface, VRF, prefix."""
-        key = "|".join((self.type, self.device, self.interface, self.vrf, self.prefix))
-        return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _net(text: str) -> IPNetwork | None:
-    try:
-        return IPNetwork(text)
-    except Exception:  # noqa: BLE001 - a device's odd string is skipped, not fatal
-        return None
-
-
-def scannable(address: str) -> bool:
-    """Addresses that say nothing about the extranet: link-local and host loopback.
-
-    >>> scannable("fe80::1/64"), scannable("127.0.0.1/8"), scannable("10.1.1.1/30")
-    (False, False, True)
-    """
-    net = _net(address)
-    return net is not None and not (net.ip.is_link_local() or net.ip.is_loopback())
 
 
 @dataclass
