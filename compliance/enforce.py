@@ -19,6 +19,7 @@ template's lines are in the running config and the interface is not up
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -43,6 +44,7 @@ from inventory.drivers import Checkpoint, Driver
 from inventory.service import find_device
 
 ENFORCERS = (Role.authority, Role.municipal_operator)
+Progress = Callable[[str], None]  # a job step starting, then the final state
 ISOLATABLE = ("unapproved", "conflict", "unfiled_private_network")
 
 
@@ -199,9 +201,9 @@ def _device_phase(log: JobLog, w: _Work) -> list[str]:
             raise PushFailed(cause, rolled_back=True) from failure
 
 
-def _run(actor: Actor, w: _Work, doc: str | None) -> Outcome:
+def _run(actor: Actor, w: _Work, doc: str | None, progress: Progress | None) -> Outcome:
     t0 = time.monotonic()
-    log = JobLog(w.job)
+    log = JobLog(w.job, on_step=progress)
     outcome = Outcome(finding=w.finding, kind=w.kind.value, state="", device=w.device.name,
                       interface=w.spec.subinterface, job=w.job)
     with device_lock(w.device.name):
@@ -235,14 +237,22 @@ def _run(actor: Actor, w: _Work, doc: str | None) -> Outcome:
                                     "interface": w.spec.subinterface, "doc": doc,
                                     "lines": len(outcome.lines)})
     outcome.seconds = round(time.monotonic() - t0, 3)
+    if progress is not None:
+        progress(outcome.state)
     return outcome
 
 
-def isolate(number: int, actor: Actor, *, doc: str) -> Outcome:
-    """Shut finding ``number``'s subinterface (Art. 40), with the authority's document."""
-    return _run(actor, _prepare(actor, number, JobKind.isolate, doc), doc)
+def isolate(number: int, actor: Actor, *, doc: str, progress: Progress | None = None
+            ) -> Outcome:
+    """Shut finding ``number``'s subinterface (Art. 40), with the authority's document.
+
+    Owns its transactions (run it in a worker thread); ``progress(step)`` is called as
+    each job step starts, then with the final state. Refusals raise GovnetError before
+    anything is written; a device failure comes back as ``Outcome.state == "failed"``.
+    """
+    return _run(actor, _prepare(actor, number, JobKind.isolate, doc), doc, progress)
 
 
-def restore(number: int, actor: Actor) -> Outcome:
-    """Undo the isolation of finding ``number``."""
-    return _run(actor, _prepare(actor, number, JobKind.restore, None), None)
+def restore(number: int, actor: Actor, *, progress: Progress | None = None) -> Outcome:
+    """Undo the isolation of finding ``number`` (same contract as :func:`isolate`)."""
+    return _run(actor, _prepare(actor, number, JobKind.restore, None), None, progress)

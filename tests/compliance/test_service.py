@@ -243,3 +243,18 @@ def test_unfiled_private_network_until_it_is_filed(fake: type[FakeVtysh]) -> Non
                              zone="公用网络区")
     report = service.scan(actor("ops"))
     assert (report.resolved, report.open) == (1, 0)
+
+
+def test_isolate_reports_progress_for_a_screen(fake: type[FakeVtysh]) -> None:
+    """The TUI's call: isolate/restore in a worker, each step reported as it starts."""
+    adopt()
+    set_config("198.18.0.11", "agg1", 1, ROGUE)
+    service.scan(actor("ops"))
+    [rogue] = open_findings()
+    steps: list[str] = []
+    outcome = enforce.isolate(rogue.id or 0, actor("boss"), doc=DOC, progress=steps.append)
+    assert outcome.state == "isolated" and outcome.exit_code == 0
+    assert steps == ["connect", "checkpoint", "diff", "push", "verify", "save", "isolated"]
+    steps.clear()
+    assert enforce.restore(rogue.id or 0, actor("ops"), progress=steps.append).state == "restored"
+    assert steps[-1] == "restored"
