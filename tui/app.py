@@ -31,13 +31,14 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
 
 SCREENS = {"dashboard": "nav.dashboard", "plan": "nav.plan", "requests": "nav.requests",
-           "devices": "nav.devices", "audit": "nav.audit"}
+           "devices": "nav.devices", "audit": "nav.audit", "compliance": "nav.compliance"}
 
 
 LAZY = {"plan": ("tui.screens.plan", "PlanScreen"),
         "requests": ("tui.screens.requests", "RequestsScreen"),
         "devices": ("tui.screens.devices", "DevicesScreen"),
-        "audit": ("tui.screens.audit", "AuditScreen")}
+        "audit": ("tui.screens.audit", "AuditScreen"),
+        "compliance": ("tui.screens.compliance", "ComplianceScreen")}
 
 
 def _lazy(mode: str) -> Callable[[], Screen[None]]:
@@ -92,6 +93,7 @@ class GovnetApp(App[None]):
         Binding("3", "switch_mode('requests')", "nav.requests", show=False),
         Binding("4", "switch_mode('devices')", "nav.devices", show=False),
         Binding("5", "switch_mode('audit')", "nav.audit", show=False),
+        Binding("6", "switch_mode('compliance')", "nav.compliance", show=False),
         Binding("question_mark", "help", "nav.help", key_display="?"),
     ]
 

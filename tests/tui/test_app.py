@@ -115,3 +115,26 @@ async def test_dashboard_never_contacts_devices(demo_db: str,
         data = app.screen.data  # type: ignore[attr-defined]
         assert data.devices == {"reachable": 1, "unreachable": 1, "unchecked": 0}
         assert data.requests == {"submitted": 1}
+
+
+async def test_compliance_acknowledge(demo_db: str) -> None:
+    from compliance.models import Finding
+
+    app = GovnetApp(as_actor("jinping-ops"), lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        assert app.screen.query_one("#findings", DataTable).row_count == 1
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        with read() as s:
+            finding = s.get(Finding, 1)
+            assert finding is not None and finding.state == "acknowledged"
+            assert finding.acknowledged_by == "jinping-ops"
+    app = GovnetApp(as_actor("longhu-ops"), lang="en")  # another district sees nothing
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        assert app.screen.query_one("#findings", DataTable).row_count == 0

@@ -85,6 +85,11 @@ def test_audit(demo_db: str, snap_compare: Any, lang: str) -> None:
     assert snap(snap_compare, "auditor", lang, go("5", then=verify))
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_compliance(demo_db: str, snap_compare: Any, lang: str) -> None:
+    assert snap(snap_compare, "authority", lang, go("6"))
+
+
 def test_help(demo_db: str, snap_compare: Any) -> None:
     assert snap(snap_compare, "admin", "en", go("2", "question_mark"))
 

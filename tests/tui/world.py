@@ -53,3 +53,19 @@ def add_world(session: Session, clock: datetime) -> None:
                               host="10.255.2.1", role="aggregation", district="龙湖区",
                               site="龙湖区政务中心", demo=True)
     inventory.record_contact(session, admin, lh, ok=False, error="lh-agg-1: timed out")
+    add_finding(session, dev.district_id)
+
+
+def add_finding(session: Session, district_id: int | None) -> None:
+    """A finding as a compliance scan of jp-agg-1 would leave it (demo devices are never
+    contacted, so the scan itself cannot run here)."""
+    from compliance.models import Finding
+
+    session.add(Finding(
+        fingerprint="tui-test-unapproved-1", type="unapproved", severity="high",
+        device="jp-agg-1", interface="GigabitEthernet0/0/1.102", vlan=102, vrf="",
+        prefix="10.80.9.0/24", detail="10.80.9.0/24 configured with no allocation or "
+        "approval behind it (Art. 41)", evidence="interface GigabitEthernet0/0/1.102\n"
+        " description 金平区教育局\n dot1q termination vid 102\n ip address 10.80.9.1 "
+        "255.255.255.0", district_id=district_id))
+    session.flush()

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from tui.i18n import t
 
 SCREENS = (("dashboard", "nav.dashboard"), ("plan", "nav.plan"), ("requests", "nav.requests"),
-           ("devices", "nav.devices"), ("audit", "nav.audit"))
+           ("devices", "nav.devices"), ("audit", "nav.audit"), ("compliance", "nav.compliance"))
 
 
 def nav_text(current: str) -> Text:
