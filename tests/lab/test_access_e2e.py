@@ -119,7 +119,12 @@ def _request(cli: Any, number: int) -> dict[str, Any]:
     return dict(json.loads(res.out))
 
 
-def test_article_24_path(world: Any, cli: Any, router: Any) -> None:
+def _database_bytes(db: str) -> bytes:
+    path = Path(db.removeprefix("sqlite:///"))
+    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+
+
+def test_article_24_path(world: Any, db: str, cli: Any, router: Any) -> None:
     lab = world
     res = cli(SUBMIT.format(unit="金平区教育局", model="routed"), as_="edu")  # no written application yet
     assert res.code == 0, res.err
@@ -166,6 +171,7 @@ def test_article_24_path(world: Any, cli: Any, router: Any) -> None:
                                       .splitlines()) == []
     assert _request(cli, number)["state"] == "disconnected"
     unit.unit_down(number)
+    assert lab_password().encode() not in _database_bytes(db)  # not in jobs, steps, audit
 
 
 def test_gateway_model_unit_reaches_the_core(world: Any, cli: Any, router: Any) -> None:
