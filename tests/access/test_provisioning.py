@@ -417,6 +417,30 @@ def test_killed_at_any_step_resume_completes(fake: type[FakeFrr],
     assert provisioning.jobs(number, ops())[0]["state"] == "committed"
 
 
+def test_interrupted_disconnect_is_resumed(fake: type[FakeFrr],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    number = _approved(model="routed")
+    provisioning.provision(number, ops())
+    monkeypatch.setenv(CRASH_ENV, "push")
+    monkeypatch.setattr("access.jobs.os.kill", lambda pid, sig: (_ for _ in ()).throw(_Killed))
+    with pytest.raises(_Killed):
+        provisioning.disconnect(number, ops())
+    monkeypatch.delenv(CRASH_ENV)
+    assert _state(number) == "disconnecting"
+    assert provisioning.resume(number, ops()).state == "disconnected"
+    assert {status for _, _, status, _, purpose in _ipam_dump()["prefix"]
+            if purpose in ("lan", "interconnect")} == {"quarantined"}
+    assert _ipam_dump()["portvlan"] == []
+
+
+def test_a_failed_request_is_disconnected_without_a_job(fake: type[FakeFrr]) -> None:
+    number = _approved(port="ethu9")
+    assert provisioning.provision(number, ops()).state == "failed"
+    outcome = provisioning.disconnect(number, ops())
+    assert (outcome.state, outcome.job) == ("disconnected", None)
+    assert _state(number) == "disconnected"
+
+
 def test_resume_refuses_a_job_whose_worker_still_runs(fake: type[FakeFrr]) -> None:
     number = _approved()
     with transaction() as s:  # as if another process on another host were pushing now
