@@ -251,3 +251,20 @@ def test_connected_request_drift_and_stale(adopted: Any, cli: Any) -> None:
         assert {f["state"] for f in findings(cli)} == {"resolved"}
     finally:
         assert cli(f"access disconnect {number}", as_="ops").code == 0
+
+
+def test_same_address_on_two_routers_is_a_conflict(adopted: Any, cli: Any) -> None:
+    lab = adopted
+    for node in ("agg1", "agg2"):
+        vtysh(lab, node, "interface ethu2.102", " ip address 10.80.60.1/24", "exit")
+    report = scan(cli)
+    assert report["new"] == 4, report
+    got = {(f["type"], f["device"], f["prefix"]) for f in findings(cli, "open")}
+    assert got == {(kind, node, "10.80.60.0/24") for kind in ("unapproved", "conflict")
+                   for node in ("agg1", "agg2")}
+    conflict = next(f for f in findings(cli, "open") if f["type"] == "conflict"
+                    and f["device"] == "agg1")
+    assert "also configured on agg2 ethu2.102" in conflict["detail"]
+    for node in ("agg1", "agg2"):
+        vtysh(lab, node, "interface ethu2.102", " no ip address 10.80.60.1/24", "exit")
+    assert scan(cli)["resolved"] == 4
