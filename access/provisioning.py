@@ -30,7 +30,7 @@ from typing import Any
 
 from access import attachment, diffing, workflow
 from access.attachment import Plan
-from access.jobs import JobLog, list_jobs, steps_done, unfinished, worker_alive
+from access.jobs import MASK, JobLog, list_jobs, steps_done, unfinished, worker_alive
 from access.locks import device_lock
 from access.models import Job, JobKind, JobState, RequestState, ZoneState
 from access.verify import problems
@@ -104,11 +104,12 @@ def _device_phase(log: JobLog, plan: Plan, kind: str, saved: str | None) -> list
         try:
             with log.step("checkpoint") as st:
                 current = drv.checkpoint()
-                back_to = Checkpoint(plan.device.platform, saved) if saved else current
+                keep = bool(saved) and MASK not in (saved or "")  # a masked text is no target
+                back_to = Checkpoint(plan.device.platform, saved or "") if keep else current
                 if not saved:
                     log.update(checkpoint=current.running_config)
                 st.note(f"running config: {len(current.running_config.splitlines())} lines"
-                        + (" (rollback target kept from the interrupted run)" if saved else ""))
+                        + (" (rollback target kept from the interrupted run)" if keep else ""))
             with log.step("diff") as st:
                 lines = _wanted(kind, plan, current.running_config)
                 log.update(diff=diffing.diff_text(kind, lines))
@@ -347,6 +348,11 @@ def _roll_back(plan: Plan, log: JobLog, actor: Actor, kind: JobKind, *, fresh: b
                       device=plan.device.name, job=log.job_id)
     error = "interrupted job rolled back by resume --rollback"
     with device_lock(plan.device.name, wait=10):
+        if touched and saved and MASK in saved:
+            raise WrongState(f"request {plan.request_id}: the stored checkpoint had the login "
+                             "password in it (masked), so it cannot be restored automatically; "
+                             f"run 'govnet access resume {plan.request_id}' to complete, then "
+                             "disconnect")
         if touched and saved:
             with ExitStack() as stack, log.step("rollback") as st:
                 drv = stack.enter_context(open_driver(None, plan.device))
