@@ -236,6 +236,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "f.device": ("接入设备", "Device"),
     "f.port": ("接入端口", "Port"),
     "f.size": ("地址大小", "Size"),
+    "f.hosts_n": ("{n} 台主机", "{n} hosts"),
     "f.submitted_by": ("提交人", "Submitted by"),
     "f.submitted_at": ("提交时间", "Submitted at"),
     "f.returned_by": ("退回人", "Returned by"),

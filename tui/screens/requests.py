@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 from sqlmodel import Session
 from textual.app import ComposeResult
@@ -27,6 +26,7 @@ from tui.screens.base import GovnetScreen, io
 from tui.screens.dialogs import ConfirmScreen, TextScreen
 from tui.screens.request_forms import ApproveForm, RequestForm, ReturnForm
 from tui.screens.sheet import SheetScreen
+from tui.widgets.request_view import request_view
 
 SUBMITTERS = {Role.admin, Role.applicant, Role.municipal_operator, Role.district_operator}
 DECIDERS = {Role.admin, Role.authority}
@@ -35,48 +35,6 @@ ACTION_ROLES = {"submit": SUBMITTERS, "resubmit": SUBMITTERS, "withdraw": SUBMIT
                 "return": DECIDERS, "approve": DECIDERS, "reject": DECIDERS,
                 "provision": PROVISIONERS, "disconnect": PROVISIONERS}
 Write = Callable[[Session, Actor], str]
-
-DETAIL_FIELDS = ("unit", "district", "state", "zones", "size", "model", "site", "contact",
-                 "purpose", "application_doc", "security_plan", "submitted_by", "submitted_at",
-                 "returned_by", "correct_by", "approval_doc", "approver", "reject_reason",
-                 "last_error", "connected_at")
-
-
-def detail_view(r: dict[str, Any]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    table.add_row("#", str(r["id"]))
-    for key in DETAIL_FIELDS:
-        value: Any = r.get(key)
-        if key == "zones":
-            value = ", ".join(z["vrf"] for z in r["zones"])
-        elif key == "state":
-            value = status(value)
-        elif key == "size" and r.get("hosts"):
-            value = f"{value} ({r['hosts']} hosts)"
-        elif key == "model":
-            value = t(f"f.model.{value}")
-        if value:
-            label = t(f"f.{key}") if f"f.{key}" in _keys() else t(f"col.{key}")
-            if key.endswith("_at") or key == "correct_by":
-                value = str(value)[:19].replace("T", " ")
-            table.add_row(label, str(value))
-    if r["returned_items"]:
-        items = Text("\n".join(f"• {i}" for i in r["returned_items"]), style="yellow")
-        table.add_row(t("req.returned_items"), items)
-    for z in r["zones"]:
-        addresses = "  ".join(x for x in (z["lan"], z["lan6"], z["interconnect"]) if x)
-        where = f"{z['device'] or ''} {z['subinterface'] or z['port'] or ''}".strip()
-        table.add_row(z["vrf"], f"{status(z['state'])}  {where}  {addresses}".strip())
-    return table
-
-
-def _keys() -> set[str]:
-    from tui.i18n import CATALOGUE
-
-    return set(CATALOGUE)
-
 
 class RequestsScreen(GovnetScreen):
     """The connection request queue."""
@@ -178,7 +136,7 @@ class RequestsScreen(GovnetScreen):
     def show_detail(self) -> None:
         r = self.current()
         box = self.query_one("#req-detail", Static)
-        box.update(detail_view(r) if r else Text(t("req.none" if not self.shown else "req.need"),
+        box.update(request_view(r) if r else Text(t("req.none" if not self.shown else "req.need"),
                                                   style="dim"))
 
     def action_search(self) -> None:
