@@ -97,17 +97,22 @@ def _frr_table_routes(table: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def _vlan_of(name: str) -> int | None:
+    """The VLAN of a dot1q subinterface named ``PORT.VID`` (the naming every platform uses)."""
+    m = _VLAN_SUFFIX.search(name)
+    return int(m[1]) if m else None
+
+
 def collect_frr(drv: Any) -> dict[str, Any]:
     running = drv.get_running_config()
     sections = _sections("frr", running)
     interfaces = []
     for name, data in sorted(drv.run_json("show interface json").items()):
         vrf = data.get("vrfName", "default")
-        m = _VLAN_SUFFIX.search(name)
         interfaces.append({
             "name": name, "vrf": "" if vrf == "default" else vrf,
             "addresses": [a["address"] for a in data.get("ipAddresses", [])],
-            "vlan": data.get("vlanId") or (int(m[1]) if m else None),
+            "vlan": data.get("vlanId") or _vlan_of(name),
             "description": data.get("description", ""),
             "up": data.get("administrativeStatus", "up") == "up"
             and data.get("operationalStatus") == "up",
@@ -132,8 +137,12 @@ def _ntc_routes(drv: Any, platform: str) -> tuple[list[dict[str, Any]], list[str
     from textfsm import TextFSMError
 
     ntc, command = ROUTE_TEMPLATES[platform]
+    output = drv.run(command)
+    rejected = drv.find_error(output) if hasattr(drv, "find_error") else None
+    if rejected:
+        return [], [f"routes not collected: the device rejected {command!r} ({rejected})"]
     try:
-        rows = parse_output(platform=ntc, command=command, data=drv.run(command))
+        rows = parse_output(platform=ntc, command=command, data=output)
     except (ParsingException, TextFSMError) as exc:
         return [], [f"routes not collected: {command!r} did not parse ({exc})"]
     routes = []
@@ -156,7 +165,8 @@ def collect_generic(drv: Any) -> dict[str, Any]:
     running = drv.get_running_config()
     sections = _sections(platform, running)
     interfaces = [{"name": i.name, "vrf": i.vrf or "", "addresses": list(i.addresses),
-                   "vlan": i.vlan, "description": i.description or "", "up": i.up,
+                   "vlan": i.vlan or _vlan_of(i.name), "description": i.description or "",
+                   "up": i.up,
                    "admin_down": None, "config": sections.get(i.name, [])}
                   for i in drv.get_interfaces()]
     routes, notes = _ntc_routes(drv, platform)
