@@ -37,9 +37,9 @@ def scan(devices: list[str] | None = typer.Argument(None, help="Devices (default
     def render() -> Any:
         return table(f"scan {report.scan}: {report.new} new, {report.reopened} reopened, "
                      f"{report.resolved} resolved, {report.open} open",
-                     ("device", "ok", "findings", "error"),
-                     ([d.device, "yes" if d.ok else "NO", d.findings, d.error or ""]
-                      for d in report.devices))
+                     ("device", "ok", "findings", "error / notes"),
+                     ([d.device, "yes" if d.ok else "NO", d.findings,
+                       d.error or "; ".join(d.notes)] for d in report.devices))
 
     emit(data, json_, render)
     failed = [d for d in report.devices if not d.ok]

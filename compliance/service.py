@@ -44,6 +44,7 @@ class DeviceResult:
     error: str | None = None
     exit_code: int = 0
     findings: int = 0
+    notes: list[str] = field(default_factory=list)  # what could not be collected, and why
 
     def as_dict(self) -> dict[str, Any]:
         return vars(self).copy()
@@ -194,7 +195,8 @@ def scan(actor: Actor, names: Sequence[str] = (), *, workers: int = 8,
                 fresh.append(facts_of(device.name, districts.get(device.district_id or 0), data,
                                       running))
                 inventory.record_contact(s, actor, device, ok=True, action="scan")
-                results[device.name] = DeviceResult(device.name, True)
+                results[device.name] = DeviceResult(device.name, True,
+                                                    notes=list(data.get("notes", [])))
                 continue
             err = outcome.error or DeviceError(f"{device.name}: no answer")
             if contact_failed(outcome):
