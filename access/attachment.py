@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from netaddr import IPNetwork
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
@@ -292,11 +291,6 @@ def cpe_config(session: Session, actor: Actor, number: int, *, platform: str | N
             "model": request.model, "lines": lines}
 
 
-def addresses_of(plan: Plan) -> list[tuple[ZonePlan, IPNetwork]]:
-    """Each zone's router interface address (what verification looks for)."""
-    return [(z, z.spec.ipv4.iface) for z in plan.zones]
-
-
-__all__ = ["DEFAULT_UPLINK", "Plan", "ZonePlan", "addresses_of", "allocate_zones",
+__all__ = ["DEFAULT_UPLINK", "Plan", "ZonePlan", "allocate_zones",
            "choose_port", "cpe_config", "device_vrf", "mark_zones", "owner_tag", "plan_of",
            "release_zones", "zone_spec"]
