@@ -240,6 +240,14 @@ def test_routed_attach_routes_the_lan_and_cpe_config_per_platform(fake: type[Fak
     huawei = provisioning.cpe_config(number, ops(), platform="huawei_vrp")
     assert huawei["interface"] == "GigabitEthernet0/0/1"
     assert any(line.startswith("ip route-static 0.0.0.0 0") for line in huawei["lines"])
+    default = {"frr": "ip route 0.0.0.0/0", "huawei_vrp": "ip route-static 0.0.0.0 0",
+               "huawei_vrpv8": "ip route-static 0.0.0.0 0",
+               "h3c_comware": "ip route-static 0.0.0.0 0",
+               "cisco_ios": "ip route 0.0.0.0 0.0.0.0", "ruijie_os": "ip route 0.0.0.0 0.0.0.0"}
+    for platform, route in default.items():  # every platform's day-0: address, default route
+        lines = provisioning.cpe_config(number, ops(), platform=platform)["lines"]
+        assert lines[-1] == f"{route} {zone['local4']}", platform
+        assert any(zone["peer4"] in line for line in lines), platform
 
 
 def test_a_port_missing_on_the_router_leaves_device_and_ipam_as_before(
