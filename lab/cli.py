@@ -166,6 +166,8 @@ def unit_up(number: int = typer.Argument(..., min=1, help="A connected request's
     if data["announced"]:
         typer.echo(f"{data['device']}: now announces unit space into OSPF "
                    f"({len(data['announced'])} lines; the lab's day-0 stand-in)")
+    typer.echo(f"{data['host']} {'reaches' if data['reaches_core'] else 'does NOT reach'} "
+               "the core's loopback")
 
 
 @app.command("unit-down")

@@ -4,7 +4,8 @@ The unit host cabled to the request's aggregation port (``lab.units``) gets, on 
 subinterface (``eth0.<vlan>``), the unit end of the attachment — the routed
 model's interconnect address plus the first address of its LAN on ``lo``, or,
 for the gateway model, the LAN address after the gateway — and a default route
-to the aggregation router. ``unit-down`` removes them again.
+to the aggregation router; it then waits until the host pings the core's loopback
+(OSPF takes a second or two). ``unit-down`` removes them again.
 
 For the core to answer, the aggregation router must announce unit space into
 OSPF. A real district's aggregation router does that in its day-0 routing policy;
@@ -16,6 +17,8 @@ Only unit-facing space is redistributed: the management network is denied.
 
 from __future__ import annotations
 
+import subprocess
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -114,8 +117,22 @@ def unit_up(number: int) -> dict[str, Any]:
             sh(["ip", "-n", host.netns, "addr", "replace", side.lan_address, "dev", "lo"])
     pushed = announce(plan)
     return {"request": number, "host": host.name, "device": plan.device.name,
-            "port": plan.port, "announced": pushed,
+            "port": plan.port, "announced": pushed, "reaches_core": _reaches_core(host),
             "zones": [side.__dict__ for side in sides]}
+
+
+def _reaches_core(host: Node, within: float = 15.0) -> bool:
+    """Wait (OSPF takes a second or two) until the host pings the core's loopback."""
+    st = state.load()
+    assert st is not None
+    core = st.topology.node("core").loopback
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        ping = subprocess.run(["ip", "netns", "exec", host.netns, "ping", "-c1", "-W1", core],
+                              capture_output=True)
+        if ping.returncode == 0:
+            return True
+    return False
 
 
 def unit_down(number: int) -> dict[str, Any]:

@@ -144,8 +144,8 @@ def test_article_24_path(world: Any, db: str, cli: Any, router: Any) -> None:
     assert router("agg1").verify_route(zone["lan"])
 
     up = unit.unit_up(number)
-    assert up["host"] == "unit-1-1"
-    _wait_ping(lab, "unit-1-1", True)  # OSPF carries the unit's routes to the core
+    assert up["host"] == "unit-1-1" and up["reaches_core"]
+    assert _ping(lab, "unit-1-1") == 0  # OSPF carries the unit's routes to the core
     lan_address = up["zones"][0]["lan_address"].split("/")[0]
     _wait_ping(lab, "unit-1-1", True, "-I", lan_address)  # the LAN, via the static route
 
