@@ -22,6 +22,7 @@ from govnet.models import District, Role
 from govnet.settings import settings
 from inventory.cli import app as inventory_app
 from ipam.cli import app as ipam_app
+from lab.cli import app as lab_app
 
 app = typer.Typer(
     help="govnet — network operations for the e-government extranet (电子政务外网).",
@@ -41,6 +42,7 @@ app.add_typer(access_app, name="access")
 app.add_typer(inventory_app, name="inventory")
 app.add_typer(compliance_app, name="compliance")
 app.add_typer(audit_app, name="audit")
+app.add_typer(lab_app, name="lab")
 
 
 @app.callback()
