@@ -105,3 +105,17 @@ async def test_find_a_prefix(demo_db: str) -> None:
         tree = app.screen.query_one(PlanTree)
         assert str(tree.cursor_node.label).startswith("10.87.255.0/24")  # type: ignore[union-attr]
         assert app.screen.detail_node.prefix["status"] == "reserved"  # type: ignore[attr-defined]
+
+
+async def test_district_usage_report(demo_db: str) -> None:
+    """`u`: the district's usage report (Art. 25), the same text as `govnet ipam report`."""
+    from tui.screens.sheet import SheetScreen
+
+    app = GovnetApp(as_actor("jinping-ops"), lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, SheetScreen)
+        assert app.screen.markdown.startswith("# 金平区 地址使用情况报告")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 from sqlmodel import Session
 from textual.app import ComposeResult
@@ -17,18 +16,20 @@ from textual.widgets import DataTable, Footer, Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from govnet.auth import Actor
-from govnet.db import transaction
+from govnet.db import read, transaction
 from govnet.models import Role
-from ipam import applications, service
-from tui.i18n import status, t
+from ipam import applications, report, service
+from tui.i18n import t
 from tui.screens import queries
 from tui.screens.base import GovnetScreen, io
 from tui.screens.block_apps import BlockApplicationsScreen
 from tui.screens.dialogs import ConfirmScreen
 from tui.screens.plan_forms import AllocateForm, ApplyForm, DelegateForm, ReserveForm
 from tui.screens.queries import Node
-from tui.widgets.bars import bar, compact
+from tui.screens.sheet import SheetScreen
+from tui.widgets.bars import compact
 from tui.widgets.plan_tree import PlanTree
+from tui.widgets.prefix_view import detail_table
 
 MUNICIPAL = {Role.admin, Role.municipal_operator}
 ALLOCATORS = MUNICIPAL | {Role.district_operator}
@@ -36,38 +37,10 @@ ALLOCATORS = MUNICIPAL | {Role.district_operator}
 ACTION_ROLES: dict[str, set[Role]] = {
     "allocate": ALLOCATORS, "reserve": ALLOCATORS, "release": ALLOCATORS,
     "delegate": MUNICIPAL, "apply": ALLOCATORS,
-    "applications": ALLOCATORS,
+    "applications": ALLOCATORS, "report": ALLOCATORS | {Role.authority, Role.auditor},
 }
 
 Write = Callable[[Session, Actor], str]
-
-
-def count(n: int) -> str:
-    """Exact up to a trillion (IPv4), short beyond (IPv6)."""
-    return f"{n:,}" if n < 10**12 else compact(n)
-
-
-def detail_table(node: Node) -> Table:
-    p = node.prefix
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    rows = [("col.prefix", p["prefix"]), ("col.vrf", p["vrf"]),
-            ("col.status", status(p["status"])), ("col.district", p["district"]),
-            ("col.owner", p["owner"]), ("col.purpose", t(f"purpose.{p['purpose']}")),
-            ("col.description", p["description"]), ("col.quarantine", p["quarantine_until"])]
-    for key, value in rows:
-        if value:
-            table.add_row(t(key), str(value))
-    table.add_row(t("col.size"), count(node.size))
-    if node.is_parent:
-        table.add_row(t("col.used"), count(node.used))
-        table.add_row(t("col.free"), count(node.size - node.used))
-        table.add_row(t("col.children"), f"{node.children:,}")
-        usage = bar(node.percent, 24)
-        usage.append(f" {node.percent:.1f}%")
-        table.add_row(t("col.usage"), usage)
-    return table
 
 
 class PlanScreen(GovnetScreen):
@@ -82,6 +55,7 @@ class PlanScreen(GovnetScreen):
         Binding("x", "release", "plan.act.release"),
         Binding("b", "applications", "plan.act.applications"),
         Binding("a", "apply", "plan.act.apply"),
+        Binding("u", "report", "plan.act.report"),
         Binding("slash", "search", "nav.search", key_display="/"),
         Binding("f5", "refresh", "nav.refresh"),
     ]
@@ -270,6 +244,23 @@ class PlanScreen(GovnetScreen):
 
         self.with_choices(lambda districts, _u: self.app.push_screen(ApplyForm(districts),
                                                                      submit))
+
+    def action_report(self) -> None:
+        """The district's usage report to the municipal agency (Art. 25), as Markdown."""
+        node = self.selected()
+        district = self.actor.district_name or (
+            node.data.prefix.get("district") if node is not None and node.data else None)
+        if not district:
+            self.notify(t("plan.need_district"), severity="warning")
+            return
+        self.load_report(district)
+
+    @io("report")
+    def load_report(self, district: str) -> None:
+        with read() as s:
+            text = report.report(s, self.actor, district=district, fmt="md")
+        self.ui(self.app.push_screen, SheetScreen(t("plan.report_title", district=district),
+                                                  text))
 
     # -- running the services -----------------------------------------------------------
     @io("choices")
