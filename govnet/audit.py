@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from govnet.auth import Actor
 from govnet.models import AuditEvent, AuditHead, utcnow
+from govnet.prepared import Prepared
 
 GENESIS = "0" * 64
 
@@ -45,21 +46,24 @@ def event_hash(
 
 _HEAD = AuditHead.__table__
 _EVENTS = AuditEvent.__table__
-_READ_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
-_NEW_HEAD = insert(_HEAD)
-_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1)
-_APPEND = insert(_EVENTS)
+_READ_HEAD = Prepared(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update())
+_NEW_HEAD = Prepared(insert(_HEAD).values(id=1, seq=0, hash=GENESIS))
+_MOVE_HEAD = Prepared(update(_HEAD).where(_HEAD.c.id == 1).values(
+    seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+_EVENT_COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "before", "after",
+                  "prev_hash", "hash")
+_APPEND = Prepared(insert(_EVENTS).values(
+    {c: bindparam(c, type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS}))
 
 
 def record(
     session: Session, actor: Actor | str, action: str, object_type: str, object_id: Any,
     *, before: Any = None, after: Any = None,
-) -> AuditEvent:
-    """Append one event to the chain (inside the caller's transaction)."""
-    conn = session.connection()
-    head = conn.execute(_READ_HEAD).first()
+) -> str:
+    """Append one event to the chain (inside the caller's transaction); returns its hash."""
+    head = _READ_HEAD.first(session)
     if head is None:
-        conn.execute(_NEW_HEAD, {"id": 1, "seq": 0, "hash": GENESIS})
+        _NEW_HEAD.run(session, {})
         seq, prev = 0, GENESIS
     else:
         seq, prev = head.seq, head.hash
@@ -69,9 +73,9 @@ def record(
         before=_canonical(before), after=_canonical(after), prev_hash=prev,
     )
     digest = event_hash(**fields)
-    conn.execute(_APPEND, {**fields, "hash": digest})
-    conn.execute(_MOVE_HEAD, {"seq": fields["seq"], "hash": digest})
-    return AuditEvent(**fields, hash=digest)
+    _APPEND.run(session, {**fields, "hash": digest})
+    _MOVE_HEAD.run(session, {"new_seq": fields["seq"], "new_hash": digest})
+    return digest
 
 
 @dataclass(frozen=True)

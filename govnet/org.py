@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam
+from typing import Any
+
+from sqlalchemy import Row, bindparam
 from sqlmodel import Session, col, select
 
 from govnet import audit
 from govnet.auth import Actor, require
 from govnet.errors import AlreadyExists, InvalidInput, NotFound
 from govnet.models import District, Role, Unit, User
+from govnet.prepared import Prepared
 
 
 def find_district(session: Session, name_or_code: str) -> District:
@@ -22,6 +25,15 @@ def find_district(session: Session, name_or_code: str) -> District:
 
 
 _UNIT_BY_NAME = select(Unit).where(Unit.name == bindparam("name"))
+_UNIT_ROW = Prepared(select(Unit.__table__).where(Unit.__table__.c.name == bindparam("name")))
+
+
+def unit_row(session: Session, name: str) -> Row[Any]:
+    """A unit as a read-only row (id, name, district_id): the allocation path's lookup."""
+    row = _UNIT_ROW.first(session, {"name": name})
+    if row is None:
+        raise NotFound(f"unknown unit {name!r}")
+    return row
 
 
 def find_unit(session: Session, name: str) -> Unit:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from netaddr import IPNetwork
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session
 
@@ -27,8 +27,9 @@ from govnet.errors import (
     SpaceExhausted,
     WrongState,
 )
-from govnet.models import District, Role, Unit, utcnow
-from govnet.org import find_district, find_unit
+from govnet.models import District, Role, utcnow
+from govnet.org import find_district, unit_row
+from govnet.prepared import Prepared
 from govnet.settings import settings
 from ipam import space, store
 from ipam.models import PARENT_STATUSES, IpAddress, Prefix, Purpose, Status, Vrf
@@ -55,6 +56,19 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "")
 
 _FIRST_VRF = select(Vrf).order_by(Vrf.id).limit(1)
 _VRF_BY_NAME = select(Vrf).where(Vrf.name == bindparam("name"))
+_VT = Vrf.__table__
+_VRF_ROW = Prepared(select(_VT.c.id, _VT.c.name).where(_VT.c.name == bindparam("name")))
+_FIRST_VRF_ROW = Prepared(select(_VT.c.id, _VT.c.name).order_by(_VT.c.id).limit(1))
+
+
+def vrf_row(session: Session, name: str | None) -> Row[Any]:
+    """Like :func:`get_vrf`, as a read-only (id, name) row: the allocation path's lookup."""
+    row = (_FIRST_VRF_ROW.first(session) if name is None
+           else _VRF_ROW.first(session, {"name": name}))
+    if row is None:
+        raise NotFound("no VRF yet: add one with 'govnet ipam vrf add NAME'" if name is None
+                       else f"unknown VRF {name!r}")
+    return row
 
 
 def get_vrf(session: Session, name: str | None) -> Vrf:
@@ -74,10 +88,15 @@ def list_vrfs(session: Session) -> list[Vrf]:
 
 # -- pools and delegation -----------------------------------------------------
 
-_INSERT_PREFIX = insert(Prefix.__table__).returning(Prefix.__table__.c.id)
+_PREFIX_COLUMNS = ("vrf_id", "cidr", "parent_id", "status", "district_id", "owner_id", "purpose",
+                   "description", "quarantine_until", "created_at", "updated_at", "version",
+                   "prefixlen", "first", "last")
+_INSERT_PREFIX = Prepared(insert(Prefix.__table__).values(
+    {c: bindparam(c, type_=Prefix.__table__.c[c].type) for c in _PREFIX_COLUMNS}
+).returning(Prefix.__table__.c.id))
 
 
-def _new_prefix(session: Session, *, vrf: Vrf, net: IPNetwork, parent: Prefix | None,
+def _new_prefix(session: Session, *, vrf: Any, net: IPNetwork, parent: Prefix | None,
                 status: Status, district_id: int | None = None, owner_id: int | None = None,
                 purpose: str = Purpose.other.value, description: str = "") -> Prefix:
     """Insert a prefix (one prebuilt statement) and hand back its persistent object."""
@@ -86,7 +105,7 @@ def _new_prefix(session: Session, *, vrf: Vrf, net: IPNetwork, parent: Prefix | 
                   status=status.value, district_id=district_id, owner_id=owner_id,
                   purpose=purpose, description=description, quarantine_until=None,
                   created_at=now, updated_at=now, **store.range_keys(net))
-    new_id = session.connection().execute(_INSERT_PREFIX, values).scalar_one()
+    new_id = _INSERT_PREFIX.first(session, values)[0]
     prefix = Prefix(id=new_id, **values)
     make_transient_to_detached(prefix)
     session.add(prefix)
@@ -260,8 +279,8 @@ def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = N
     if (district is None) == (within is None):
         raise InvalidInput("give --district D or --within CIDR")
     purpose = _purpose(purpose)
-    zone = get_vrf(session, vrf)
-    unit = find_unit(session, owner)
+    zone = vrf_row(session, vrf)
+    unit = unit_row(session, owner)
     source = space.parse_cidr(within) if within else None
     version = _family_of(source, family)
     length = _length(size, hosts, version, purpose)
@@ -303,7 +322,7 @@ def _purpose(value: str) -> str:
         ) from None
 
 
-def _check_scope(actor: Actor, parents: list[Prefix], unit: Unit | None) -> None:
+def _check_scope(actor: Actor, parents: list[Any], unit: Any) -> None:
     """District operators act only inside their own district's delegated blocks."""
     if actor.role is not Role.district_operator:
         return

@@ -16,6 +16,7 @@ from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlmodel import Session, col
 
 from govnet.db import is_postgres
+from govnet.prepared import Prepared
 from ipam import space
 from ipam.models import PARENT_STATUSES, FreeBlock, Prefix, Status
 
@@ -84,7 +85,8 @@ _PX = Prefix.__table__
 _EXPIRED = select(_PX).where(_PX.c.parent_id.in_(bindparam("parents", expanding=True)),
                              _PX.c.status == Status.quarantined.value,
                              _PX.c.quarantine_until <= bindparam("now"))
-_PREFIX_ROW = select(_PX).where(_PX.c.vrf_id == bindparam("vrf"), _PX.c.cidr == bindparam("cidr"))
+_PREFIX_ROW = Prepared(select(_PX).where(_PX.c.vrf_id == bindparam("vrf"),
+                                         _PX.c.cidr == bindparam("cidr")))
 
 
 def expired_quarantine(session: Session, *, parent_ids: Sequence[int], now: datetime
@@ -96,7 +98,7 @@ def expired_quarantine(session: Session, *, parent_ids: Sequence[int], now: date
 
 def prefix_row(session: Session, *, vrf_id: int, net: IPNetwork) -> Row[Any] | None:
     """A prefix as a read-only row (the allocation path's cheap lookup)."""
-    return session.connection().execute(_PREFIX_ROW, {"vrf": vrf_id, "cidr": str(net)}).first()
+    return _PREFIX_ROW.first(session, {"vrf": vrf_id, "cidr": str(net)})
 
 
 # -- the free-block index ---------------------------------------------------
@@ -104,24 +106,25 @@ def prefix_row(session: Session, *, vrf_id: int, net: IPNetwork) -> Row[Any] | N
 # connection: no statement is rebuilt per call and no ORM row is loaded.
 
 _FB = FreeBlock.__table__
-_FIT = (select(_FB).where(_FB.c.parent_id == bindparam("parent"),
-                          _FB.c.version == bindparam("version"),
-                          _FB.c.prefixlen <= bindparam("length"))
-        .order_by(_FB.c.prefixlen.desc(), _FB.c.first).limit(1))
-_CONTAINING = (select(_FB).where(_FB.c.parent_id == bindparam("parent"),
-                                 _FB.c.version == bindparam("version"),
-                                 _FB.c.first <= bindparam("first"))
-               .order_by(_FB.c.first.desc()).limit(1))
-_INSERT_FREE = insert(_FB)
-_DELETE_FREE = delete(_FB).where(_FB.c.id == bindparam("block_id"))
-_DELETE_BUDDY = delete(_FB).where(_FB.c.parent_id == bindparam("parent"),
-                                  _FB.c.version == bindparam("version"),
-                                  _FB.c.prefixlen == bindparam("length"),
-                                  _FB.c.first == bindparam("first"))
+_FIT = Prepared(select(_FB).where(_FB.c.parent_id == bindparam("parent"),
+                                   _FB.c.version == bindparam("version"),
+                                   _FB.c.prefixlen <= bindparam("length"))
+                 .order_by(_FB.c.prefixlen.desc(), _FB.c.first).limit(1))
+_CONTAINING = Prepared(select(_FB).where(_FB.c.parent_id == bindparam("parent"),
+                                         _FB.c.version == bindparam("version"),
+                                         _FB.c.first <= bindparam("first"))
+                       .order_by(_FB.c.first.desc()).limit(1))
+_FREE_COLUMNS = ("parent_id", "version", "prefixlen", "first", "last")
+_INSERT_FREE = Prepared(insert(_FB).values({c: bindparam(c) for c in _FREE_COLUMNS}))
+_DELETE_FREE = Prepared(delete(_FB).where(_FB.c.id == bindparam("block_id")))
+_DELETE_BUDDY = Prepared(delete(_FB).where(_FB.c.parent_id == bindparam("parent"),
+                                           _FB.c.version == bindparam("version"),
+                                           _FB.c.prefixlen == bindparam("length"),
+                                           _FB.c.first == bindparam("first")))
 
 
 def add_free(session: Session, *, parent_id: int, net: IPNetwork) -> None:
-    session.connection().execute(_INSERT_FREE, [{"parent_id": parent_id, **range_keys(net)}])
+    _INSERT_FREE.run(session, {"parent_id": parent_id, **range_keys(net)})
 
 
 def best_fit(session: Session, *, parent_ids: Sequence[int], version: int, prefixlen: int
@@ -130,11 +133,9 @@ def best_fit(session: Session, *, parent_ids: Sequence[int], version: int, prefi
 
     One seek per parent on the index (parent_id, version, prefixlen DESC, first).
     """
-    conn = session.connection()
-    best: Row[Any] | None = None
+    best: Any = None
     for parent_id in parent_ids:
-        row = conn.execute(_FIT, {"parent": parent_id, "version": version,
-                                  "length": prefixlen}).first()
+        row = _FIT.first(session, {"parent": parent_id, "version": version, "length": prefixlen})
         if row is not None and (best is None or (row.prefixlen, best.first)
                                 > (best.prefixlen, row.first)):
             best = row
@@ -143,8 +144,8 @@ def best_fit(session: Session, *, parent_ids: Sequence[int], version: int, prefi
 
 def containing_free(session: Session, *, parent_id: int, net: IPNetwork) -> Row[Any] | None:
     """The free block of ``parent_id`` that contains ``net``, if any."""
-    row = session.connection().execute(_CONTAINING, {
-        "parent": parent_id, "version": net.version, "first": space.key(net.first)}).first()
+    row = _CONTAINING.first(session, {"parent": parent_id, "version": net.version,
+                                      "first": space.key(net.first)})
     if row is None or space.unkey(row.last) < net.last:
         return None
     return row
@@ -152,22 +153,19 @@ def containing_free(session: Session, *, parent_id: int, net: IPNetwork) -> Row[
 
 def take_free(session: Session, *, block: Row[Any], target: IPNetwork) -> None:
     """Remove ``target`` from the free block that holds it; keep the buddies free."""
-    conn = session.connection()
-    conn.execute(_DELETE_FREE, {"block_id": block.id})
+    _DELETE_FREE.run(session, {"block_id": block.id})
     rest = space.carve(net_of(block), target)
     if rest:
-        conn.execute(_INSERT_FREE, [{"parent_id": block.parent_id, **range_keys(n)}
-                                    for n in rest])
+        _INSERT_FREE.run(session, [{"parent_id": block.parent_id, **range_keys(n)} for n in rest])
 
 
 def give_free(session: Session, *, parent: Prefix, net: IPNetwork) -> None:
     """Return ``net`` to its parent's free space, merging with free buddies."""
-    conn = session.connection()
     while net.prefixlen > parent.prefixlen:
         mate = space.buddy(net)
-        gone = conn.execute(_DELETE_BUDDY, {"parent": parent.id, "version": net.version,
-                                            "length": mate.prefixlen,
-                                            "first": space.key(mate.first)}).rowcount
+        gone = _DELETE_BUDDY.run(session, {"parent": parent.id, "version": net.version,
+                                           "length": mate.prefixlen,
+                                           "first": space.key(mate.first)})
         if not gone:
             break
         net = space.supernet(net)
