@@ -82,9 +82,9 @@ def children_count(session: Session, *, parent_id: int) -> int:
 
 
 _PX = Prefix.__table__
-_EXPIRED = select(_PX).where(_PX.c.parent_id.in_(bindparam("parents", expanding=True)),
-                             _PX.c.status == Status.quarantined.value,
-                             _PX.c.quarantine_until <= bindparam("now"))
+_EXPIRED = Prepared(select(_PX).where(_PX.c.parent_id == bindparam("parent"),
+                                      _PX.c.status == Status.quarantined.value,
+                                      _PX.c.quarantine_until <= bindparam("now")))
 _PREFIX_ROW = Prepared(select(_PX).where(_PX.c.vrf_id == bindparam("vrf"),
                                          _PX.c.cidr == bindparam("cidr")))
 
@@ -92,8 +92,8 @@ _PREFIX_ROW = Prepared(select(_PX).where(_PX.c.vrf_id == bindparam("vrf"),
 def expired_quarantine(session: Session, *, parent_ids: Sequence[int], now: datetime
                        ) -> list[Row[Any]]:
     """Quarantined children of these parents whose quarantine has ended (usually none)."""
-    return list(session.connection().execute(
-        _EXPIRED, {"parents": list(parent_ids), "now": now}))
+    return [row for parent in parent_ids
+            for row in _EXPIRED.rows(session, {"parent": parent, "now": now})]
 
 
 def prefix_row(session: Session, *, vrf_id: int, net: IPNetwork) -> Row[Any] | None:
