@@ -45,6 +45,18 @@ USERS = [  # name, role, district, unit
     ("auditor", Role.auditor, None, None),
 ]
 
+# Demo devices: a core and one aggregation router per district, all marked demo (never
+# contacted). Hosts are in TEST-NET-1 (192.0.2.0/24), a documentation range.
+DEVICE_PLATFORMS = ["huawei_vrp", "h3c_comware", "huawei_vrpv8", "cisco_ios"]
+PORTS = {"huawei_vrp": "GigabitEthernet0/0/1", "huawei_vrpv8": "GigabitEthernet0/0/1",
+         "h3c_comware": "GigabitEthernet1/0/1", "cisco_ios": "GigabitEthernet0/1"}
+REQUESTS = [  # unit, hosts, site, contact, purpose, what happens to it
+    ("市教育局", 200, "汕头市金平区东厦北路", "陈工 0754-88100001", "教育局机关办公网接入", "approved"),
+    ("金平区教育局", 60, "金平区金砂路 45 号", "林工 0754-88200002", "区教育局业务专网接入", "returned"),
+    ("龙湖区民政局", 30, "龙湖区长平路 8 号", "黄工 0754-88300003", "民政业务系统接入", "submitted"),
+    ("澄海区人民医院", 120, "澄海区中山路 1 号", "蔡工 0754-88400004", "医院互联网接入", "rejected"),
+]
+
 SYSTEM = Actor(name="demo-seed", role=Role.admin)
 
 
@@ -58,8 +70,12 @@ def is_seeded(session: Session) -> bool:
     return session.scalars(select(District).limit(1)).first() is not None
 
 
-def seed(session: Session, *, admin: str) -> dict[str, Any]:
-    """Seed the demo into an empty database; ``admin`` is the login user made admin."""
+def seed(session: Session, *, admin: str, operations: bool = True) -> dict[str, Any]:
+    """Seed the demo into an empty database; ``admin`` is the login user made admin.
+
+    ``operations`` adds the demo devices and connection requests (tests that build
+    their own devices and requests leave them out).
+    """
     from ipam import applications, service
 
     if session.scalars(select(org.User).where(org.User.name == admin)).first() is None:
@@ -100,6 +116,9 @@ def seed(session: Session, *, admin: str) -> dict[str, Any]:
         counts["allocations"] += 2
     service.reserve(session, SYSTEM, "10.87.255.0/24", reason="核心设备互联保留 core links",
                     vrf=public)
+    if operations:
+        counts["devices"] = _seed_devices(session)
+        counts["requests"] = _seed_requests(session, public)
     for district, size, reason in [("金平区", "/20", "街道办事处及社区接入扩容"),
                                    ("潮阳区", "/22", "乡镇卫生院接入"),
                                    ("南澳县", "/23", "海岛基站及应急指挥系统")]:
@@ -108,3 +127,40 @@ def seed(session: Session, *, admin: str) -> dict[str, Any]:
                            vrf=public)
         counts["applications"] += 1
     return counts
+
+
+def _seed_devices(session: Session) -> int:
+    from inventory import service as inventory
+
+    inventory.add_device(session, SYSTEM, name="st-core-1", platform="huawei_vrpv8",
+                         host="192.0.2.1", role="core", site="市政务云机房", demo=True)
+    for i, (district, code) in enumerate(DISTRICTS):
+        platform = DEVICE_PLATFORMS[i % len(DEVICE_PLATFORMS)]
+        name = f"{code}-agg-1"
+        inventory.add_device(session, SYSTEM, name=name, platform=platform,
+                             host=f"192.0.2.{10 + i}", role="aggregation", district=district,
+                             site=f"{district}政务服务中心机房", demo=True)
+        inventory.add_port(session, SYSTEM, device=name, name=PORTS[platform],
+                           vlans=(100, 199), description="单位接入 unit access")
+    return len(DISTRICTS) + 1
+
+
+def _seed_requests(session: Session, zone: str) -> int:
+    from access import workflow
+
+    authority = Actor(name="authority", role=Role.authority)
+    for n, (unit, hosts, site, contact, purpose, fate) in enumerate(REQUESTS, start=1):
+        request = workflow.submit(session, SYSTEM, unit=unit, zones=[zone], hosts=hosts,
+                                  site=site, contact=contact, purpose=purpose,
+                                  application_doc=None if fate == "returned"
+                                  else f"汕政数申〔2026〕{n}号")
+        if fate == "approved":
+            workflow.approve(session, authority, request.id, doc=f"汕电政核〔2026〕{n}号")
+        elif fate == "returned":
+            workflow.return_request(session, authority, request.id,
+                                    missing=["书面申请 written application",
+                                             "网络安全责任人 security officer"])
+        elif fate == "rejected":
+            workflow.reject(session, authority, request.id,
+                            reason="互联网接入应经互联网接入区统一出口 use the internet access zone")
+    return len(REQUESTS)

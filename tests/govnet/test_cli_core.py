@@ -67,3 +67,13 @@ def test_demo_seeds_once(db, cli):
     blocks = [c for c in tree[0]["children"] if c["status"] == "delegated"]
     assert len(blocks) == 7  # a /16 per district and county
     assert cli("audit verify").code == 0
+
+
+def test_demo_devices_are_refused_before_any_packet(db, cli):
+    cli("demo --no-tui")
+    devices = json.loads(cli("inventory list --json").out)
+    assert len(devices) == 8 and all(d["demo"] for d in devices)
+    r = cli("inventory check jinping-agg-1")
+    assert r.code == 5 and "demo device" in r.err
+    states = sorted(r["state"] for r in json.loads(cli("access list --json").out))
+    assert states == ["approved", "rejected", "returned", "submitted"]
