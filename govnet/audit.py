@@ -116,10 +116,16 @@ def verify(session: Session) -> VerifyResult:
 
 def list_events(
     session: Session, *, limit: int = 50, action: str | None = None, actor: str | None = None,
-    search: str | None = None,
+    search: str | None = None, viewer: Actor | None = None,
 ) -> list[AuditEvent]:
-    """The newest events first, optionally filtered."""
+    """The newest events first, optionally filtered.
+
+    A ``viewer`` whose role does not read everything (district operator, applicant)
+    sees only the events it caused itself.
+    """
     query = select(AuditEvent).order_by(col(AuditEvent.seq).desc())
+    if viewer is not None and not viewer.reads_all:
+        query = query.where(AuditEvent.actor == viewer.name)
     if action:
         query = query.where(col(AuditEvent.action).startswith(action))
     if actor:

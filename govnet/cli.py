@@ -18,6 +18,7 @@ from govnet.console import JSON_OPTION, acting, actor_name, emit, run, state, ta
 from govnet.db import read, transaction
 from govnet.errors import AlreadyExists, GovnetError
 from govnet.migrate import upgrade
+from govnet.auth import require
 from govnet.models import District, Role
 from govnet.settings import settings
 from inventory.cli import app as inventory_app
@@ -168,12 +169,12 @@ def audit_list(limit: int = typer.Option(50, "--limit"),
                json_: bool = JSON_OPTION) -> None:
     """The newest audit events first."""
     with read() as s:
-        acting(s)
+        viewer = acting(s)
         data = [{"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
                  "action": e.action, "object": f"{e.object_type}:{e.object_id}",
                  "before": e.before, "after": e.after}
                 for e in audit.list_events(s, limit=limit, action=action, actor=actor,
-                                           search=search)]
+                                           search=search, viewer=viewer)]
     emit(data, json_, lambda: table("audit", ("seq", "at", "actor", "action", "object"),
                                     ([d["seq"], d["at"], d["actor"], d["action"], d["object"]]
                                      for d in data)))
@@ -183,7 +184,8 @@ def audit_list(limit: int = typer.Option(50, "--limit"),
 def audit_verify(json_: bool = JSON_OPTION) -> None:
     """Check the hash chain; exit 4 if any event was edited or removed."""
     with read() as s:
-        acting(s)
+        require(acting(s), Role.authority, Role.municipal_operator, Role.auditor,
+                action="verify the audit chain")
         result = audit.verify(s)
     emit(result.as_dict(), json_, lambda: f"audit chain intact: {result.events} events"
          if result.ok else f"audit chain BROKEN: {result.problem}")

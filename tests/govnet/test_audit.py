@@ -75,3 +75,15 @@ def test_audit_list_shows_who_did_what(db, cli):
     r = cli("audit list --json")
     events = json.loads(r.out)
     assert events[0]["action"] == "org.district.add" and events[0]["actor"] == "admin"
+
+
+def test_scoped_users_see_only_their_own_events(db, cli):
+    cli("org district add 金平区")
+    cli("user add jp --role district_operator --district 金平区")
+    cli("user add aud --role auditor")
+    everyone = json.loads(cli("audit list --json", as_="aud").out)
+    own = json.loads(cli("audit list --json", as_="jp").out)
+    assert len(everyone) == 4 and own == []  # admin bootstrap + district + two users
+    r = cli("audit verify", as_="jp")
+    assert r.code == 3 and "may not verify the audit chain" in r.err
+    assert cli("audit verify", as_="aud").code == 0

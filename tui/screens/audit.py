@@ -60,7 +60,7 @@ class AuditScreen(GovnetScreen):
 
     @io("events")
     def load(self, search: str) -> None:
-        self.ui(self.show, queries.events(search.strip()))
+        self.ui(self.show, queries.events(self.actor, search.strip()))
 
     def show(self, events: list[queries.EventRow]) -> None:
         self.events = events

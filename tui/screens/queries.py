@@ -69,7 +69,7 @@ def dashboard(actor: Actor) -> Dashboard:
         data.zones = [UsageRow(k, *v) for k, v in zones.items()]
         data.applications = dict(Counter(a.status for a in
                                          applications.list_applications(s, actor)))
-        data.events = [event_row(e) for e in audit.list_events(s, limit=12)]
+        data.events = [event_row(e) for e in audit.list_events(s, limit=12, viewer=actor)]
     return data
 
 
@@ -81,9 +81,10 @@ def queues(actor: Actor) -> tuple[dict[str, int] | None, dict[str, int] | None]:
         return extras.request_counts(s, actor), extras.device_counts(s, actor)
 
 
-def events(search: str | None, limit: int = 500) -> list[EventRow]:
+def events(actor: Actor, search: str | None, limit: int = 500) -> list[EventRow]:
     with read() as s:
-        return [event_row(e) for e in audit.list_events(s, limit=limit, search=search or None)]
+        return [event_row(e) for e in audit.list_events(s, limit=limit, search=search or None,
+                                                        viewer=actor)]
 
 
 def verify_chain() -> audit.VerifyResult:
