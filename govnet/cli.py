@@ -14,11 +14,11 @@ import typer
 from access.cli import app as access_app
 from compliance.cli import app as compliance_app
 from govnet import audit, org
+from govnet.auth import require
 from govnet.console import JSON_OPTION, acting, actor_name, emit, run, state, table
 from govnet.db import read, transaction
 from govnet.errors import AlreadyExists, GovnetError
 from govnet.migrate import upgrade
-from govnet.auth import require
 from govnet.models import District, Role
 from govnet.settings import settings
 from inventory.cli import app as inventory_app
