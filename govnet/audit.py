@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from govnet.auth import Actor
-from govnet.models import AuditEvent, AuditHead, utcnow
+from govnet.models import AuditEvent, AuditHead, table_of, utcnow
 from govnet.prepared import Prepared
 
 GENESIS = "0" * 64
@@ -44,8 +44,8 @@ def event_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-_HEAD = AuditHead.__table__
-_EVENTS = AuditEvent.__table__
+_HEAD = table_of(AuditHead)
+_EVENTS = table_of(AuditEvent)
 _READ_HEAD = Prepared(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update())
 _NEW_HEAD = Prepared(insert(_HEAD).values(id=1, seq=0, hash=GENESIS))
 _MOVE_HEAD = Prepared(update(_HEAD).where(_HEAD.c.id == 1).values(
@@ -67,7 +67,7 @@ def record(
         seq, prev = 0, GENESIS
     else:
         seq, prev = head.seq, head.hash
-    fields = dict(
+    fields: dict[str, Any] = dict(
         seq=seq + 1, at=utcnow(), actor=actor if isinstance(actor, str) else actor.name,
         action=action, object_type=object_type, object_id=str(object_id),
         before=_canonical(before), after=_canonical(after), prev_hash=prev,
@@ -99,7 +99,7 @@ def verify(session: Session) -> VerifyResult:
         if ev.prev_hash != prev:
             return VerifyResult(False, count, f"event {ev.seq} does not follow its predecessor",
                                 ev.seq)
-        fields = dict(seq=ev.seq, at=ev.at, actor=ev.actor, action=ev.action,
+        fields: dict[str, Any] = dict(seq=ev.seq, at=ev.at, actor=ev.actor, action=ev.action,
                       object_type=ev.object_type, object_id=ev.object_id,
                       before=ev.before, after=ev.after, prev_hash=ev.prev_hash)
         if event_hash(**fields) != ev.hash:
@@ -125,11 +125,11 @@ def list_events(
     """
     query = select(AuditEvent).order_by(col(AuditEvent.seq).desc())
     if viewer is not None and not viewer.reads_all:
-        query = query.where(AuditEvent.actor == viewer.name)
+        query = query.where(col(AuditEvent.actor) == viewer.name)
     if action:
         query = query.where(col(AuditEvent.action).startswith(action))
     if actor:
-        query = query.where(AuditEvent.actor == actor)
+        query = query.where(col(AuditEvent.actor) == actor)
     if search:
         like = f"%{search}%"
         query = query.where(col(AuditEvent.object_id).like(like) | col(AuditEvent.action).like(like))

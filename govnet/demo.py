@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from govnet import org
 from govnet.auth import Actor
-from govnet.models import District, Role
+from govnet.models import District, Role, User
 from govnet.schema import load_models
 
 DISTRICTS = [  # name, code
@@ -78,7 +78,7 @@ def seed(session: Session, *, admin: str, operations: bool = True) -> dict[str, 
     """
     from ipam import applications, service
 
-    if session.scalars(select(org.User).where(org.User.name == admin)).first() is None:
+    if session.scalars(select(User).where(col(User.name) == admin)).first() is None:
         org.add_user(session, None, admin, role=Role.admin.value)
     for name, code in DISTRICTS:
         org.add_district(session, SYSTEM, name, code=code)
@@ -91,8 +91,9 @@ def seed(session: Session, *, admin: str, operations: bool = True) -> dict[str, 
     for district, units in DISTRICT_UNITS.items():
         for unit in units:
             org.add_unit(session, SYSTEM, unit, district=district)
-    for name, role, district, unit in USERS:
-        org.add_user(session, None, name, role=role.value, district=district, unit=unit)
+    for name, role, user_district, user_unit in USERS:
+        org.add_user(session, None, name, role=role.value, district=user_district,
+                     unit=user_unit)
 
     public, private = ZONES[0][0], ZONES[1][0]
     counts = {"blocks": 0, "allocations": 0, "applications": 0}
@@ -154,6 +155,7 @@ def _seed_requests(session: Session, zone: str) -> int:
                                   site=site, contact=contact, purpose=purpose,
                                   application_doc=None if fate == "returned"
                                   else f"汕政数申〔2026〕{n}号")
+        assert request.id is not None  # flushed by submit
         if fate == "approved":
             workflow.approve(session, authority, request.id, doc=f"汕电政核〔2026〕{n}号")
         elif fate == "returned":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, MetaData
+from sqlalchemy import JSON, Column, MetaData, Table
 from sqlmodel import Field, SQLModel
 
 # One naming convention so Alembic migrations name constraints the same everywhere.
@@ -21,6 +21,11 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model (typed; SQLModel does not declare ``__table__``)."""
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
 
 
 def utcnow() -> datetime:

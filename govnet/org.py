@@ -10,22 +10,22 @@ from sqlmodel import Session, col, select
 from govnet import audit
 from govnet.auth import Actor, require
 from govnet.errors import AlreadyExists, InvalidInput, NotFound
-from govnet.models import District, Role, Unit, User
+from govnet.models import District, Role, Unit, User, table_of
 from govnet.prepared import Prepared
 
 
 def find_district(session: Session, name_or_code: str) -> District:
     """A district by name or code; NotFound (exit 2) names what was asked."""
     district = session.exec(
-        select(District).where((District.name == name_or_code) | (District.code == name_or_code))
+        select(District).where((col(District.name) == name_or_code) | (col(District.code) == name_or_code))
     ).first()
     if district is None:
         raise NotFound(f"unknown district {name_or_code!r}")
     return district
 
 
-_UNIT_BY_NAME = select(Unit).where(Unit.name == bindparam("name"))
-_UNIT_ROW = Prepared(select(Unit.__table__).where(Unit.__table__.c.name == bindparam("name")))
+_UNIT_BY_NAME = select(Unit).where(col(Unit.name) == bindparam("name"))
+_UNIT_ROW = Prepared(table_of(Unit).select().where(table_of(Unit).c.name == bindparam("name")))
 
 
 def unit_row(session: Session, name: str) -> Row[Any]:
@@ -53,9 +53,9 @@ def _check_name(kind: str, name: str, limit: int) -> str:
 def add_district(session: Session, actor: Actor, name: str, *, code: str | None = None) -> District:
     require(actor, action="add districts")
     name = _check_name("district", name, 64)
-    if session.exec(select(District).where(District.name == name)).first():
+    if session.exec(select(District).where(col(District.name) == name)).first():
         raise AlreadyExists(f"district {name!r} exists already")
-    if code and session.exec(select(District).where(District.code == code)).first():
+    if code and session.exec(select(District).where(col(District.code) == code)).first():
         raise AlreadyExists(f"district code {code!r} is taken")
     district = District(name=name, code=code)
     session.add(district)
@@ -68,7 +68,7 @@ def add_district(session: Session, actor: Actor, name: str, *, code: str | None 
 def add_unit(session: Session, actor: Actor, name: str, *, district: str | None = None) -> Unit:
     require(actor, Role.municipal_operator, action="add units")
     name = _check_name("unit", name, 128)
-    if session.exec(select(Unit).where(Unit.name == name)).first():
+    if session.exec(select(Unit).where(col(Unit.name) == name)).first():
         raise AlreadyExists(f"unit {name!r} exists already")
     district_row = find_district(session, district) if district else None
     unit = Unit(name=name, district_id=district_row.id if district_row else None)
@@ -99,7 +99,7 @@ def add_user(
         raise InvalidInput("a district_operator needs --district")
     if role_value is Role.applicant and unit_row is None:
         raise InvalidInput("an applicant needs --unit")
-    if session.exec(select(User).where(User.name == name)).first():
+    if session.exec(select(User).where(col(User.name) == name)).first():
         raise AlreadyExists(f"user {name!r} exists already")
     user = User(name=name, role=role_value.value,
                 district_id=district_row.id if district_row else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from govnet import audit
 from govnet.auth import Actor, require, require_district
@@ -90,11 +90,11 @@ def reject(session: Session, actor: Actor, number: int, *, reason: str) -> Block
 
 def list_applications(session: Session, actor: Actor, *, status: str | None = None
                       ) -> list[BlockApplication]:
-    query = select(BlockApplication).order_by(BlockApplication.id)
+    query = select(BlockApplication).order_by(col(BlockApplication.id))
     if status:
-        query = query.where(BlockApplication.status == status)
+        query = query.where(col(BlockApplication.status) == status)
     if actor.role is Role.district_operator:
-        query = query.where(BlockApplication.district_id == actor.district_id)
+        query = query.where(col(BlockApplication.district_id) == actor.district_id)
     elif not actor.reads_all:
         return []
     return list(session.scalars(query))

@@ -55,10 +55,10 @@ def usage_of(session: Session, prefix: Prefix, names: Names) -> Usage:
 def children(session: Session, actor: Actor, parent_id: int | None, *, vrf_id: int,
              limit: int | None = None, offset: int = 0) -> list[Prefix]:
     """The direct children of a prefix (or the pools of a VRF), in address order."""
-    query = select(Prefix).where(Prefix.vrf_id == vrf_id)
+    query = select(Prefix).where(col(Prefix.vrf_id) == vrf_id)
     query = query.where(col(Prefix.parent_id).is_(None) if parent_id is None
-                        else Prefix.parent_id == parent_id)
-    query = query.order_by(Prefix.version, Prefix.first).offset(offset)
+                        else col(Prefix.parent_id) == parent_id)
+    query = query.order_by(col(Prefix.version), col(Prefix.first)).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [p for p in session.scalars(query) if visible(actor, p)]
@@ -97,12 +97,12 @@ def utilization(session: Session, actor: Actor, *, district: str | None = None,
     names = Names.load(session)
     query = select(Prefix).where(col(Prefix.status).in_([s.value for s in PARENT_STATUSES]))
     if vrf is not None:
-        query = query.where(Prefix.vrf_id == get_vrf(session, vrf).id)
+        query = query.where(col(Prefix.vrf_id) == get_vrf(session, vrf).id)
     if district is not None:
         target = find_district(session, district)
         require_district(actor, target.id, action="read usage")
-        query = query.where(Prefix.district_id == target.id)
-    rows = session.scalars(query.order_by(Prefix.vrf_id, Prefix.version, Prefix.first))
+        query = query.where(col(Prefix.district_id) == target.id)
+    rows = session.scalars(query.order_by(col(Prefix.vrf_id), col(Prefix.version), col(Prefix.first)))
     return [usage_of(session, p, names) for p in rows if visible(actor, p)]
 
 
@@ -116,13 +116,13 @@ def report(session: Session, actor: Actor, *, district: str, fmt: str = "json") 
     blocks = [u for u in utilization(session, actor, district=target.name)
               if u.status == Status.delegated.value]
     allocations = session.scalars(
-        select(Prefix).where(Prefix.district_id == target.id,
+        select(Prefix).where(col(Prefix.district_id) == target.id,
                              col(Prefix.status).notin_([s.value for s in PARENT_STATUSES]))
-        .order_by(Prefix.vrf_id, Prefix.version, Prefix.first))
+        .order_by(col(Prefix.vrf_id), col(Prefix.version), col(Prefix.first)))
     rows = [prefix_dict(session, p, names) for p in allocations]
     by_status = dict(session.execute(
-        select(Prefix.status, func.count()).where(Prefix.district_id == target.id)
-        .group_by(Prefix.status)).all())
+        select(col(Prefix.status), func.count()).where(col(Prefix.district_id) == target.id)
+        .group_by(col(Prefix.status))).all())
     data = {"district": target.name, "generated_at": utcnow().isoformat(timespec="seconds"),
             "blocks": [b.as_dict() for b in blocks], "allocations": rows,
             "counts": by_status}

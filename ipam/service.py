@@ -14,7 +14,7 @@ from typing import Any
 from netaddr import IPNetwork
 from sqlalchemy import Row, bindparam, delete, insert, select
 from sqlalchemy.orm import make_transient_to_detached
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from govnet import audit
 from govnet.auth import Actor, require, require_district
@@ -27,7 +27,7 @@ from govnet.errors import (
     SpaceExhausted,
     WrongState,
 )
-from govnet.models import District, Role, utcnow
+from govnet.models import District, Role, table_of, utcnow
 from govnet.org import find_district, unit_row
 from govnet.prepared import Prepared
 from govnet.settings import settings
@@ -45,7 +45,7 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "")
     name = name.strip()
     if not name or len(name) > 64 or any(ord(c) < 32 for c in name):
         raise InvalidInput("VRF name must be 1–64 printable characters")
-    if session.scalars(select(Vrf).where(Vrf.name == name)).first():
+    if session.scalars(select(Vrf).where(col(Vrf.name) == name)).first():
         raise AlreadyExists(f"VRF {name!r} exists already")
     vrf = Vrf(name=name, description=description)
     session.add(vrf)
@@ -54,9 +54,9 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "")
     return vrf
 
 
-_FIRST_VRF = select(Vrf).order_by(Vrf.id).limit(1)
-_VRF_BY_NAME = select(Vrf).where(Vrf.name == bindparam("name"))
-_VT = Vrf.__table__
+_FIRST_VRF = select(Vrf).order_by(col(Vrf.id)).limit(1)
+_VRF_BY_NAME = select(Vrf).where(col(Vrf.name) == bindparam("name"))
+_VT = table_of(Vrf)
 _VRF_ROW = Prepared(select(_VT.c.id, _VT.c.name).where(_VT.c.name == bindparam("name")))
 _FIRST_VRF_ROW = Prepared(select(_VT.c.id, _VT.c.name).order_by(_VT.c.id).limit(1))
 
@@ -83,7 +83,7 @@ def get_vrf(session: Session, name: str | None) -> Vrf:
 
 
 def list_vrfs(session: Session) -> list[Vrf]:
-    return list(session.scalars(select(Vrf).order_by(Vrf.id)))
+    return list(session.scalars(select(Vrf).order_by(col(Vrf.id))))
 
 
 # -- pools and delegation -----------------------------------------------------
@@ -91,9 +91,9 @@ def list_vrfs(session: Session) -> list[Vrf]:
 _PREFIX_COLUMNS = ("vrf_id", "cidr", "parent_id", "status", "district_id", "owner_id", "purpose",
                    "description", "quarantine_until", "created_at", "updated_at", "version",
                    "prefixlen", "first", "last")
-_INSERT_PREFIX = Prepared(insert(Prefix.__table__).values(
-    {c: bindparam(c, type_=Prefix.__table__.c[c].type) for c in _PREFIX_COLUMNS}
-).returning(Prefix.__table__.c.id))
+_INSERT_PREFIX = Prepared(insert(table_of(Prefix)).values(
+    {c: bindparam(c, type_=table_of(Prefix).c[c].type) for c in _PREFIX_COLUMNS}
+).returning(table_of(Prefix).c.id))
 
 
 def _new_prefix(session: Session, *, vrf: Any, net: IPNetwork, parent: Prefix | None,
@@ -223,15 +223,15 @@ def _containers(session: Session, zone: Vrf, version: int, source: IPNetwork | N
             raise InvalidInput(f"{source} is {pool.status}, not a municipal pool")
         return [pool]
     pools = list(session.scalars(select(Prefix).where(
-        Prefix.vrf_id == zone.id, Prefix.version == version,
-        Prefix.status == Status.container.value).order_by(Prefix.id)))
+        col(Prefix.vrf_id) == zone.id, col(Prefix.version) == version,
+        col(Prefix.status) == Status.container.value).order_by(col(Prefix.id))))
     if not pools:
         raise SpaceExhausted(f"VRF {zone.name} has no IPv{version} pool")
     return pools
 
 
-def _allocate_from(session: Session, parents: list[Prefix], version: int, length: int
-                   ) -> tuple[IPNetwork, Prefix]:
+def _allocate_from(session: Session, parents: list[Any], version: int, length: int
+                   ) -> tuple[IPNetwork, Any]:
     """Best fit over ``parents``' free space; lock, expire quarantine, take."""
     if length > space.BITS[version]:
         raise InvalidInput(f"/{length} is not an IPv{version} prefix length")
@@ -264,7 +264,7 @@ def _expire_quarantine(session: Session, parents: list[Prefix]) -> None:
 
 def _free(session: Session, prefix: Any, parent: Any) -> None:
     net = store.net_of(prefix)
-    session.execute(delete(Prefix).where(Prefix.id == prefix.id))
+    session.execute(delete(Prefix).where(col(Prefix.id) == prefix.id))
     store.give_free(session, parent=parent, net=net)
 
 
@@ -284,20 +284,21 @@ def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = N
     source = space.parse_cidr(within) if within else None
     version = _family_of(source, family)
     length = _length(size, hosts, version, purpose)
+    parents: list[Any]  # rows or Prefix objects: both carry the columns read below
     if source is not None:
-        parent = store.prefix_row(session, vrf_id=zone.id, net=source)  # type: ignore[arg-type]
-        if parent is None:
+        row = store.prefix_row(session, vrf_id=zone.id, net=source)
+        if row is None:
             raise NotFound(f"no prefix {source} in VRF {zone.name}")
-        if parent.status not in PARENT_STATUSES:
-            raise InvalidInput(f"{source} is {parent.status}: allocate inside a pool or a "
+        if row.status not in PARENT_STATUSES:
+            raise InvalidInput(f"{source} is {row.status}: allocate inside a pool or a "
                                "district block")
-        parents = [parent]
+        parents = [row]
     else:
         target = find_district(session, district or "")
         parents = list(session.scalars(select(Prefix).where(
-            Prefix.vrf_id == zone.id, Prefix.version == version,
-            Prefix.district_id == target.id, Prefix.status == Status.delegated.value,
-        ).order_by(Prefix.id)))
+            col(Prefix.vrf_id) == zone.id, col(Prefix.version) == version,
+            col(Prefix.district_id) == target.id, col(Prefix.status) == Status.delegated.value,
+        ).order_by(col(Prefix.id))))
         if not parents:
             raise SpaceExhausted(f"district {target.name} has no IPv{version} block in VRF "
                                  f"{zone.name}: apply for one with 'govnet ipam apply'")
@@ -430,8 +431,8 @@ def assign_address(session: Session, actor: Actor, prefix: Prefix, *, address: s
     if prefix.status != Status.allocated.value:
         raise WrongState(f"{prefix.cidr} is {prefix.status}; addresses go in allocated prefixes")
     net = store.net_of(prefix)
-    taken = set(session.scalars(select(IpAddress.address).where(
-        IpAddress.prefix_id == prefix.id)))
+    taken = set(session.scalars(select(col(IpAddress.address)).where(
+        col(IpAddress.prefix_id) == prefix.id)))
     if address is not None:
         ip = space.parse_address(address)
         if ip not in net:
@@ -455,5 +456,5 @@ def assign_address(session: Session, actor: Actor, prefix: Prefix, *, address: s
 
 
 def addresses_of(session: Session, prefix: Prefix) -> list[IpAddress]:
-    return list(session.scalars(select(IpAddress).where(IpAddress.prefix_id == prefix.id)
-                                .order_by(IpAddress.id)))
+    return list(session.scalars(select(IpAddress).where(col(IpAddress.prefix_id) == prefix.id)
+                                .order_by(col(IpAddress.id))))

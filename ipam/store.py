@@ -16,6 +16,7 @@ from sqlalchemy import Row, bindparam, delete, func, insert, select, update
 from sqlmodel import Session, col
 
 from govnet.db import is_postgres
+from govnet.models import table_of
 from govnet.prepared import Prepared
 from ipam import space
 from ipam.models import PARENT_STATUSES, FreeBlock, Prefix, Status
@@ -35,7 +36,7 @@ def range_keys(net: IPNetwork) -> dict[str, object]:
 
 def get_prefix(session: Session, *, vrf_id: int, net: IPNetwork) -> Prefix | None:
     return session.scalars(
-        select(Prefix).where(Prefix.vrf_id == vrf_id, Prefix.cidr == str(net))
+        select(Prefix).where(col(Prefix.vrf_id) == vrf_id, col(Prefix.cidr) == str(net))
     ).first()
 
 
@@ -44,10 +45,10 @@ def innermost_parent(session: Session, *, vrf_id: int, net: IPNetwork) -> Prefix
     first, last = space.key(net.first), space.key(net.last)
     return session.scalars(
         select(Prefix)
-        .where(Prefix.vrf_id == vrf_id, Prefix.version == net.version,
+        .where(col(Prefix.vrf_id) == vrf_id, col(Prefix.version) == net.version,
                col(Prefix.status).in_([s.value for s in PARENT_STATUSES]),
                col(Prefix.first) <= first, col(Prefix.last) >= last,
-               Prefix.prefixlen < net.prefixlen)
+               col(Prefix.prefixlen) < net.prefixlen)
         .order_by(col(Prefix.prefixlen).desc()).limit(1)
     ).first()
 
@@ -56,7 +57,7 @@ def overlapping_top_level(session: Session, *, vrf_id: int, net: IPNetwork) -> P
     """A pool (top-level prefix) of the VRF that overlaps ``net``."""
     return session.scalars(
         select(Prefix).where(
-            Prefix.vrf_id == vrf_id, Prefix.version == net.version,
+            col(Prefix.vrf_id) == vrf_id, col(Prefix.version) == net.version,
             col(Prefix.parent_id).is_(None),
             col(Prefix.first) <= space.key(net.last), col(Prefix.last) >= space.key(net.first),
         ).limit(1)
@@ -70,18 +71,18 @@ def lock_parents(session: Session, parent_ids: Sequence[int]) -> None:
     """
     if parent_ids and is_postgres(session):
         session.execute(
-            select(Prefix.id).where(col(Prefix.id).in_(sorted(parent_ids)))
-            .order_by(Prefix.id).with_for_update()
+            select(col(Prefix.id)).where(col(Prefix.id).in_(sorted(parent_ids)))
+            .order_by(col(Prefix.id)).with_for_update()
         )
 
 
 def children_count(session: Session, *, parent_id: int) -> int:
     return session.execute(
-        select(func.count()).select_from(Prefix).where(Prefix.parent_id == parent_id)
+        select(func.count()).select_from(Prefix).where(col(Prefix.parent_id) == parent_id)
     ).scalar_one()
 
 
-_PX = Prefix.__table__
+_PX = table_of(Prefix)
 _EXPIRED = Prepared(select(_PX).where(_PX.c.parent_id == bindparam("parent"),
                                       _PX.c.status == Status.quarantined.value,
                                       _PX.c.quarantine_until <= bindparam("now")))
@@ -105,7 +106,7 @@ def prefix_row(session: Session, *, vrf_id: int, net: IPNetwork) -> Row[Any] | N
 # The allocation path runs these prebuilt Core statements on the session's
 # connection: no statement is rebuilt per call and no ORM row is loaded.
 
-_FB = FreeBlock.__table__
+_FB = table_of(FreeBlock)
 _FIT = Prepared(select(_FB).where(_FB.c.parent_id == bindparam("parent"),
                                    _FB.c.version == bindparam("version"),
                                    _FB.c.prefixlen <= bindparam("length"))
@@ -174,7 +175,7 @@ def give_free(session: Session, *, parent: Prefix, net: IPNetwork) -> None:
 
 def free_of(session: Session, *, parent_id: int) -> list[IPNetwork]:
     rows = session.scalars(
-        select(FreeBlock).where(FreeBlock.parent_id == parent_id).order_by(col(FreeBlock.first))
+        select(FreeBlock).where(col(FreeBlock.parent_id) == parent_id).order_by(col(FreeBlock.first))
     )
     return [net_of(r) for r in rows]
 
@@ -182,14 +183,14 @@ def free_of(session: Session, *, parent_id: int) -> list[IPNetwork]:
 def free_size(session: Session, *, parent_id: int, version: int) -> int:
     """Free addresses of a parent: a count per length, summed in Python (no 128-bit SQL)."""
     counts = session.execute(
-        select(FreeBlock.prefixlen, func.count()).where(FreeBlock.parent_id == parent_id)
-        .group_by(FreeBlock.prefixlen)
+        select(col(FreeBlock.prefixlen), func.count()).where(col(FreeBlock.parent_id) == parent_id)
+        .group_by(col(FreeBlock.prefixlen))
     ).all()
     return sum(n * space.size_of(version, length) for length, n in counts)
 
 
 def touch(session: Session, prefix: Prefix, now: datetime, **values: object) -> None:
-    session.execute(update(Prefix).where(Prefix.id == prefix.id).values(updated_at=now, **values))
+    session.execute(update(Prefix).where(col(Prefix.id) == prefix.id).values(updated_at=now, **values))
     for k, v in values.items():
         setattr(prefix, k, v)
     prefix.updated_at = now

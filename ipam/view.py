@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from govnet.models import District, Unit
 from ipam.models import Prefix, Vrf
@@ -23,9 +23,9 @@ class Names:
     @classmethod
     def load(cls, session: Session) -> Names:
         return cls(
-            vrfs=dict(session.execute(select(Vrf.id, Vrf.name)).all()),  # type: ignore[arg-type]
-            districts=dict(session.execute(select(District.id, District.name)).all()),  # type: ignore[arg-type]
-            units=dict(session.execute(select(Unit.id, Unit.name)).all()),  # type: ignore[arg-type]
+            vrfs=dict(session.execute(select(col(Vrf.id), col(Vrf.name))).all()),  # type: ignore[arg-type]
+            districts=dict(session.execute(select(col(District.id), col(District.name))).all()),  # type: ignore[arg-type]
+            units=dict(session.execute(select(col(Unit.id), col(Unit.name))).all()),  # type: ignore[arg-type]
         )
 
 
