@@ -172,8 +172,10 @@ def utilization(district: str | None = typer.Option(None, "--district"), vrf: st
 @app.command("report")
 def report_cmd(district: str = typer.Option(..., "--district"),
                fmt: str = typer.Option("json", "--format", help="json, csv or md"),
-               output: Path | None = typer.Option(None, "--output")) -> None:
+               output: Path | None = typer.Option(None, "--output"),
+               json_: bool = typer.Option(False, "--json", help="Same as --format json.")) -> None:
     """A district's usage report to the municipal agency."""
+    fmt = "json" if json_ else fmt
     with read() as s:
         text = report.report(s, acting(s), district=district, fmt=fmt)
     if output:
