@@ -28,8 +28,9 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from access import attachment, diffing, workflow
+from access import attachment, devicephase, diffing, workflow
 from access.attachment import Plan
+from access.devicephase import PushFailed
 from access.jobs import MASK, JobLog, list_jobs, steps_done, unfinished, worker_alive
 from access.locks import device_lock
 from access.models import Job, JobKind, JobState, RequestState, ZoneState
@@ -37,9 +38,9 @@ from access.verify import problems
 from govnet import audit
 from govnet.auth import Actor, require
 from govnet.db import read, transaction
-from govnet.errors import Conflict, DeviceError, GovnetError, WrongState
+from govnet.errors import Conflict, GovnetError, WrongState
 from inventory.connect import open_driver
-from inventory.drivers import Checkpoint, Driver
+from inventory.drivers import Checkpoint
 
 Progress = Callable[[int, str], None]  # (request number, step or final state)
 S = RequestState
@@ -71,15 +72,6 @@ class _DryRun(Exception):
         self.plan = plan
 
 
-class PushFailed(GovnetError):
-    """The device phase failed; ``rolled_back`` says whether the device is as before."""
-
-    def __init__(self, cause: GovnetError, rolled_back: bool, note: str = "") -> None:
-        super().__init__(cause.message + note)
-        self.exit_code = cause.exit_code
-        self.rolled_back = rolled_back
-
-
 # -- the device phase (shared by attach, detach and resume) -----------------------
 
 def _wanted(kind: str, plan: Plan, running: str) -> list[str]:
@@ -89,64 +81,15 @@ def _wanted(kind: str, plan: Plan, running: str) -> list[str]:
     return diffing.undo(platform, running, plan.attach_lines, plan.detach_lines)
 
 
-def _device_phase(log: JobLog, plan: Plan, kind: str, saved: str | None) -> list[str]:
-    """Connect, checkpoint, diff, push, verify, save; roll back on failure (PushFailed)."""
-    with ExitStack() as stack:
-        try:
-            with log.step("connect") as st:
-                drv: Driver = stack.enter_context(open_driver(None, plan.device))
-                log.add_secret(drv.target.password)
-                st.note(f"connected to {plan.device.name} ({plan.device.host}:"
-                        f"{plan.device.port}) as {drv.target.username}")
-        except GovnetError as exc:
-            raise PushFailed(exc, rolled_back=True) from exc  # nothing was touched
-        back_to: Checkpoint | None = None
-        try:
-            with log.step("checkpoint") as st:
-                current = drv.checkpoint()
-                keep = bool(saved) and MASK not in (saved or "")  # a masked text is no target
-                back_to = Checkpoint(plan.device.platform, saved or "") if keep else current
-                if not saved:
-                    log.update(checkpoint=current.running_config)
-                st.note(f"running config: {len(current.running_config.splitlines())} lines"
-                        + (" (rollback target kept from the interrupted run)" if keep else ""))
-            with log.step("diff") as st:
-                lines = _wanted(kind, plan, current.running_config)
-                log.update(diff=diffing.diff_text(kind, lines))
-                st.note("\n".join(lines) if lines else "nothing to push: the device already "
-                        "has the intended configuration")
-            if lines:
-                with log.step("push") as st:
-                    st.note(drv.apply(lines))
-            else:
-                log.skip("push", "nothing to push")
-            log.update(state=JobState.pushed.value)
-            with log.step("verify") as st:
-                found = problems(drv, plan, attached=kind == JobKind.attach.value)
-                if found:
-                    raise DeviceError(f"{plan.device.name}: verification failed: "
-                                      + "; ".join(found))
-                st.note("verified: " + ", ".join(f"{z.spec.subinterface}" for z in plan.zones))
-            log.update(state=JobState.verified.value)
-            if lines or saved is not None:  # a resumed job may have pushed but not saved
-                with log.step("save") as st:
-                    st.note(drv.save())
-            else:
-                log.skip("save", "nothing changed")
-            return lines
-        except Exception as failure:
-            error = failure if isinstance(failure, GovnetError) else DeviceError(
-                f"{plan.device.name}: unexpected {type(failure).__name__}: {failure}")
-            if back_to is None:
-                raise PushFailed(error, rolled_back=True) from failure
-            try:
-                with log.step("rollback") as st:
-                    drv.rollback(back_to)
-                    st.note("the running config equals the checkpoint again")
-            except GovnetError as again:
-                raise PushFailed(error, rolled_back=False,
-                                 note=f"; rollback failed too: {again.message}") from failure
-            raise PushFailed(error, rolled_back=True) from failure
+def _change(plan: Plan, kind: str) -> devicephase.Change:
+    """Attach or detach ``plan``: push what the running config lacks, verify the zones."""
+    attached = kind == JobKind.attach.value
+    return devicephase.Change(
+        device=plan.device,
+        wanted=lambda running: _wanted(kind, plan, running),
+        problems=lambda drv: problems(drv, plan, attached=attached),
+        verified="verified: " + ", ".join(f"{z.spec.subinterface}" for z in plan.zones),
+        mark="+" if attached else "-")
 
 
 # -- attach ---------------------------------------------------------------------------
@@ -208,7 +151,7 @@ def _run(plan: Plan, job_id: int, actor: Actor, kind: JobKind, *, fresh: bool,
     with device_lock(plan.device.name):
         log.claim()
         try:
-            outcome.lines = _device_phase(log, plan, kind.value, saved)
+            outcome.lines = devicephase.run(log, _change(plan, kind.value), saved)
         except PushFailed as exc:
             _settle_failure(log, plan, actor, kind, exc, fresh=fresh)
             outcome.state = "failed" if fresh or kind is JobKind.detach else "unchanged"

@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from access import diffing
+from access import devicephase, diffing
+from access.devicephase import PushFailed
 from access.jobs import JobLog
 from access.locks import device_lock
 from access.models import Job, JobKind, JobState
-from access.provisioning import PushFailed
 from access.render import render_isolate, render_restore
 from access.specs import InterfaceSpec
 from access.workflow import check_ref
@@ -37,10 +36,10 @@ from compliance.service import get_finding
 from govnet import audit
 from govnet.auth import Actor, require
 from govnet.db import transaction
-from govnet.errors import DeviceError, GovnetError, InvalidInput, WrongState
+from govnet.errors import InvalidInput, WrongState
 from govnet.models import Role, utcnow
-from inventory.connect import DeviceRef, open_driver
-from inventory.drivers import Checkpoint, Driver
+from inventory.connect import DeviceRef
+from inventory.drivers import Driver
 from inventory.service import find_device
 
 ENFORCERS = (Role.authority, Role.municipal_operator)
@@ -150,55 +149,13 @@ def _problems(drv: Driver, w: _Work, wait: float = 5.0) -> list[str]:
         time.sleep(0.25)
 
 
-def _device_phase(log: JobLog, w: _Work) -> list[str]:
-    """Connect, checkpoint, diff, push, verify, save; roll back after any failure."""
-    with ExitStack() as stack:
-        try:
-            with log.step("connect") as st:
-                drv: Driver = stack.enter_context(open_driver(None, w.device))
-                log.add_secret(drv.target.password)
-                st.note(f"connected to {w.device.name} ({w.device.host}:{w.device.port})")
-        except GovnetError as exc:
-            raise PushFailed(exc, rolled_back=True) from exc  # nothing was touched
-        back_to: Checkpoint | None = None
-        try:
-            with log.step("checkpoint") as st:
-                back_to = drv.checkpoint()
-                log.update(checkpoint=back_to.running_config)
-                st.note(f"running config: {len(back_to.running_config.splitlines())} lines")
-            with log.step("diff") as st:
-                lines = _wanted(w, back_to.running_config)
-                log.update(diff="\n".join(f"+ {line}" for line in lines))
-                st.note("\n".join(lines) or "nothing to push: the device is already so")
-            if lines:
-                with log.step("push") as st:
-                    st.note(drv.apply(lines))
-            else:
-                log.skip("push", "nothing to push")
-            log.update(state=JobState.pushed.value)
-            with log.step("verify") as st:
-                found = _problems(drv, w)
-                if found:
-                    raise DeviceError(f"{w.device.name}: verification failed: " + "; ".join(found))
-                st.note(f"verified: {w.spec.subinterface} "
-                        + ("isolated" if w.kind is JobKind.isolate else "restored"))
-            log.update(state=JobState.verified.value)
-            if lines:
-                with log.step("save") as st:
-                    st.note(drv.save())
-            return lines
-        except Exception as failure:
-            cause = failure if isinstance(failure, GovnetError) else DeviceError(
-                f"{w.device.name}: unexpected {type(failure).__name__}: {failure}")
-            if back_to is not None:
-                try:
-                    with log.step("rollback") as st:
-                        drv.rollback(back_to)
-                        st.note("the running config equals the checkpoint again")
-                except GovnetError as again:
-                    raise PushFailed(cause, rolled_back=False,
-                                     note=f"; rollback failed too: {again.message}") from cause
-            raise PushFailed(cause, rolled_back=True) from failure
+def _change(w: _Work) -> devicephase.Change:
+    """Isolate or restore: push what the running config lacks, read the interface back."""
+    return devicephase.Change(
+        device=w.device, wanted=lambda running: _wanted(w, running),
+        problems=lambda drv: _problems(drv, w),
+        verified=f"verified: {w.spec.subinterface} "
+                 + ("isolated" if w.kind is JobKind.isolate else "restored"))
 
 
 def _run(actor: Actor, w: _Work, doc: str | None, progress: Progress | None) -> Outcome:
@@ -209,7 +166,7 @@ def _run(actor: Actor, w: _Work, doc: str | None, progress: Progress | None) -> 
     with device_lock(w.device.name):
         log.claim()
         try:
-            outcome.lines = _device_phase(log, w)
+            outcome.lines = devicephase.run(log, _change(w))
         except PushFailed as exc:
             outcome.state, outcome.exit_code = "failed", exc.exit_code
             outcome.error = log.redact(exc.message)
