@@ -10,7 +10,7 @@ anything is pushed, and the diff against the running config makes re-running saf
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 
@@ -111,3 +111,24 @@ def run(log: JobLog, change: Change, saved: str | None = None) -> list[str]:
                 raise PushFailed(error, rolled_back=False,
                                  note=f"; rollback failed too: {again.message}") from failure
             raise PushFailed(error, rolled_back=True) from failure
+
+
+def mark_resumed(log: JobLog, steps: Mapping[str, str], *, rollback: bool) -> None:
+    """Record the ``resume`` step of an interrupted job (call it under the device lock)."""
+    with log.step("resume") as st:
+        st.note(f"resumed after an interrupted run (last steps: "
+                f"{', '.join(f'{k}={v}' for k, v in steps.items()) or 'none'}); "
+                + ("rolling back" if rollback else "completing"))
+
+
+def roll_back(log: JobLog, device: DeviceRef, saved: str | None, *, touched: bool) -> None:
+    """Put an interrupted job's device back to the checkpoint it stored (``touched``: the
+    run began pushing). The caller holds the device lock and has refused a masked one."""
+    if touched and saved:
+        with ExitStack() as stack, log.step("rollback") as st:
+            drv = stack.enter_context(open_driver(None, device))
+            log.add_secret(drv.target.password)
+            drv.rollback(Checkpoint(device.platform, saved))
+            st.note("the running config equals the checkpoint again")
+    else:
+        log.skip("rollback", "the interrupted run never pushed: the device is untouched")

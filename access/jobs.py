@@ -3,8 +3,8 @@
 A :class:`JobLog` writes each step of a job *before* the step acts (state
 ``running``, committed in its own short transaction), then its outcome and
 output. So a process killed at any instant leaves the job showing the last
-step it began; ``access.provisioning.resume`` reads that to finish or roll
-back. Every text that reaches a job row passes :func:`redact`: the device
+step it began; ``access.provisioning.resume`` and ``compliance.enforce.resume``
+read that to finish or roll back. Every text that reaches a job row passes :func:`redact`: the device
 password (and any other secret handed to the log) becomes ``***``, as do the
 values of secret-bearing config keywords.
 
@@ -173,17 +173,22 @@ def job_steps(session: Session, job_id: int) -> list[JobStep]:
                              .order_by(col(JobStep.seq))))
 
 
-def jobs_of(session: Session, request_id: int | None = None, *, limit: int = 50) -> list[Job]:
-    """Jobs, newest first (of one request when given)."""
+def jobs_of(session: Session, request_id: int | None = None, *, finding_id: int | None = None,
+            limit: int = 50) -> list[Job]:
+    """Jobs, newest first (of one request, or one compliance finding, when given)."""
     query = select(Job).order_by(col(Job.id).desc())
     if request_id is not None:
         query = query.where(Job.request_id == request_id)
+    if finding_id is not None:
+        query = query.where(Job.finding_id == finding_id)
     return list(session.exec(query.limit(limit)))
 
 
-def unfinished(session: Session, request_id: int) -> Job | None:
-    """The request's newest job that never reached a final state, if any."""
-    for job in jobs_of(session, request_id):
+def unfinished(session: Session, request_id: int | None = None, *,
+               finding_id: int | None = None) -> Job | None:
+    """The request's (or finding's) newest job that never reached a final state, if any."""
+    assert request_id is not None or finding_id is not None
+    for job in jobs_of(session, request_id, finding_id=finding_id):
         if JobState(job.state) not in JOB_FINAL:
             return job
     return None

@@ -6,9 +6,9 @@ One run of ``provision N``:
    request without an approval document), port + VLANs + prefixes + addresses
    (``access.attachment``), and the :class:`Job` row holding the rendered lines.
    Nothing has touched a device yet; the job exists before anything else happens.
-2. **device phase** under the device's lock, each step written ahead
-   (``access.jobs``): connect, checkpoint (saved in the job), diff (only what the
-   running config lacks: a connected request pushes nothing), push, verify, save.
+2. **device phase** (``access.devicephase``) under the device's lock, each step
+   written ahead (``access.jobs``): connect, checkpoint (saved in the job), diff (only
+   what the running config lacks: a connected request pushes nothing), push, verify, save.
 3. **finish** (one transaction): zones verified, request connected, job committed.
 
 On any failure the device is rolled back to the checkpoint, the allocations and
@@ -24,7 +24,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -40,7 +39,6 @@ from govnet.auth import Actor, require
 from govnet.db import read, transaction
 from govnet.errors import Conflict, GovnetError, WrongState
 from inventory.connect import open_driver
-from inventory.drivers import Checkpoint
 
 Progress = Callable[[int, str], None]  # (request number, step or final state)
 S = RequestState
@@ -274,10 +272,7 @@ def resume(number: int, actor: Actor, *, rollback: bool = False,
         raise WrongState(f"connection request {number} holds no allocation to resume")
     log = JobLog(job_id)
     with device_lock(plan.device.name, wait=10):
-        with log.step("resume") as st:
-            st.note(f"resumed after an interrupted run (last steps: "
-                    f"{', '.join(f'{k}={v}' for k, v in steps.items()) or 'none'}); "
-                    + ("rolling back" if rollback else "completing"))
+        devicephase.mark_resumed(log, steps, rollback=rollback)
     if not rollback:
         return _run(plan, job_id, actor, kind, fresh=fresh, progress=progress, saved=saved)
     return _roll_back(plan, log, actor, kind, fresh=fresh, touched="push" in steps,
@@ -296,14 +291,7 @@ def _roll_back(plan: Plan, log: JobLog, actor: Actor, kind: JobKind, *, fresh: b
                              "password in it (masked), so it cannot be restored automatically; "
                              f"run 'govnet access resume {plan.request_id}' to complete, then "
                              "disconnect")
-        if touched and saved:
-            with ExitStack() as stack, log.step("rollback") as st:
-                drv = stack.enter_context(open_driver(None, plan.device))
-                log.add_secret(drv.target.password)
-                drv.rollback(Checkpoint(plan.device.platform, saved))
-                st.note("the running config equals the checkpoint again")
-        else:
-            log.skip("rollback", "the interrupted run never pushed: the device is untouched")
+        devicephase.roll_back(log, plan.device, saved, touched=touched)
         _settle_failure(log, plan, actor, kind,
                         PushFailed(WrongState(error), rolled_back=True), fresh=fresh)
     return outcome

@@ -1,4 +1,4 @@
-"""``govnet compliance scan|findings|show|acknowledge|isolate|restore`` (DESIGN.md's contract)."""
+"""``govnet compliance scan|findings|show|acknowledge|isolate|restore|resume`` (DESIGN.md's contract)."""
 
 from __future__ import annotations
 
@@ -111,3 +111,11 @@ def isolate(finding: int, doc: str = typer.Option(..., "--doc", help="The author
 def restore(finding: int, json_: bool = JSON_OPTION) -> None:
     """Undo an isolation."""
     _outcome(enforce.restore(finding, _actor()), json_)
+
+
+@app.command()
+def resume(finding: int, rollback: bool = typer.Option(False, "--rollback", help="Undo the "
+                                                         "interrupted job instead of finishing it."),
+           json_: bool = JSON_OPTION) -> None:
+    """Finish (or roll back) an isolate/restore job a killed process left unfinished."""
+    _outcome(enforce.resume(finding, _actor(), rollback=rollback), json_)

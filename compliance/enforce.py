@@ -7,7 +7,9 @@ request for it and its outcome are audited. It runs as an access :class:`Job`
 the job row holding the rendered lines exists before any device is touched,
 each step is written ahead and redacted by :class:`access.jobs.JobLog`, the
 device is held under :func:`access.locks.device_lock`, and any failure after the
-checkpoint rolls the device back to it.
+checkpoint rolls the device back to it — the device phase is provisioning's own
+(:func:`access.devicephase.run`). A process killed mid-job leaves the job
+unfinished; :func:`resume` completes it or, with ``rollback=True``, undoes it.
 
 The lines come from the platform's ``isolate`` / ``restore`` templates
 (``access.render``). The diff is taken against the running config (an isolated
@@ -23,9 +25,11 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sqlmodel import Session, col, select
+
 from access import devicephase, diffing
 from access.devicephase import PushFailed
-from access.jobs import JobLog
+from access.jobs import MASK, JobLog, steps_done, unfinished, worker_alive
 from access.locks import device_lock
 from access.models import Job, JobKind, JobState
 from access.render import render_isolate, render_restore
@@ -35,9 +39,9 @@ from compliance.models import Finding, FindingState
 from compliance.service import get_finding
 from govnet import audit
 from govnet.auth import Actor, require
-from govnet.db import transaction
-from govnet.errors import InvalidInput, WrongState
-from govnet.models import Role, utcnow
+from govnet.db import read, transaction
+from govnet.errors import Conflict, InvalidInput, WrongState
+from govnet.models import AuditEvent, Role, utcnow
 from inventory.connect import DeviceRef
 from inventory.drivers import Driver
 from inventory.service import find_device
@@ -106,6 +110,11 @@ def _prepare(actor: Actor, number: int, kind: JobKind, doc: str | None) -> _Work
                                  f"{finding.isolation_job_id}); 'restore' undoes it")
         elif not finding.isolated:
             raise WrongState(f"finding {number} is not isolated: nothing to restore")
+        pending = unfinished(s, finding_id=number)
+        if pending is not None:
+            raise WrongState(f"finding {number} has an unfinished {pending.kind} job "
+                             f"({pending.id}): it is running or was interrupted; see 'govnet "
+                             f"access jobs', then 'govnet compliance resume {number}'")
         device = find_device(s, finding.device)
         spec = interface_spec(device.platform, finding)
         iso, back = render_isolate(spec), render_restore(spec)
@@ -158,7 +167,10 @@ def _change(w: _Work) -> devicephase.Change:
                  + ("isolated" if w.kind is JobKind.isolate else "restored"))
 
 
-def _run(actor: Actor, w: _Work, doc: str | None, progress: Progress | None) -> Outcome:
+def _run(actor: Actor, w: _Work, doc: str | None, progress: Progress | None,
+         saved: str | None = None) -> Outcome:
+    """The device phase under the device lock, then one transaction that settles it
+    (``saved``: the checkpoint an interrupted run stored, when resuming)."""
     t0 = time.monotonic()
     log = JobLog(w.job, on_step=progress)
     outcome = Outcome(finding=w.finding, kind=w.kind.value, state="", device=w.device.name,
@@ -166,7 +178,7 @@ def _run(actor: Actor, w: _Work, doc: str | None, progress: Progress | None) -> 
     with device_lock(w.device.name):
         log.claim()
         try:
-            outcome.lines = devicephase.run(log, _change(w))
+            outcome.lines = devicephase.run(log, _change(w), saved)
         except PushFailed as exc:
             outcome.state, outcome.exit_code = "failed", exc.exit_code
             outcome.error = log.redact(exc.message)
@@ -177,7 +189,7 @@ def _run(actor: Actor, w: _Work, doc: str | None, progress: Progress | None) -> 
                              w.finding, after={"job": w.job, "error": outcome.error})
         else:
             done = "isolated" if w.kind is JobKind.isolate else "restored"
-            outcome.state = done if outcome.lines else "unchanged"
+            outcome.state = done if outcome.lines or saved is not None else "unchanged"
             with transaction() as s:
                 finding = s.get(Finding, w.finding)
                 assert finding is not None
@@ -213,3 +225,68 @@ def isolate(number: int, actor: Actor, *, doc: str, progress: Progress | None = 
 def restore(number: int, actor: Actor, *, progress: Progress | None = None) -> Outcome:
     """Undo the isolation of finding ``number`` (same contract as :func:`isolate`)."""
     return _run(actor, _prepare(actor, number, JobKind.restore, None), None, progress)
+
+
+# -- resume -----------------------------------------------------------------------------
+
+def _doc_of(session: Session, number: int, job_id: int) -> str | None:
+    """The approval document an isolate job was started with (its ``.start`` event)."""
+    events = session.exec(select(AuditEvent).where(
+        AuditEvent.action == "compliance.isolate.start", AuditEvent.object_type == "finding",
+        AuditEvent.object_id == str(number)).order_by(col(AuditEvent.seq).desc()))
+    for event in events:
+        after = event.after or {}
+        if after.get("job") == job_id:
+            return after.get("doc")
+    return None
+
+
+def resume(number: int, actor: Actor, *, rollback: bool = False,
+           progress: Progress | None = None) -> Outcome:
+    """Finish (default) or roll back finding ``number``'s interrupted isolate/restore job.
+
+    Completing re-runs the device phase against the checkpoint the interrupted run
+    stored (the diff pushes only what is missing) and settles the finding as a fresh
+    run would; ``rollback`` puts the device back to that checkpoint and leaves the
+    finding as it was. Same contract as :func:`isolate` otherwise.
+    """
+    with read() as s:
+        require(actor, *ENFORCERS, action="resume isolation jobs (Art. 40)")
+        finding = get_finding(s, actor, number)
+        job = unfinished(s, finding_id=number)
+        if job is None or job.id is None:
+            raise WrongState(f"finding {number} has no unfinished isolate/restore job to resume")
+        if worker_alive(job):
+            raise Conflict(f"job {job.id} of finding {number} is still running (process "
+                           f"{job.worker_pid} on {job.worker_host}); wait for it")
+        kind, device = JobKind(job.kind), DeviceRef.of(find_device(s, job.device))
+        planned, inverse = (job.rendered or "").splitlines(), (job.rollback or "").splitlines()
+        iso, back = (planned, inverse) if kind is JobKind.isolate else (inverse, planned)
+        w = _Work(number, kind, device, interface_spec(device.platform, finding),
+                  tuple(iso), tuple(back), job.id)
+        doc = _doc_of(s, number, job.id) if kind is JobKind.isolate else None
+        steps, saved = steps_done(s, job.id), job.checkpoint
+    log = JobLog(w.job)
+    with device_lock(device.name, wait=10):
+        devicephase.mark_resumed(log, steps, rollback=rollback)
+    if not rollback:
+        return _run(actor, w, doc, progress, saved=saved)
+    return _roll_back(actor, w, log, touched="push" in steps, saved=saved)
+
+
+def _roll_back(actor: Actor, w: _Work, log: JobLog, *, touched: bool, saved: str | None
+               ) -> Outcome:
+    """Undo an interrupted job: the device back to its checkpoint; the finding unchanged."""
+    error = "interrupted job rolled back by resume --rollback"
+    with device_lock(w.device.name, wait=10):
+        if touched and saved and MASK in saved:
+            raise WrongState(f"finding {w.finding}: the stored checkpoint had the login "
+                             "password in it (masked), so it cannot be restored automatically; "
+                             f"run 'govnet compliance resume {w.finding}' to complete instead")
+        devicephase.roll_back(log, w.device, saved, touched=touched)
+        with transaction() as s:
+            log.finish_in(s, JobState.rolled_back, error)
+            audit.record(s, actor, f"compliance.{w.kind.value}.failed", "finding", w.finding,
+                         after={"job": w.job, "error": error})
+    return Outcome(finding=w.finding, kind=w.kind.value, state="rolled_back",
+                   device=w.device.name, interface=w.spec.subinterface, job=w.job)

@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlmodel import col, select
 
+from access.jobs import CRASH_ENV
 from access.models import Job
 from compliance import enforce, service
 from compliance.models import Finding
@@ -258,3 +260,103 @@ def test_isolate_reports_progress_for_a_screen(fake: type[FakeVtysh]) -> None:
     steps.clear()
     assert enforce.restore(rogue.id or 0, actor("ops"), progress=steps.append).state == "restored"
     assert steps[-1] == "restored"
+
+
+class _Killed(BaseException):
+    """Stands in for SIGKILL inside this process (as in tests/access/test_provisioning.py)."""
+
+
+def _killed_isolating(monkeypatch: pytest.MonkeyPatch, point: str) -> int:
+    """A rogue subinterface found, then an isolation whose process dies at ``point``."""
+    adopt()
+    set_config("198.18.0.11", "agg1", 1, ROGUE)
+    service.scan(actor("ops"))
+    [rogue] = open_findings()
+    monkeypatch.setenv(CRASH_ENV, point)
+    monkeypatch.setattr("access.jobs.os.kill", lambda pid, sig: (_ for _ in ()).throw(_Killed))
+    with pytest.raises(_Killed):
+        enforce.isolate(rogue.id or 0, actor("boss"), doc=DOC)
+    monkeypatch.delenv(CRASH_ENV)
+    return rogue.id or 0
+
+
+def _job_of(number: int) -> Job:
+    with read() as s:
+        job = s.exec(select(Job).where(Job.finding_id == number)
+                     .order_by(col(Job.id).desc())).first()
+        assert job is not None
+        return job
+
+
+@pytest.mark.parametrize("point", ["connect", "checkpoint", "diff", "push:start", "push",
+                                   "verify", "save"])
+def test_killed_isolation_is_resumed(fake: type[FakeVtysh], cli: object, point: str,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The isolation job leaves provisioning's write-ahead trail; resume completes it."""
+    number = _killed_isolating(monkeypatch, point)
+    assert _job_of(number).state not in ("committed", "rolled_back", "failed")
+    res = cli(f"compliance isolate {number} --doc {DOC}", as_="boss")  # type: ignore[operator]
+    assert res.code == 4 and "compliance resume" in res.err, res.err  # not a second job
+    res = cli(f"compliance resume {number} --json", as_="boss")  # type: ignore[operator]
+    assert res.code == 0, res.err
+    out = json.loads(res.out)
+    assert (out["state"], out["kind"], out["job"]) == ("isolated", "isolate", _job_of(number).id)
+    assert " shutdown" in FakeVtysh.configs["198.18.0.11"]
+    with read() as s:
+        finding = service.get_finding(s, actor("ops"), number)
+        assert finding.isolated and finding.isolation_doc == DOC
+        assert finding.isolation_job_id == out["job"]
+    assert _job_of(number).state == "committed"
+    steps = [st["name"] for st in json.loads(
+        cli("access jobs --json", as_="ops").out)[0]["steps"]]  # type: ignore[operator]
+    assert steps[steps.index("resume"):] == ["resume", "connect", "checkpoint", "diff", "push",
+                                             "verify", "save"]
+    res = cli(f"compliance resume {number}", as_="boss")  # type: ignore[operator]
+    assert res.code == 4 and "no unfinished" in res.err
+
+
+def test_killed_isolation_is_rolled_back_on_request(fake: type[FakeVtysh], cli: object,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    number = _killed_isolating(monkeypatch, "push")
+    assert " shutdown" in FakeVtysh.configs["198.18.0.11"]
+    before = _job_of(number).checkpoint
+    res = cli(f"compliance resume {number} --rollback --json", as_="ops")  # type: ignore[operator]
+    assert res.code == 0 and json.loads(res.out)["state"] == "rolled_back", res.err
+    assert FakeVtysh.configs["198.18.0.11"] == before and " shutdown" not in before
+    assert _job_of(number).state == "rolled_back"
+    with read() as s:
+        assert not service.get_finding(s, actor("ops"), number).isolated
+    res = cli(f"compliance isolate {number} --doc {DOC} --json", as_="boss")  # type: ignore[operator]
+    assert res.code == 0 and json.loads(res.out)["state"] == "isolated", res.err
+
+
+def test_resume_is_for_enforcers(fake: type[FakeVtysh], cli: object,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    number = _killed_isolating(monkeypatch, "push")
+    before = db_snapshot()
+    assert cli(f"compliance resume {number}", as_="jp").code == 3  # type: ignore[operator]
+    assert db_snapshot() == before
+
+
+def test_killed_restore_is_resumed(fake: type[FakeVtysh], cli: object,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    adopt()
+    set_config("198.18.0.11", "agg1", 1, ROGUE)
+    service.scan(actor("ops"))
+    [rogue] = open_findings()
+    number = rogue.id or 0
+    assert enforce.isolate(number, actor("boss"), doc=DOC).state == "isolated"
+    monkeypatch.setenv(CRASH_ENV, "push")
+    monkeypatch.setattr("access.jobs.os.kill", lambda pid, sig: (_ for _ in ()).throw(_Killed))
+    with pytest.raises(_Killed):
+        enforce.restore(number, actor("ops"))
+    monkeypatch.delenv(CRASH_ENV)
+    assert " shutdown" not in FakeVtysh.configs["198.18.0.11"]
+    assert cli(f"compliance restore {number}", as_="ops").code == 4  # type: ignore[operator]
+    steps: list[str] = []
+    outcome = enforce.resume(number, actor("ops"), progress=steps.append)
+    assert (outcome.kind, outcome.state, outcome.lines) == ("restore", "restored", [])
+    assert steps == ["connect", "checkpoint", "diff", "verify", "save", "restored"]
+    assert _job_of(number).state == "committed"
+    with read() as s:
+        assert not service.get_finding(s, actor("ops"), number).isolated
