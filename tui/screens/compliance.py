@@ -11,18 +11,16 @@ from typing import Any
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from compliance import enforce, service
 from compliance.models import FindingState
 from govnet.db import read, transaction
 from govnet.models import Role
 from tui.i18n import status, t
-from tui.screens.base import GovnetScreen, io
+from tui.screens.base import io
 from tui.screens.dialogs import ConfirmScreen, TextScreen
+from tui.screens.listing import ListScreen
 
 READERS = {Role.admin, Role.authority, Role.municipal_operator, Role.auditor,
            Role.district_operator}
@@ -56,7 +54,7 @@ def finding_view(f: dict[str, Any]) -> Group:
     return Group(head, Text(""), Text(t("cmp.evidence"), style="bold underline"), evidence)
 
 
-class ComplianceScreen(GovnetScreen):
+class ComplianceScreen(ListScreen):
     TITLE_KEY = "nav.compliance"
     MODE = "compliance"
     BINDINGS = [
@@ -68,45 +66,22 @@ class ComplianceScreen(GovnetScreen):
         Binding("r", "restore", "cmp.act.restore"),
         Binding("f5", "refresh", "nav.refresh"),
     ]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[dict[str, Any]] = []
-        self.shown: list[dict[str, Any]] = []
-
-    def compose(self) -> ComposeResult:
-        yield from self.header()
-        with Horizontal(classes="filters"):
-            yield Select([(status(s.value), s.value) for s in FindingState], id="state",
-                         prompt=t("state.all"))
-            yield Input(placeholder=t("search.placeholder"), id="search")
-        with Horizontal(id="cmp"):
-            yield DataTable(id="findings", cursor_type="row", zebra_stripes=True,
-                            classes="list")
-            with VerticalScroll(classes="side pane", id="cmp-side"):
-                yield Static("", id="cmp-detail")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#findings", DataTable)
-        for key in ("col.id", "col.severity", "col.type", "col.state", "col.device",
-                    "col.interface", "col.prefix", "col.last_seen"):
-            table.add_column(t(key), key=key)
-        self.query_one("#cmp-side").border_title = t("cmp.detail")
-        table.focus()
-        self.reload()
+    LIST_ID = "findings"
+    PANE = "cmp"
+    COLUMNS = ("col.id", "col.severity", "col.type", "col.state", "col.device",
+               "col.interface", "col.prefix", "col.last_seen")
+    DETAIL_TITLE = "cmp.detail"
+    EMPTY_KEY = "cmp.none"
+    STATES = FindingState
+    SEARCH_KEYS = ("device", "interface", "prefix", "detail", "district", "type")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("scan", "acknowledge", "isolate", "restore"):
             return self.actor.role in HANDLERS
         return True
 
-    def reload(self) -> None:
-        if self.actor.role not in READERS:
-            self.query_one("#cmp-detail", Static).update(Text(t("cmp.none"), style="dim"))
-            return
-        value = self.query_one("#state", Select).value
-        self.load(None if value is Select.NULL else str(value))
+    def readable(self) -> bool:
+        return self.actor.role in READERS
 
     @io("findings")
     def load(self, state: str | None) -> None:
@@ -115,51 +90,13 @@ class ComplianceScreen(GovnetScreen):
                     for f in service.findings(s, self.actor, state=state, limit=2000)]
         self.ui(self.show, rows)
 
-    def show(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = rows
-        self.apply_search()
+    def cells(self, f: dict[str, Any]) -> tuple[Any, ...]:
+        return (str(f["id"]), severity(f["severity"]), t(f"type.{f['type']}"),
+                status(f["state"]), f["device"], f["interface"], f["prefix"],
+                _when(f["last_seen"]))
 
-    def apply_search(self) -> None:
-        text = self.query_one("#search", Input).value.strip().lower()
-        self.shown = [f for f in self.rows if not text or any(
-            text in str(f[k] or "").lower() for k in ("device", "interface", "prefix", "detail",
-                                                      "district", "type"))]
-        table = self.query_one("#findings", DataTable)
-        table.clear()
-        for f in self.shown:
-            table.add_row(str(f["id"]), severity(f["severity"]),
-                          t(f"type.{f['type']}"), status(f["state"]), f["device"],
-                          f["interface"], f["prefix"], _when(f["last_seen"]), key=str(f["id"]))
-        self.show_detail()
-
-    def on_select_changed(self) -> None:
-        self.reload()
-
-    def on_input_changed(self) -> None:
-        self.apply_search()
-
-    def on_input_submitted(self) -> None:
-        self.query_one("#findings", DataTable).focus()
-
-    def on_data_table_row_highlighted(self) -> None:
-        self.show_detail()
-
-    def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
-
-    def action_filter(self) -> None:
-        self.query_one("#state", Select).focus()
-
-    def current(self) -> dict[str, Any] | None:
-        table = self.query_one("#findings", DataTable)
-        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
-            return None
-        return self.shown[table.cursor_row]
-
-    def show_detail(self) -> None:
-        f = self.current()
-        self.query_one("#cmp-detail", Static).update(
-            finding_view(f) if f else Text(t("cmp.none"), style="dim"))
+    def detail(self, f: dict[str, Any]) -> Group:
+        return finding_view(f)
 
     def chosen(self) -> dict[str, Any] | None:
         f = self.current()

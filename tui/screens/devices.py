@@ -14,13 +14,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Static
 
 from govnet.models import Role
 from tui.i18n import t
 from tui.screens import device_queries as dq
-from tui.screens.base import GovnetScreen, io
+from tui.screens.base import io
+from tui.screens.listing import ListScreen
 from tui.widgets.diffview import highlight_diff
 
 READERS = {Role.admin, Role.authority, Role.municipal_operator, Role.auditor,
@@ -74,7 +74,7 @@ def device_view(d: dict[str, Any]) -> Group:
     return Group(head, Text(""), ports, Text(""), snaps, Text(""))
 
 
-class DevicesScreen(GovnetScreen):
+class DevicesScreen(ListScreen):
     TITLE_KEY = "nav.devices"
     MODE = "devices"
     BINDINGS = [
@@ -84,84 +84,46 @@ class DevicesScreen(GovnetScreen):
         Binding("d", "diff", "dev.act.diff"),
         Binding("f5", "refresh", "nav.refresh"),
     ]
+    LIST_ID = "devices"
+    PANE = "dev"
+    COLUMNS = ("col.device", "col.platform", "col.host", "col.role", "col.district",
+               "col.reach")
+    DETAIL_TITLE = "dev.detail"
+    EMPTY_KEY = "dev.none"
+    SEARCH_KEYS = ("name", "host", "platform", "district", "site")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[dict[str, Any]] = []
-        self.shown: list[dict[str, Any]] = []
-
-    def compose(self) -> ComposeResult:
-        yield from self.header()
-        with Horizontal(classes="filters"):
-            yield Input(placeholder=t("search.placeholder"), id="search")
-        with Horizontal(id="dev"):
-            yield DataTable(id="devices", cursor_type="row", zebra_stripes=True, classes="list")
-            with VerticalScroll(classes="side pane", id="dev-side"):
-                yield Static("", id="dev-detail")
-                yield Static("", id="dev-diff")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#devices", DataTable)
-        for key in ("col.device", "col.platform", "col.host", "col.role", "col.district",
-                    "col.reach"):
-            table.add_column(t(key), key=key)
-        self.query_one("#dev-side").border_title = t("dev.detail")
-        table.focus()
-        self.reload()
+    def side(self) -> ComposeResult:
+        yield Static("", id="dev-detail")
+        yield Static("", id="dev-diff")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("check", "backup"):
             return self.actor.role in OPERATORS
         return True
 
-    def reload(self) -> None:
-        if self.actor.role not in READERS:
-            self.query_one("#dev-detail", Static).update(Text(t("dev.none"), style="dim"))
-            return
-        self.load()
+    def readable(self) -> bool:
+        return self.actor.role in READERS
 
     @io("devices")
-    def load(self) -> None:
+    def load(self, state: str | None) -> None:  # no state filter
         self.ui(self.show, dq.devices(self.actor))
 
-    def show(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = rows
-        self.apply_search()
+    def cells(self, d: dict[str, Any]) -> tuple[Any, ...]:
+        return d["name"], d["platform"], d["host"], d["role"], d["district"] or "—", reach(d)
 
-    def apply_search(self) -> None:
-        text = self.query_one("#search", Input).value.strip().lower()
-        self.shown = [d for d in self.rows if not text or any(
-            text in (d[k] or "").lower() for k in ("name", "host", "platform", "district",
-                                                   "site"))]
-        table = self.query_one("#devices", DataTable)
-        table.clear()
-        for d in self.shown:
-            table.add_row(d["name"], d["platform"], d["host"], d["role"], d["district"] or "—",
-                          reach(d), key=d["name"])
+    def row_key(self, d: dict[str, Any]) -> str:
+        return str(d["name"])
+
+    def show_detail(self) -> None:
+        """After filling the list: the detail follows the highlight (a worker reads it)."""
         if not self.shown:
-            self.query_one("#dev-detail", Static).update(Text(t("dev.none"), style="dim"))
+            self.detail_box.update(self.empty_detail())
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.apply_search()
-
-    def on_input_submitted(self) -> None:
-        self.query_one("#devices", DataTable).focus()
-
-    def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
-
-    def current(self) -> str | None:
-        table = self.query_one("#devices", DataTable)
-        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
-            return None
-        return str(self.shown[table.cursor_row]["name"])
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        name = self.current()
-        if name:
+    def highlighted(self) -> None:
+        d = self.current()
+        if d and d["name"]:
             self.query_one("#dev-diff", Static).update("")
-            self.load_device(name)
+            self.load_device(str(d["name"]))
 
     @io("device")
     def load_device(self, name: str) -> None:
@@ -169,7 +131,8 @@ class DevicesScreen(GovnetScreen):
                                                                                      name)))
 
     def chosen(self) -> str | None:
-        name = self.current()
+        d = self.current()
+        name = None if d is None else str(d["name"])
         if name is None:
             self.notify(t("dev.need"), severity="warning")
         return name

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from rich.console import RenderableType
 from rich.text import Text
 from sqlmodel import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import Static
 
 from access import workflow
 from access.models import RequestState
@@ -22,8 +22,9 @@ from govnet.db import transaction
 from govnet.models import Role
 from tui.i18n import status, t
 from tui.screens import request_queries as rq
-from tui.screens.base import GovnetScreen, io
+from tui.screens.base import io
 from tui.screens.dialogs import ConfirmScreen, TextScreen
+from tui.screens.listing import ListScreen
 from tui.screens.request_forms import ApproveForm, RequestForm, ReturnForm
 from tui.screens.sheet import SheetScreen
 from tui.widgets.request_view import request_view
@@ -36,7 +37,7 @@ ACTION_ROLES = {"submit": SUBMITTERS, "resubmit": SUBMITTERS, "withdraw": SUBMIT
                 "provision": PROVISIONERS, "disconnect": PROVISIONERS}
 Write = Callable[[Session, Actor], str]
 
-class RequestsScreen(GovnetScreen):
+class RequestsScreen(ListScreen):
     """The connection request queue."""
 
     TITLE_KEY = "nav.requests"
@@ -55,95 +56,40 @@ class RequestsScreen(GovnetScreen):
         Binding("h", "handover", "req.act.handover"),
         Binding("f5", "refresh", "nav.refresh"),
     ]
+    LIST_ID = "requests"
+    PANE = "req"
+    COLUMNS = ("col.id", "col.unit", "col.district", "col.state", "col.zones", "col.length",
+               "f.submitted_at")
+    DETAIL_TITLE = "req.detail"
+    EMPTY_KEY = "req.none"
+    STATES = RequestState
+    KEEP_CURSOR = True
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[dict[str, Any]] = []
-        self.shown: list[dict[str, Any]] = []
-
-    def compose(self) -> ComposeResult:
-        yield from self.header()
-        with Horizontal(classes="filters"):
-            yield Select([(status(s.value), s.value) for s in RequestState], id="state",
-                         prompt=t("state.all"))
-            yield Input(placeholder=t("search.placeholder"), id="search")
-        with Horizontal(id="req"):
-            yield DataTable(id="requests", cursor_type="row", zebra_stripes=True,
-                            classes="list")
-            with VerticalScroll(classes="side pane", id="req-side"):
-                yield Static(t("req.need"), id="req-detail")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#requests", DataTable)
-        for key in ("col.id", "col.unit", "col.district", "col.state", "col.zones", "col.length",
-                    "f.submitted_at"):
-            table.add_column(t(key), key=key)
-        self.query_one("#req-side").border_title = t("req.detail")
-        table.focus()
-        self.reload()
+    def side(self) -> ComposeResult:
+        yield Static(t("req.need"), id="req-detail")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         roles = ACTION_ROLES.get(action)
         return roles is None or self.actor.role in roles
 
     # -- loading and showing -------------------------------------------------------
-    def reload(self) -> None:
-        value = self.query_one("#state", Select).value
-        self.load(None if value is Select.NULL else str(value))
-
     @io("requests")
     def load(self, state: str | None) -> None:
         self.ui(self.show, rq.requests(self.actor, state))
 
-    def show(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = rows
-        self.apply_search()
+    def cells(self, r: dict[str, Any]) -> tuple[Any, ...]:
+        return (str(r["id"]), r["unit"], r["district"] or "—", status(r["state"]),
+                ", ".join(z["vrf"] for z in r["zones"]), r["size"],
+                (r["submitted_at"] or "")[:10])
 
-    def apply_search(self) -> None:
-        text = self.query_one("#search", Input).value
-        table = self.query_one("#requests", DataTable)
-        keep = self.current()
-        self.shown = [r for r in self.rows if rq.matches(r, text)]
-        table.clear()
-        for r in self.shown:
-            table.add_row(str(r["id"]), r["unit"], r["district"] or "—", status(r["state"]),
-                          ", ".join(z["vrf"] for z in r["zones"]), r["size"],
-                          (r["submitted_at"] or "")[:10], key=str(r["id"]))
-        if keep is not None and any(r["id"] == keep["id"] for r in self.shown):
-            table.move_cursor(row=table.get_row_index(str(keep["id"])))
-        self.show_detail()
+    def matches(self, row: dict[str, Any], text: str) -> bool:
+        return rq.matches(row, text)
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        self.reload()
+    def detail(self, row: dict[str, Any]) -> RenderableType:
+        return request_view(row)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "search":
-            self.apply_search()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#requests", DataTable).focus()
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.show_detail()
-
-    def current(self) -> dict[str, Any] | None:
-        table = self.query_one("#requests", DataTable)
-        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
-            return None
-        return self.shown[table.cursor_row]
-
-    def show_detail(self) -> None:
-        r = self.current()
-        box = self.query_one("#req-detail", Static)
-        box.update(request_view(r) if r else Text(t("req.none" if not self.shown else "req.need"),
-                                                  style="dim"))
-
-    def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
-
-    def action_filter(self) -> None:
-        self.query_one("#state", Select).focus()
+    def empty_detail(self) -> RenderableType:  # none at all, or none highlighted
+        return Text(t("req.none" if not self.shown else "req.need"), style="dim")
 
     # -- actions ---------------------------------------------------------------------
     def chosen(self) -> dict[str, Any] | None:
