@@ -29,6 +29,7 @@ from govnet.errors import (
     NotPermitted,
     PrefixConflict,
     WrongState,
+    choice,
 )
 from govnet.models import District, Role, Unit, utcnow
 from govnet.org import find_unit
@@ -185,9 +186,7 @@ def list_networks(session: Session, actor: Actor, *, status: str | None = None
                   ) -> list[PrivateNetwork]:
     query = select(PrivateNetwork).order_by(col(PrivateNetwork.id))
     if status is not None:
-        if status not in {s.value for s in P}:
-            raise InvalidInput(f"unknown status {status!r}; one of: "
-                               f"{', '.join(s.value for s in P)}")
+        choice(P, status, "status")
         query = query.where(col(PrivateNetwork.state) == status)
     return [n for n in session.exec(query) if _visible(actor, n)]
 

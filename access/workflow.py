@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from access.models import AttachModel, ConnectionRequest, RequestState, RequestZone
 from govnet import audit
 from govnet.auth import Actor, require
-from govnet.errors import InvalidInput, NotFound, NotPermitted, WrongState
+from govnet.errors import InvalidInput, NotFound, NotPermitted, WrongState, choice
 from govnet.models import District, Role, Unit, utcnow
 from govnet.org import find_unit
 from inventory.models import Device, Port
@@ -203,9 +203,7 @@ def list_requests(session: Session, actor: Actor, *, status: str | None = None
     """The requests the actor may read, oldest first, optionally in one state."""
     query = select(ConnectionRequest).order_by(col(ConnectionRequest.id))
     if status is not None:
-        if status not in {s.value for s in S}:
-            raise InvalidInput(f"unknown status {status!r}; one of: "
-                               f"{', '.join(s.value for s in S)}")
+        choice(S, status, "status")
         query = query.where(col(ConnectionRequest.state) == status)
     if actor.role is Role.district_operator:
         query = query.where(col(ConnectionRequest.district_id) == actor.district_id)

@@ -26,7 +26,7 @@ from compliance.scan import collect, facts_of
 from govnet import audit
 from govnet.auth import Actor, require, require_district
 from govnet.db import read, transaction
-from govnet.errors import DeviceError, GovnetError, InvalidInput, NotFound, NotPermitted
+from govnet.errors import DeviceError, GovnetError, NotFound, NotPermitted, choice
 from govnet.models import District, Role, Unit, utcnow
 from inventory import service as inventory
 from inventory.backup import contact_failed, store_snapshot
@@ -282,11 +282,7 @@ def findings(session: Session, actor: Actor, *, state: str | None = None,
 
 
 def _enum(kind: Any, value: str, option: str) -> str:
-    try:
-        return str(kind(value).value)
-    except ValueError:
-        raise InvalidInput(f"{option}: unknown value {value!r}; one of "
-                           f"{', '.join(k.value for k in kind)}") from None
+    return str(choice(kind, value, f"{option} value").value)
 
 
 def get_finding(session: Session, actor: Actor, number: int) -> Finding:

@@ -7,6 +7,11 @@ exits with ``exit_code``; no traceback ever reaches a user.
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import TypeVar
+
+E = TypeVar("E", bound=Enum)
+
 
 class GovnetError(Exception):
     """Base of every error govnet raises on purpose."""
@@ -25,6 +30,20 @@ class InvalidInput(GovnetError):
     """The input is malformed or names something that does not exist (exit 2)."""
 
     exit_code = 2
+
+
+def choice(kind: type[E], value: str, what: str) -> E:
+    """The member of enum ``kind`` whose value is ``value``, or InvalidInput listing them all.
+
+    >>> from govnet.models import Role
+    >>> choice(Role, "auditor", "role")
+    <Role.auditor: 'auditor'>
+    """
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidInput(f"unknown {what} {value!r}; one of: "
+                           f"{', '.join(str(m.value) for m in kind)}") from None
 
 
 class NotFound(InvalidInput):

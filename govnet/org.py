@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from govnet import audit
 from govnet.auth import Actor, require
-from govnet.errors import AlreadyExists, InvalidInput, NotFound
+from govnet.errors import AlreadyExists, InvalidInput, NotFound, choice
 from govnet.models import District, Role, Unit, User, table_of
 from govnet.prepared import Prepared
 
@@ -87,12 +87,7 @@ def add_user(
     if actor is not None:
         require(actor, action="add users")
     name = _check_name("user", name, 64)
-    try:
-        role_value = Role(role)
-    except ValueError:
-        raise InvalidInput(
-            f"unknown role {role!r}; one of: {', '.join(r.value for r in Role)}"
-        ) from None
+    role_value = choice(Role, role, "role")
     district_row = find_district(session, district) if district else None
     unit_row = find_unit(session, unit) if unit else None
     if role_value is Role.district_operator and district_row is None:

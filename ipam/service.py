@@ -26,6 +26,7 @@ from govnet.errors import (
     PrefixConflict,
     SpaceExhausted,
     WrongState,
+    choice,
 )
 from govnet.models import District, Role, table_of, utcnow
 from govnet.org import find_district, unit_row
@@ -315,12 +316,7 @@ def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = N
 
 
 def _purpose(value: str) -> str:
-    try:
-        return Purpose(value).value
-    except ValueError:
-        raise InvalidInput(
-            f"unknown purpose {value!r}; one of: {', '.join(p.value for p in Purpose)}"
-        ) from None
+    return choice(Purpose, value, "purpose").value
 
 
 def _check_scope(actor: Actor, parents: list[Any], unit: Any) -> None:
