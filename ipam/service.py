@@ -28,7 +28,7 @@ from govnet.errors import (
     WrongState,
     choice,
 )
-from govnet.models import District, Role, table_of, utcnow
+from govnet.models import Role, table_of, utcnow
 from govnet.org import find_district, unit_row
 from govnet.prepared import Prepared
 from govnet.settings import settings
@@ -410,9 +410,6 @@ def visible(actor: Actor, prefix: Prefix) -> bool:
     return prefix.owner_id is not None and prefix.owner_id == actor.unit_id
 
 
-def district_of(session: Session, prefix: Prefix) -> District | None:
-    return session.get(District, prefix.district_id) if prefix.district_id else None
-
 
 # -- single addresses ----------------------------------------------------------
 
@@ -449,8 +446,3 @@ def assign_address(session: Session, actor: Actor, prefix: Prefix, *, address: s
     audit.record(session, actor, "ipam.address.assign", "ipaddress", str(ip),
                  after={"prefix": prefix.cidr, "device": device, "interface": interface})
     return row
-
-
-def addresses_of(session: Session, prefix: Prefix) -> list[IpAddress]:
-    return list(session.scalars(select(IpAddress).where(col(IpAddress.prefix_id) == prefix.id)
-                                .order_by(col(IpAddress.id))))
