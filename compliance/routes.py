@@ -10,8 +10,9 @@ has, and keeps the static routes with the VRF they are in.
 the global command, the per-VRF command, and the parser — an ntc-templates
 template (named by the command it is indexed under, since the per-VRF commands are
 not in ntc-templates' index but print the same layout) or, where ntc-templates
-has none (Comware IPv6) or one that misreads subinterface names (IOS IPv6), govnet's
-own TextFSM template. A platform missing here has its routes
+has none (Comware IPv6) or one that fails on real layouts (Huawei verbose: VPN
+instance headers, VRP8 columns; IOS IPv6: subinterface names), govnet's own
+TextFSM template. A platform missing here has its routes
 not collected, which the notes say; a driver subclass (a new family of a platform)
 inherits its parent's row.
 
@@ -90,13 +91,34 @@ Start
 EOF
 """
 
+#: ``display ip[v6] routing-table [vpn-instance X] verbose`` on VRP5 and VRP8. ntc-templates
+#: has a template, but it errors on any header but ``Routing Table : Public`` (a VPN
+#: instance prints its name; VRP8 prints ``_public_``) and on VRP8's extra columns
+#: (``IndirectID: … Instance:``): this one reads the fields govnet needs from each
+#: ``Destination`` block, IPv4 and IPv6 layouts, and passes over the rest.
+HUAWEI_VERBOSE_ROUTES = r"""Value NETWORK (\S+)
+Value PREFIX_LENGTH (\d+)
+Value PROTOCOL (\S+)
+Value NEXTHOP_IP (\S+)
+Value NEXTHOP_IF (\S+(?: \S+)*)
+
+Start
+  ^\s*Destination\s*: -> Continue.Record
+  ^\s*Destination\s*:\s*${NETWORK}(\s+PrefixLength\s*:\s*${PREFIX_LENGTH})?\s*$$
+  ^\s*Protocol\s*:\s*${PROTOCOL}\s
+  ^.*\sProtocol\s*:\s*${PROTOCOL}\s*$$
+  ^\s*NextHop\s*:\s*${NEXTHOP_IP}\s
+  ^\s*RelayNextHop\s*:\s*\S+\s+Interface\s*:\s*${NEXTHOP_IF}\s*$$
+  ^\s*Interface\s*:\s*${NEXTHOP_IF}\s+Flags\s*:
+  ^.*$$
+"""
+
 _HUAWEI = (
     Table(4, "display ip routing-table verbose",
-          "display ip routing-table vpn-instance {vrf} verbose",
-          "huawei_vrp", "display ip routing-table verbose"),
+          "display ip routing-table vpn-instance {vrf} verbose", template=HUAWEI_VERBOSE_ROUTES),
     Table(6, "display ipv6 routing-table verbose",
           "display ipv6 routing-table vpn-instance {vrf} verbose",
-          "huawei_vrp", "display ipv6 routing-table verbose"),
+          template=HUAWEI_VERBOSE_ROUTES),
 )
 
 #: Platform slug → its routing tables (one row per family).
@@ -127,9 +149,6 @@ _VRF_SECTIONS = {
 }
 _STYLE = {"huawei_vrp": "huawei", "huawei_vrpv8": "huawei", "h3c_comware": "comware",
           "cisco_ios": "ios"}
-#: Huawei and IOS print a "Routing Table(s): NAME" header; ntc-templates' Huawei
-#: template accepts only "Public", so the header is dropped (the VRF is the one asked).
-_TABLE_HEADER = re.compile(r"^\s*Routing\s+Tables?\s*:.*$", re.M | re.I)
 
 
 def tables_of(platform: str) -> tuple[Table, ...]:
@@ -165,8 +184,6 @@ def parse_table(table: Table, output: str) -> list[dict[str, str]]:
     else:
         from ntc_templates.parse import parse_output
 
-        if table.ntc_platform == "huawei_vrp":
-            output = _TABLE_HEADER.sub("", output)
         rows = parse_output(platform=table.ntc_platform, command=table.ntc_command, data=output)
     return [{k.lower(): v for k, v in row.items()} for row in rows]
 

@@ -145,6 +145,9 @@ def test_ntc_templates_routing_tables(platform: str, fixture: str,
       ("2001:DB8:99::/48", "", "Null0")]),
     ("huawei_vrp", 6, "huawei_vrp_ipv6_routes.txt", "",
      [("2001:DB8:20::/48", "2001:DB8:1::2", "GigabitEthernet0/0/1.100")]),
+    # VRP8 (NE40E layout of Huawei's documentation): VPN header, IndirectID/Instance columns
+    ("huawei_vrpv8", 4, "huawei_vrpv8_vrf_routes.txt", "ZW",
+     [("192.168.20.0/24", "10.1.1.2", "GigabitEthernet0/1/0.100")]),
     ("h3c_comware", 4, "h3c_comware_vrf_routes.txt", "ZW",
      [("192.168.20.0/24", "10.1.1.2", "GE1/0/1.100"), ("192.168.21.0/24", "10.1.1.2", "GE1/0/1.100"),
       ("192.168.21.0/24", "10.1.1.6", "GE1/0/2.100")]),  # ECMP next hops, one row each
@@ -201,7 +204,8 @@ def test_real_device_routing_tables(platform: str, family: int, raw: str,
 
 def test_huawei_vpn_instance_header_is_accepted() -> None:
     """ntc-templates' VRP template accepts only the "Public" header; a VPN instance's table
-    prints its name there (the header of VRP's documented example output)."""
+    prints its name there (the header of VRP's documented example output): govnet's
+    template reads it."""
     text = (FIXTURES / "huawei_vrp_routes.txt").read_text().replace(
         "Routing Table : Public", "Routing Table : vpna")
     cli = Cli("huawei_vrp", "huawei_vrp_routes.txt")
