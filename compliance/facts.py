@@ -47,9 +47,20 @@ class DeviceFacts:
     interfaces: tuple[Iface, ...] = ()
     routes: tuple[Route, ...] = ()
     running: str = ""  # the running config (drift compares it with the rendered lines)
+    #: The routing tables read, as (VRF, IP version); None: every table (vtysh's
+    #: ``vrf all``, and evidence stored before tables were recorded).
+    route_tables: frozenset[tuple[str, int]] | None = None
 
     def iface(self, name: str | None) -> Iface | None:
         return next((i for i in self.interfaces if i.name == name), None)
+
+    def read_table(self, vrf: str, version: int) -> bool:
+        """Whether the routes of ``vrf``'s IPv``version`` table were collected.
+
+        >>> DeviceFacts("r1", "huawei_vrp", route_tables=frozenset({("", 4)})).read_table("ZW", 4)
+        False
+        """
+        return self.route_tables is None or (vrf, version) in self.route_tables
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ filing lookup) and :func:`reconcile` returns :class:`Found` items. The rules:
   device other than its attachment's; a network overlapping an allocation without
   being it.
 * **stale**: a request recorded connected whose address (or route) is missing on
-  its device. **drift**: it is there, but the attachment's lines differ from what
-  govnet rendered for it (the committed job's lines).
+  its device (a route only when its VRF's table of that family was read).
+  **drift**: it is there, but the attachment's lines differ from what govnet
+  rendered for it (the committed job's lines).
 * **unfiled_private_network** (Art. 23): a static route to space outside the plan
   that no filing covers.
 
@@ -249,7 +250,8 @@ class _Run:
             statics = {str(IPNetwork(r.prefix).cidr) for r in dev.routes if r.vrf == a.vrf
                        and _net(r.prefix) is not None}
             missing += [f"route {lan} is missing" for lan in a.routes
-                        if str(IPNetwork(lan).cidr) not in statics]
+                        if dev.read_table(a.vrf, IPNetwork(lan).version)  # unread: see notes
+                        and str(IPNetwork(lan).cidr) not in statics]
             prefix = (a.prefixes or ("",))[0]
             base = Found("stale", dev.device, a.interface, prefix, "", _evidence(iface), a.vrf,
                          iface.vlan if iface else None, a.district or dev.district, a.request)

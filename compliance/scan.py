@@ -10,10 +10,12 @@ Per platform (the same slug as the drivers):
   hier_config;
 * ``huawei_vrp``, ``huawei_vrpv8``, ``h3c_comware``, ``cisco_ios``: the driver's
   ``get_interfaces()`` (running config parsed by hier_config + the ntc-templates
-  status table) and the routing table through its ntc-templates template
-  (``display ip routing-table verbose`` on Huawei, ``display ip routing-table``
-  on Comware, ``show ip route`` on IOS); ``ruijie_os`` has no route template, so
-  its routes are not collected (the evidence says so).
+  status table) and the IPv4 and IPv6 routing tables, global and of every VPN
+  instance / VRF the running config defines (:mod:`compliance.routes`: ``display
+  ip[v6] routing-table [vpn-instance X] verbose`` on Huawei, ``display ip[v6]
+  routing-table [vpn-instance X]`` on Comware, ``show ip[v6] route [vrf X]`` on
+  IOS); ``ruijie_os`` has no route parser, so its routes are not collected. The
+  tables read are kept (``tables``); one not read is a note, never "no routes".
 
 Every device's interface sections of the running config are kept as evidence
 lines. :func:`collect` runs inside a device thread and returns plain JSON data;
@@ -28,15 +30,9 @@ from typing import Any
 from netaddr import IPNetwork
 
 from compliance.reconcile import DeviceFacts, Iface, Route
+from compliance.routes import ROUTE_TABLES, collect_routes
 from inventory.drivers import Driver
 
-ROUTE_TEMPLATES: dict[str, tuple[str, str]] = {  # platform → (ntc platform, command)
-    "huawei_vrp": ("huawei_vrp", "display ip routing-table verbose"),
-    "huawei_vrpv8": ("huawei_vrp", "display ip routing-table verbose"),
-    "h3c_comware": ("hp_comware", "display ip routing-table"),
-    "cisco_ios": ("cisco_ios", "show ip route"),
-}
-STATIC = {"static", "s"}
 _VLAN_SUFFIX = re.compile(r"\.(\d{1,4})$")
 
 
@@ -128,36 +124,14 @@ def collect_frr(drv: Any) -> dict[str, Any]:
             "notes": []}
 
 
-def _ntc_routes(drv: Any, platform: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Static routes from the platform's ntc-templates routing-table template."""
-    if platform not in ROUTE_TEMPLATES:
-        return [], [f"routes not collected: ntc-templates has no routing-table template for "
-                    f"{platform}"]
-    from ntc_templates.parse import ParsingException, parse_output
-    from textfsm import TextFSMError
-
-    ntc, command = ROUTE_TEMPLATES[platform]
-    output = drv.run(command)
-    rejected = drv.find_error(output) if hasattr(drv, "find_error") else None
-    if rejected:
-        return [], [f"routes not collected: the device rejected {command!r} ({rejected})"]
-    try:
-        rows = parse_output(platform=ntc, command=command, data=output)
-    except (ParsingException, TextFSMError) as exc:
-        return [], [f"routes not collected: {command!r} did not parse ({exc})"]
-    routes = []
-    for row in ({k.lower(): v for k, v in r.items()} for r in rows):
-        if str(row.get("protocol", "")).lower() not in STATIC:
-            continue
-        network = row.get("network") or row.get("destination") or ""
-        length = row.get("prefix_length") or row.get("mask") or ""
-        hop = row.get("nexthop_ip") or row.get("next_hop") or ""
-        iface = row.get("nexthop_if") or row.get("interface") or ""
-        vrf = row.get("vrf", "") or ""
-        prefix = network if "/" in network or not length else f"{network}/{length}"
-        routes.append({"prefix": prefix, "nexthop": hop, "interface": iface,
-                       "vrf": "" if vrf in ("default", "Public") else vrf, "line": ""})
-    return routes, []
+def route_platform(drv: Any) -> str:
+    """The slug whose routing tables ``drv`` reads: its own, else the nearest parent
+    driver's (a new family of a platform reads its parent's tables)."""
+    for cls in type(drv).__mro__:
+        slug = getattr(cls, "platform", None)
+        if isinstance(slug, str) and slug in ROUTE_TABLES:
+            return slug
+    return str(drv.platform)
 
 
 def collect_generic(drv: Any) -> dict[str, Any]:
@@ -169,9 +143,9 @@ def collect_generic(drv: Any) -> dict[str, Any]:
                    "up": i.up,
                    "admin_down": None, "config": sections.get(i.name, [])}
                   for i in drv.get_interfaces()]
-    routes, notes = _ntc_routes(drv, platform)
+    routes, tables, notes = collect_routes(drv, route_platform(drv), running)
     return {"platform": platform, "interfaces": interfaces, "routes": routes,
-            "running": running, "notes": notes}
+            "tables": tables, "running": running, "notes": notes}
 
 
 def collect(drv: Driver) -> dict[str, Any]:
@@ -194,5 +168,7 @@ def facts_of(device: str, district: str | None, data: dict[str, Any],
         routes=tuple(Route(prefix=r["prefix"], nexthop=r.get("nexthop", ""),
                            vrf=r.get("vrf", ""), interface=r.get("interface", ""),
                            line=r.get("line", "")) for r in data.get("routes", [])),
+        route_tables=(frozenset((vrf, family) for vrf, family in data["tables"])
+                      if "tables" in data else None),
         running=running if running is not None else data.get("running", ""),
     )

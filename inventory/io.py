@@ -269,8 +269,56 @@ def export_csv(rows: list[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
+@dataclass(frozen=True)
+class ToolNames:
+    """What other tools call a govnet platform (netmiko's name is the driver's ``device_type``)."""
+
+    ansible_network_os: str
+    napalm: str | None  # NAPALM driver name; None: no NAPALM driver exists
+
+
+#: One line per platform slug. A slug missing here takes its parent driver's line (a new
+#: family of a platform); tests check every registered slug resolves.
+#:
+#: * ``cisco.ios.ios``, ``frr.frr.frr``: the maintained collections.
+#: * ``community.network.ce`` (CloudEngine, VRP8) also for VRP5: no collection covers
+#:   VRP5, and the ce terminal/cliconf plugins speak the same ``<host>``/``[host]``
+#:   prompts, ``screen-length 0 temporary`` and ``display``/``system-view`` commands,
+#:   so ``network_cli`` and ``ansible.netcommon.cli_command`` work; the ``ce_*``
+#:   modules are CloudEngine-only. community.network is deprecated upstream.
+#: * ``h3c_open.comware.comware``: H3C's own collection (Comware 7, network_cli).
+#: * Ruijie RGOS: no collection; its CLI is IOS-style (netmiko's ``ruijie_os`` is
+#:   built on its Cisco base), so ``cisco.ios.ios``'s terminal/cliconf plugins.
+#: * NAPALM: ``ios`` (core), ``huawei_vrp`` (napalm-huawei-vrp, VRP5 and VRP8),
+#:   ``h3c_comware`` (napalm-h3c-comware); none for FRR and RGOS.
+TOOL_NAMES: dict[str, ToolNames] = {
+    "cisco_ios": ToolNames("cisco.ios.ios", "ios"),
+    "frr": ToolNames("frr.frr.frr", None),
+    "huawei_vrp": ToolNames("community.network.ce", "huawei_vrp"),
+    "huawei_vrpv8": ToolNames("community.network.ce", "huawei_vrp"),
+    "h3c_comware": ToolNames("h3c_open.comware.comware", "h3c_comware"),
+    "ruijie_os": ToolNames("cisco.ios.ios", None),
+}
+
+
+def tool_names(platform: str) -> ToolNames:
+    """The platform's line of :data:`TOOL_NAMES`, or its nearest parent driver's."""
+    from inventory.drivers import get_driver
+
+    for cls in get_driver(platform).__mro__:
+        slug = getattr(cls, "platform", None)
+        if isinstance(slug, str) and slug in TOOL_NAMES:
+            return TOOL_NAMES[slug]
+    raise InvalidInput(f"platform {platform!r} has no Ansible/NAPALM names: add it to "
+                       "inventory.io.TOOL_NAMES")
+
+
 def export_nornir(rows: list[dict[str, Any]]) -> str:
-    """A Nornir SimpleInventory hosts file (no groups file needed)."""
+    """A Nornir SimpleInventory hosts file (no groups file needed).
+
+    ``platform`` is govnet's slug; each connection plugin gets its own name for it
+    (``connection_options: {netmiko: {platform: hp_comware}, napalm: {platform: …}}``).
+    """
     from inventory.drivers import get_driver
 
     hosts: dict[str, Any] = {}
@@ -280,18 +328,20 @@ def export_nornir(rows: list[dict[str, Any]]) -> str:
         user = _username(r["credential"])
         if user:
             host["username"] = user
+        options: dict[str, Any] = {}
         device_type = getattr(get_driver(r["platform"]), "device_type", None)
         if device_type:
-            host["connection_options"] = {"netmiko": {"platform": device_type}}
+            options["netmiko"] = {"platform": device_type}
+        napalm = tool_names(r["platform"]).napalm
+        if napalm:
+            options["napalm"] = {"platform": napalm}
+        if options:
+            host["connection_options"] = options
         host["data"] = {"role": r["role"], "district": r["district"] or None,
                         "site": r["site"], "credential": r["credential"] or None,
                         "demo": r["demo"], "ports": r["ports"]}
         hosts[r["name"]] = host
     return yaml.safe_dump(hosts, allow_unicode=True, sort_keys=False)
-
-
-#: Ansible network OS per platform, where a maintained collection exists.
-ANSIBLE_NETWORK_OS = {"cisco_ios": "cisco.ios.ios", "frr": "frr.frr.frr"}
 
 
 def _ansible_secret_vars(credential: str) -> dict[str, str]:
@@ -310,23 +360,26 @@ def _ansible_secret_vars(credential: str) -> dict[str, str]:
 
 
 def export_ansible(rows: list[dict[str, Any]]) -> str:
-    """An Ansible YAML inventory: ``all: children: <role>: hosts: …`` (+ district groups)."""
+    """An Ansible YAML inventory: ``all: children: <role>: hosts: …``, plus district groups
+    and platform groups (``platform_<slug>``); every host has ``ansible_network_os``."""
     children: dict[str, Any] = {}
     for r in rows:
         hostvars: dict[str, Any] = {"ansible_host": r["host"], "ansible_port": r["port"],
-                                    "ansible_connection": "ansible.netcommon.network_cli"}
+                                    "ansible_connection": "ansible.netcommon.network_cli",
+                                    "ansible_network_os":
+                                        tool_names(r["platform"]).ansible_network_os}
         user = _username(r["credential"])
         if user:
             hostvars["ansible_user"] = user
         hostvars |= _ansible_secret_vars(r["credential"])
-        if r["platform"] in ANSIBLE_NETWORK_OS:
-            hostvars["ansible_network_os"] = ANSIBLE_NETWORK_OS[r["platform"]]
         hostvars |= {"govnet_platform": r["platform"], "govnet_role": r["role"],
                      "govnet_district": r["district"] or None, "govnet_site": r["site"],
                      "govnet_demo": r["demo"]}
         children.setdefault(r["role"], {"hosts": {}})["hosts"][r["name"]] = hostvars
+        groups = [f"platform_{r['platform']}"]
         if r["district_code"]:
-            group = "district_" + r["district_code"].replace("-", "_")
+            groups.append("district_" + r["district_code"].replace("-", "_"))
+        for group in groups:
             children.setdefault(group, {"hosts": {}})["hosts"][r["name"]] = {}
     return yaml.safe_dump({"all": {"children": children}}, allow_unicode=True, sort_keys=False)
 

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import doctest
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import compliance.facts
 import compliance.reconcile
+import compliance.routes
 import compliance.scan
 import ipam.importer
+from compliance import routes
 from compliance.scan import (
     _frr_config_routes,
     _frr_table_routes,
-    _ntc_routes,
     collect_frr,
     facts_of,
+    route_platform,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -100,11 +104,19 @@ def test_collect_frr_interfaces_config_lines_and_inactive_static_routes() -> Non
 
 
 class Cli:
+    """A driver double answering every command with one fixture's text."""
+
     def __init__(self, platform: str, fixture: str) -> None:
         self.platform, self.text = platform, (FIXTURES / fixture).read_text()
+        self.commands: list[str] = []
 
     def run(self, command: str) -> str:
+        self.commands.append(command)
         return self.text
+
+
+def _table(platform: str, family: int) -> routes.Table:
+    return next(t for t in routes.tables_of(platform) if t.family == family)
 
 
 @pytest.mark.parametrize(("platform", "fixture", "expected"), [
@@ -118,14 +130,102 @@ class Cli:
 ])
 def test_ntc_templates_routing_tables(platform: str, fixture: str,
                                       expected: list[tuple[str, str, str]]) -> None:
-    routes, notes = _ntc_routes(Cli(platform, fixture), platform)
-    assert [(r["prefix"], r["nexthop"], r["interface"]) for r in routes] == expected
-    assert notes == []
+    found, why = routes.read_table(Cli(platform, fixture), _table(platform, 4))
+    assert found is not None and why == ""
+    assert [(r["prefix"], r["nexthop"], r["interface"]) for r in found] == expected
 
 
-def test_platform_without_a_route_template_says_so() -> None:
-    routes, notes = _ntc_routes(Cli("ruijie_os", "cisco_ios_routes.txt"), "ruijie_os")
-    assert routes == [] and "no routing-table template for ruijie_os" in notes[0]
+@pytest.mark.parametrize(("platform", "family", "fixture", "vrf", "expected"), [
+    ("cisco_ios", 4, "cisco_ios_vrf_routes.txt", "ZW",
+     [("0.0.0.0/0", "10.1.9.1", ""), ("192.168.20.0/24", "10.1.1.2", ""),
+      ("192.168.21.0/24", "10.1.1.2", ""), ("192.168.21.0/24", "10.1.1.6", "")]),
+    ("cisco_ios", 6, "cisco_ios_ipv6_routes.txt", "ZW",
+     [("2001:DB8:20::/48", "2001:DB8:1::2", ""), ("2001:DB8:21::/48", "2001:DB8:1::2", ""),
+      ("2001:DB8:21::/48", "2001:DB8:1::6", "GigabitEthernet0/0/1.100"),
+      ("2001:DB8:99::/48", "", "Null0")]),
+    ("huawei_vrp", 6, "huawei_vrp_ipv6_routes.txt", "",
+     [("2001:DB8:20::/48", "2001:DB8:1::2", "GigabitEthernet0/0/1.100")]),
+    # VRP8 (NE40E layout of Huawei's documentation): VPN header, IndirectID/Instance columns
+    ("huawei_vrpv8", 4, "huawei_vrpv8_vrf_routes.txt", "ZW",
+     [("192.168.20.0/24", "10.1.1.2", "GigabitEthernet0/1/0.100")]),
+    ("h3c_comware", 4, "h3c_comware_vrf_routes.txt", "ZW",
+     [("192.168.20.0/24", "10.1.1.2", "GE1/0/1.100"), ("192.168.21.0/24", "10.1.1.2", "GE1/0/1.100"),
+      ("192.168.21.0/24", "10.1.1.6", "GE1/0/2.100")]),  # ECMP next hops, one row each
+    # Comware IPv6: no ntc-templates template, govnet's own
+    ("h3c_comware", 6, "h3c_comware_ipv6_routes.txt", "ZW",
+     [("2001:DB8:20::/48", "2001:DB8:1::2", "GE1/0/1.100")]),
+])
+def test_routing_tables_per_family_and_vrf(platform: str, family: int, fixture: str,
+                                           vrf: str, expected: list[tuple[str, str, str]]) -> None:
+    """Fixtures composed for govnet in the layouts of real outputs (ntc-templates' test
+    captures of these commands; H3C's command reference for Comware IPv6): connected,
+    BGP and local rows are skipped, ECMP next hops are one row each, the VRF is the
+    one asked for."""
+    cli = Cli(platform, fixture)
+    found, why = routes.read_table(cli, _table(platform, family), vrf)
+    assert why == "" and found is not None
+    assert [(r["prefix"], r["nexthop"], r["interface"]) for r in found] == expected
+    assert all(r["vrf"] == vrf for r in found)
+    assert cli.commands == [_table(platform, family).vrf_command.format(vrf=vrf) if vrf
+                            else _table(platform, family).command]
+
+
+#: Real device outputs: ntc-templates' own test fixtures (Apache-2.0, tests/<platform>/
+#: <command>/*.raw of github.com/networktocode/ntc-templates), read unmodified from
+#: shared/real-outputs/ntc-templates beside the repository when that folder is there
+#: (GOVNET_REAL_OUTPUTS overrides); this repository does not carry copies of them.
+REAL = Path(os.environ.get("GOVNET_REAL_OUTPUTS", Path(__file__).parents[3] / "shared"
+                           / "real-outputs" / "ntc-templates"))
+
+
+@pytest.mark.parametrize(("platform", "family", "raw", "expected"), [
+    ("cisco_ios", 4, "cisco_ios_show_ip_route_vrf.raw", []),  # BGP and connected only
+    ("cisco_ios", 6, "cisco_ios_show_ipv6_route.raw",
+     [("5555:4444::4/128", "2A05:C100:2A::56", ""), ("5555:4444::4/128", "2A05:C100:2A::5765", ""),
+      ("5555:4444::4/128", "2A05:C100:2A::3:344", "Vlan1"), ("5555:4444::4/128", "", "Vlan1")]),
+    ("huawei_vrp", 4, "huawei_vrp_display_ip_routing-table_verbose_ipv4.raw",
+     [("0.0.0.0/0", "192.214.198.156", "Dialer1")]),
+    ("huawei_vrp", 6, "huawei_vrp_display_ip_routing-table_verbose_ipv6.raw", []),
+    ("h3c_comware", 4, "hp_comware_display_ip_routing-table.raw",
+     [("10.1.14.0/24", "172.16.39.2", "Vlan1920"), ("0.0.0.0/0", "192.168.56.1", "GE0/1"),
+      ("1.1.1.0/24", "192.168.56.1", "GE0/1"), ("1.1.1.0/24", "192.168.56.2", "GE0/2"),
+      ("1.1.1.0/24", "192.168.56.3", "GE0/3")]),
+])
+def test_real_device_routing_tables(platform: str, family: int, raw: str,
+                                    expected: list[tuple[str, str, str]]) -> None:
+    if not (REAL / raw).is_file():
+        pytest.skip(f"real output {raw} not in {REAL}")
+    table = _table(platform, family)
+    text = (REAL / raw).read_text()
+    assert routes.parse_table(table, text)  # it parses, and has rows
+    rows = routes.static_routes(routes.parse_table(table, text), "")
+    assert [(r["prefix"], r["nexthop"], r["interface"]) for r in rows] == expected
+
+
+def test_huawei_vpn_instance_header_is_accepted() -> None:
+    """ntc-templates' VRP template accepts only the "Public" header; a VPN instance's table
+    prints its name there (the header of VRP's documented example output): govnet's
+    template reads it."""
+    text = (FIXTURES / "huawei_vrp_routes.txt").read_text().replace(
+        "Routing Table : Public", "Routing Table : vpna")
+    cli = Cli("huawei_vrp", "huawei_vrp_routes.txt")
+    cli.text = text
+    found, _ = routes.read_table(cli, _table("huawei_vrp", 4), "vpna")
+    assert cli.commands == ["display ip routing-table vpn-instance vpna verbose"]
+    assert found == [{"prefix": "192.168.20.0/24", "nexthop": "10.1.1.2",
+                      "interface": "GigabitEthernet0/0/1.100", "vrf": "vpna", "line": ""}]
+
+
+def test_vrfs_come_from_the_running_config() -> None:
+    comware = "#\nip vpn-instance ZW\n route-distinguisher 65000:100\n#\n"
+    assert routes.vrf_families("h3c_comware", comware) == {"ZW": (4, 6)}
+    assert routes.vrf_families("ruijie_os", "vrf definition X\n") == {}
+
+
+def test_platform_without_a_route_parser_says_so() -> None:
+    found, tables, notes = routes.collect_routes(Cli("ruijie_os", "cisco_ios_routes.txt"),
+                                                 "ruijie_os", "")
+    assert found == [] and tables == [] and "no routing-table parser for ruijie_os" in notes[0]
 
 
 def test_unparsable_table_is_a_note_not_a_crash() -> None:
@@ -133,11 +233,25 @@ def test_unparsable_table_is_a_note_not_a_crash() -> None:
         def run(self, command: str) -> str:
             return "Destination/Mask    Proto\n%%% garbled %%%\n"
 
-    routes, notes = _ntc_routes(Garbled("h3c_comware", "h3c_comware_routes.txt"), "h3c_comware")
-    assert routes == [] and "did not parse" in notes[0]
+    found, tables, notes = routes.collect_routes(
+        Garbled("h3c_comware", "h3c_comware_routes.txt"), "h3c_comware", "")
+    assert found == [] and tables == []
+    assert [n.split(":")[0] for n in notes] == ["IPv4 routes of the global table not collected",
+                                                "IPv6 routes of the global table not collected"]
+    assert all("did not parse" in n for n in notes)
 
 
-@pytest.mark.parametrize("module", [compliance.reconcile, compliance.scan, ipam.importer])
+def test_a_new_driver_family_reads_its_parents_tables() -> None:
+    from inventory.drivers.huawei_vrpv8 import HuaweiVrpV8Driver
+
+    class Family(HuaweiVrpV8Driver):
+        platform = "huawei_vrpv8_new_family"
+
+    assert route_platform(Family.__new__(Family)) == "huawei_vrpv8"
+
+
+@pytest.mark.parametrize("module", [compliance.reconcile, compliance.scan, compliance.routes,
+                                    compliance.facts, ipam.importer])
 def test_doctests(module: Any) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0

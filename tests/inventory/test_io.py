@@ -4,7 +4,10 @@ Nornir and Ansible load as they are."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +148,14 @@ def test_nornir_export_loads_in_simple_inventory(imported: Any, tmp_path: Path) 
         "lh-acc1.gov.example", 2222, "cisco_ios", "netops")
     assert lh.data["district"] == "龙湖区" and lh.data["role"] == "access"
     assert inv.hosts["jp-agg1"].get_connection_parameters("netmiko").platform == "hp_comware"
+    # each connection plugin gets its own name for the platform
+    assert {name: (h.get_connection_parameters("netmiko").platform,
+                   h.get_connection_parameters("napalm").platform)
+            for name, h in inv.hosts.items()} == {
+        "st-core1": ("huawei_vrpv8", "huawei_vrp"), "jp-agg1": ("hp_comware", "h3c_comware"),
+        "lh-acc1": ("cisco_ios", "ios"),
+        "demo-acc1": ("ruijie_os", "ruijie_os")}  # RGOS has no NAPALM driver: nothing exported
+    assert "napalm" not in inv.hosts["demo-acc1"].connection_options
     assert inv.hosts["jp-agg1"].data["ports"][0]["vlans"] == "100-199"
     assert inv.hosts["demo-acc1"].data["demo"] is True
     assert all(h.password is None for h in inv.hosts.values())
@@ -167,6 +178,85 @@ def test_ansible_export_structure(imported: Any) -> None:
     acc = children["access"]["hosts"]["lh-acc1"]
     assert acc["ansible_ssh_private_key_file"] == "~/.ssh/govnet_ed25519"
     assert acc["ansible_network_os"] == "cisco.ios.ios" and acc["ansible_port"] == 2222
+
+
+def test_every_platform_has_ansible_and_napalm_names() -> None:
+    from inventory.drivers import platforms
+
+    for slug in platforms():
+        assert io.tool_names(slug).ansible_network_os.count(".") == 2  # a collection's FQCN
+
+
+def test_a_new_driver_family_takes_its_parents_names() -> None:
+    from inventory.drivers import _REGISTRY
+    from inventory.drivers.huawei_vrpv8 import HuaweiVrpV8Driver
+
+    class Family(HuaweiVrpV8Driver):
+        platform = "huawei_vrpv8_testfamily"
+
+    _REGISTRY[Family.platform] = Family
+    try:
+        assert io.tool_names(Family.platform) == io.TOOL_NAMES["huawei_vrpv8"]
+    finally:
+        del _REGISTRY[Family.platform]
+
+
+def _ansible(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run a real ansible-core command (installed with the test extra) in a scratch home."""
+    tool = shutil.which(argv[0], path=str(Path(sys.executable).parent)) or shutil.which(argv[0])
+    if tool is None:
+        pytest.fail(f"{argv[0]} not found: install the test extra (ansible-core)")
+    env = {**os.environ, "ANSIBLE_HOME": str(tmp_path / "ansible"), "LC_ALL": "C.UTF-8",
+           "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp"), "ANSIBLE_NOCOLOR": "1",
+           "ANSIBLE_HOST_KEY_CHECKING": "False", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "True"}
+    return subprocess.run([tool, *argv[1:]], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)
+
+
+def test_ansible_inventory_resolves_network_os_and_platform_groups(imported: Any,
+                                                                  tmp_path: Path) -> None:
+    """The export loaded by the real ``ansible-inventory``: every host has a network OS and
+    network_cli, and the platform, role and district groups hold the right hosts."""
+    path = tmp_path / "hosts.yaml"
+    assert imported(f"inventory export --format ansible --output {path}").code == 0
+    r = _ansible(tmp_path, "ansible-inventory", "-i", str(path), "--list")
+    assert r.returncode == 0, r.stderr
+    listing = json.loads(r.stdout)
+    hostvars = listing["_meta"]["hostvars"]
+    assert {h: v["ansible_network_os"] for h, v in hostvars.items()} == {
+        "st-core1": "community.network.ce", "jp-agg1": "h3c_open.comware.comware",
+        "lh-acc1": "cisco.ios.ios", "demo-acc1": "cisco.ios.ios"}
+    assert {v["ansible_connection"] for v in hostvars.values()} == {"ansible.netcommon.network_cli"}
+    assert {g: sorted(listing[g]["hosts"]) for g in listing if g.startswith("platform_")} == {
+        "platform_huawei_vrpv8": ["st-core1"], "platform_h3c_comware": ["jp-agg1"],
+        "platform_cisco_ios": ["lh-acc1"], "platform_ruijie_os": ["demo-acc1"]}
+    assert sorted(listing["district_jinping"]["hosts"]) == ["jp-agg1"]
+
+
+def test_ansible_playbook_run_sees_the_variables_and_groups(imported: Any,
+                                                           tmp_path: Path) -> None:
+    """A real ``ansible-playbook`` run over the export (``ansible.builtin.debug`` of hostvars;
+    the connection is forced to local and the password lookup is overridden: the network
+    collections and community.general's keyring lookup are not installed here)."""
+    path = tmp_path / "hosts.yaml"
+    assert imported(f"inventory export --format ansible --output {path}").code == 0
+    play = tmp_path / "show.yaml"
+    play.write_text(yaml.safe_dump([{
+        "name": "govnet export", "hosts": "platform_h3c_comware:platform_huawei_vrpv8",
+        "gather_facts": False,
+        "tasks": [{"ansible.builtin.debug": {"msg": (
+            "GOVNET {{ inventory_hostname }} {{ hostvars[inventory_hostname].ansible_network_os }} "
+            "{{ govnet_platform }} {{ group_names | sort | join(',') }}")}}]}]))
+    r = _ansible(tmp_path, "ansible-playbook", "-i", str(path), str(play),
+                 "-e", "ansible_connection=local", "-e", "ansible_password=unused")
+    assert r.returncode == 0, r.stdout + r.stderr
+    shown = sorted(line.split("GOVNET ", 1)[1].rstrip('"') for line in r.stdout.splitlines()
+                   if "GOVNET " in line)
+    assert shown == [
+        "jp-agg1 h3c_open.comware.comware h3c_comware aggregation,district_jinping,"
+        "platform_h3c_comware",
+        "st-core1 community.network.ce huawei_vrpv8 core,platform_huawei_vrpv8"]
+    assert "ok=1" in r.stdout and "failed=0" in r.stdout
 
 
 def test_csv_export_round_trips(imported: Any, tmp_path: Path) -> None:

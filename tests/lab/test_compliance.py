@@ -268,3 +268,23 @@ def test_same_address_on_two_routers_is_a_conflict(adopted: Any, cli: Any) -> No
     for node in ("agg1", "agg2"):
         vtysh(lab, node, "interface ethu2.102", " no ip address 10.80.60.1/24", "exit")
     assert scan(cli)["resolved"] == 4
+
+
+def test_frr_default_vrf_ipv6_route_is_collected(world: Any, cli: Any, router: Any) -> None:
+    """An IPv6 static route added by hand on a real FRR router: vtysh's ``show ipv6 route
+    vrf all json`` lists it in the default table, and the scan judges it (IPv6 space
+    outside the plan, no filing: unfiled)."""
+    from compliance.scan import _frr_table_routes
+
+    lab = world
+    vtysh(lab, "agg1", "ipv6 route 2001:db8:77::/48 blackhole")
+    try:
+        table = _frr_table_routes(router("agg1").run_json("show ipv6 route vrf all json"))
+        assert [(r["prefix"], r["vrf"]) for r in table if r["prefix"].startswith("2001:db8:77:")] \
+            == [("2001:db8:77::/48", "")]
+        scan(cli)
+        found = [(f["type"], f["device"], f["vrf"]) for f in findings(cli, "open")
+                 if f["prefix"] == "2001:db8:77::/48"]
+        assert found == [("unfiled_private_network", "agg1", "")]
+    finally:
+        vtysh(lab, "agg1", "no ipv6 route 2001:db8:77::/48 blackhole", check=False)

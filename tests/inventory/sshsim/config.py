@@ -72,6 +72,8 @@ class ConfigTree:
         body = text[len(g.negation):] if negated else text
         if re.match(g.top_openers, body) or re.match(g.global_lines, body):
             view = []
+        elif view and re.match(g.nested_openers, body) and re.match(g.nested_openers, view[-1]):
+            view = view[:-1]  # a sibling family/address-family view: the CLI climbs one up
         parent = self.node(view)
         if negated:
             parent.children = [c for c in parent.children

@@ -50,6 +50,9 @@ class SimDevice:
     password: str = "s3cret-pw"
     authorized_key: str | None = None  # OpenSSH public key text
     bad_pattern: str = r"bogus|^\s*undo rule \d+ \S"  # lines the device rejects
+    #: Exec commands the device does not know (e.g. ``ipv6`` on an IPv4-only image):
+    #: refused with the dialect's rejection text.
+    unknown_commands: str | None = None
     extra_config: tuple[str, ...] = ()  # appended to the starting configuration
     #: VRP8 checks the candidate at commit: a new line matching this is refused then
     #: (by default: reusing the uplink's address on another interface).

@@ -53,6 +53,8 @@ class Dialect:
     enter_config_banner: str = ""
     user_prompt: str = ""  # IOS-style unprivileged exec ("{host}>"), left with "enable"
     two_stage: bool = False  # VRP8: candidate + commit
+    #: The routing-table command: groups (ip|ipv6) and the VPN instance / VRF (optional).
+    route_table: str = r"(?!)"
 
 
 VRP5 = Dialect(
@@ -69,6 +71,7 @@ VRP5 = Dialect(
                   "Are you sure to continue?[Y/N]",
     save_done="Info: Save the configuration successfully.",
     enter_config_banner="Enter system view, return user view with Ctrl+Z.",
+    route_table=r"display (ip|ipv6) routing-table(?: vpn-instance (\S+))? verbose",
 )
 
 VRP8 = Dialect(
@@ -87,6 +90,7 @@ VRP8 = Dialect(
     save_done="Info: Save the configuration successfully.",
     enter_config_banner="Enter system view, return user view with return command.",
     two_stage=True,
+    route_table=r"display (ip|ipv6) routing-table(?: vpn-instance (\S+))? verbose",
 )
 
 COMWARE = Dialect(
@@ -102,6 +106,7 @@ COMWARE = Dialect(
     save_done="Validating file. Please wait...\r\n"
               "Saved the current configuration to mainboard device successfully.",
     enter_config_banner="System View: return to User View with Ctrl+Z.",
+    route_table=r"display (ip|ipv6) routing-table(?: vpn-instance (\S+))?",
 )
 
 IOS = Dialect(
@@ -118,6 +123,7 @@ IOS = Dialect(
     save_done="Building configuration...\r\n[OK]",
     enter_config_banner="Enter configuration commands, one per line.  End with CNTL/Z.",
     user_prompt="{host}>",
+    route_table=r"show (ip|ipv6) route(?: vrf (\S+))?",
 )
 
 RUIJIE = Dialect(

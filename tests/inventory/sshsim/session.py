@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import outputs
+from . import outputs, routes
 from .config import ConfigTree
 from .device import SimDevice
 from .dialects import VIEW_LABELS
@@ -70,6 +70,9 @@ class CliSession:
         if not text:
             return ""
         with self.dev.lock:
+            if self.mode == "exec" and self.dev.unknown_commands \
+                    and re.search(self.dev.unknown_commands, text):
+                return self.reject(text)
             table = {"user": self.USER, "exec": self.EXEC, "config": self.CONFIG}[self.mode]
             for pattern, method in table:
                 m = re.fullmatch(pattern.format(d=self.d), text)
@@ -273,6 +276,7 @@ class CliSession:
         (r"show interfaces", _show(outputs.ios_interfaces)),
         (r"display configuration commit list", _show(outputs.commit_list)),
         (r"display interface brief", _show(outputs.interface_brief)),
+        (r"{d.route_table}", lambda self, ip, vrf: routes.render(self.dev, ip, vrf)),
         (r"rollback configuration to commit-id (\d+)", rollback_commit),
         (r"display archive configuration", display_archive),
         (r"archive configuration", archive_now),
