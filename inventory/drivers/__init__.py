@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from govnet.errors import InvalidInput
 from inventory.drivers.base import Checkpoint, ConnectionTarget, Driver, InterfaceInfo
 
@@ -19,24 +21,31 @@ def register(cls: type[Driver]) -> type[Driver]:
 
 
 _loaded = False
+_loading = threading.RLock()
 
 
 def _load_builtin() -> None:
     """Import every driver module once (their @register decorators fill the registry).
 
     A flag, not "is the registry empty": importing one driver module directly must not
-    hide the others.
+    hide the others. Thread-safe: parallel first use (``inventory check A B C``,
+    ``compliance scan``, parallel provisioning) waits for the imports to finish, and the
+    flag is set only once they have; a failed import leaves it unset (the next call
+    retries and raises the same error).
     """
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    import importlib
-    import pkgutil
+    with _loading:
+        if _loaded:
+            return
+        import importlib
+        import pkgutil
 
-    for mod in pkgutil.iter_modules(__path__):
-        if mod.name not in {"base"} and not mod.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{mod.name}")
+        for mod in pkgutil.iter_modules(__path__):
+            if mod.name not in {"base"} and not mod.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{mod.name}")
+        _loaded = True
 
 
 def get_driver(platform: str) -> type[Driver]:
