@@ -12,11 +12,16 @@ from govnet.errors import InvalidInput
 from inventory.drivers.base import Checkpoint, ConnectionTarget, Driver, InterfaceInfo
 
 _REGISTRY: dict[str, type[Driver]] = {}
+#: The built-in driver of each platform: its configuration rules are the platform's,
+#: whatever driver a test registers in its place.
+_BUILTIN: dict[str, type[Driver]] = {}
 
 
 def register(cls: type[Driver]) -> type[Driver]:
     """Class decorator: make ``cls`` the driver of ``cls.platform``."""
     _REGISTRY[cls.platform] = cls
+    if cls.__module__.startswith(f"{__name__}."):
+        _BUILTIN[cls.platform] = cls
     return cls
 
 
@@ -59,6 +64,18 @@ def get_driver(platform: str) -> type[Driver]:
         ) from None
 
 
+def rules_driver(platform: str) -> type[Driver]:
+    """The built-in driver class of ``platform``: it holds the platform's one rule set
+    (``config_rules``, ``hconfig_driver()``, ``parse``) that ``access.diffing`` uses."""
+    _load_builtin()
+    try:
+        return _BUILTIN[platform]
+    except KeyError:
+        raise InvalidInput(
+            f"unknown platform {platform!r}; known: {', '.join(sorted(_BUILTIN))}"
+        ) from None
+
+
 def platforms() -> list[str]:
     """All registered platform slugs, sorted."""
     _load_builtin()
@@ -66,4 +83,4 @@ def platforms() -> list[str]:
 
 
 __all__ = ["Checkpoint", "ConnectionTarget", "Driver", "InterfaceInfo", "get_driver",
-           "platforms", "register"]
+           "platforms", "register", "rules_driver"]

@@ -92,9 +92,9 @@ def test_remediation_corrects_hier_config_negations():
     intended = "acl number 3100\n rule 5 permit ip source 192.168.20.0 0.0.0.255\n#\nreturn"
     current = (intended.replace("#\nreturn", "") + " rule 10 permit ip source 10.1.1.2 0\n#\n"
                "ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2 description A\n")
-    assert drv.remediation(current, intended) == [
-        "undo ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2",
+    assert drv.remediation(current, intended) == [  # section edits, then removals
         "acl number 3100", "  undo rule 10", "  quit",
+        "undo ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2",
     ]
 
 
