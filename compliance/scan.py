@@ -33,6 +33,7 @@ from inventory.drivers import Driver
 ROUTE_TEMPLATES: dict[str, tuple[str, str]] = {  # platform → (ntc platform, command)
     "huawei_vrp": ("huawei_vrp", "display ip routing-table verbose"),
     "huawei_vrpv8": ("huawei_vrp", "display ip routing-table verbose"),
+    "huawei_ce": ("huawei_vrp", "display ip routing-table verbose"),
     "h3c_comware": ("hp_comware", "display ip routing-table"),
     "cisco_ios": ("cisco_ios", "show ip route"),
 }

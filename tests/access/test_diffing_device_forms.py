@@ -153,7 +153,7 @@ def test_unreadable_config_is_a_device_error_naming_the_problem(platform: str,
         diffing.parse(platform, config)
 
 
-@pytest.mark.parametrize("platform", [*SWITCHES, "huawei_vrpv8", "frr"])
+@pytest.mark.parametrize("platform", [*SWITCHES, "huawei_vrpv8", "huawei_ce", "frr"])
 def test_diff_and_driver_share_one_rule_set(platform: str) -> None:
     """Issue 9 item 13: Comware diffed with HP_COMWARE5 rules while its driver used
     Huawei's; Ruijie's diff numbered ACL entries while its driver did not."""
