@@ -36,7 +36,7 @@ print(json.dumps(results))
 def test_parallel_first_use_across_platforms_in_a_fresh_process() -> None:
     """Issue 9 item 9: the second thread used to see an empty registry
     (``unknown platform 'cisco_ios'; known: ``) while the first was importing."""
-    platforms = ["cisco_ios", "huawei_vrp", "h3c_comware", "ruijie_os", "huawei_vrpv8",
+    platforms = ["cisco_ios", "huawei_vrp", "h3c_comware", "ruijie_os", "huawei_vrpv8", "huawei_ce",
                  "frr", "cisco_ios", "huawei_vrp"]
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": str(root)}
