@@ -170,3 +170,13 @@ def test_ruijie_acl_entries_are_not_numbered_in_the_diff() -> None:
     acl = tree.get_child(equals="ip access-list extended GOV-A-IN")
     assert [c.text for c in acl.children] == ["permit ip 192.168.20.0 0.0.0.255 any",
                                               "deny ip any any"]
+
+
+def test_docstring_examples_hold() -> None:
+    import doctest
+
+    from inventory.drivers import hconfig
+
+    for module in (hconfig, diffing):
+        result = doctest.testmod(module)
+        assert result.attempted >= 1 and result.failed == 0, module.__name__
