@@ -80,7 +80,7 @@ def _lacking(r: ConfigRules, have: Any, want: Any) -> Any:
             continue
         vl, vlans = found
         scope = hconfig.scope_in(have, node)
-        if scope is not None and vlans <= hconfig.scope_set(vl, scope):
+        if scope is not None and vlans <= hconfig.scope_set(vl, scope, implicit=True):
             parent = node.parent
             node.delete()
             if parent is not diff and not parent.children:

@@ -57,6 +57,9 @@ class VlanList:
     ``only``). ``section`` is the regex of the section it lives in (``None``: top
     level). ``add`` / ``remove`` are the push forms for a set of VLANs (``{vlans}``).
     Removals are pushed right after the top-level negations starting ``after``.
+    ``all_unless_listed``: a sibling line (regex) that makes a scope without any list
+    line hold every VLAN (an IOS/RGOS trunk allows all VLANs until told otherwise);
+    used for membership only, never to compute removals.
     """
 
     line: str
@@ -65,6 +68,7 @@ class VlanList:
     style: Style
     section: str | None = None
     after: str = ""
+    all_unless_listed: str | None = None
 
     def scope_matches(self, parent_text: str | None) -> bool:
         if self.section is None:
@@ -166,8 +170,10 @@ def apply_line(vl: VlanList, current: set[int] | None, m: re.Match[str]) -> set[
     return base | vlans
 
 
-def scope_set(vl: VlanList, node: Any, *, leaves_only: bool = False) -> set[int]:
-    """The VLANs ``node``'s children (root or section) hold under ``vl``."""
+def scope_set(vl: VlanList, node: Any, *, leaves_only: bool = False,
+              implicit: bool = False) -> set[int]:
+    """The VLANs ``node``'s children (root or section) hold under ``vl``; with
+    ``implicit``, a scope the platform defaults to all VLANs (``all_unless_listed``)."""
     result: set[int] | None = None
     for child in node.children:
         if leaves_only and child.children:
@@ -175,6 +181,9 @@ def scope_set(vl: VlanList, node: Any, *, leaves_only: bool = False) -> set[int]
         m = vl.match(child.text)
         if m:
             result = apply_line(vl, result, m)
+    if result is None and implicit and vl.all_unless_listed and any(
+            re.fullmatch(vl.all_unless_listed, c.text) for c in node.children):
+        return set(ALL_VLANS)
     return result or set()
 
 
@@ -293,7 +302,8 @@ CISCO_IOS = ConfigRules(
     vlan_lists=(
         VlanList(_IOS_TRUNK, "switchport trunk allowed vlan add {vlans}",
                  "switchport trunk allowed vlan remove {vlans}", "cisco",
-                 section=r"interface ", after="no interface "),
+                 section=r"interface ", after="no interface ",
+                 all_unless_listed=r"switchport mode trunk"),
         VlanList(r"vlan (?P<list>\d[\d,-]*)", "vlan {vlans}", "no vlan {vlans}", "cisco"),
     ),
     removal_order=("no ip route ", "no ipv6 route ", "no interface ", "no vlan ",
@@ -304,7 +314,8 @@ RUIJIE_OS = ConfigRules(
     vlan_lists=(
         VlanList(_IOS_TRUNK, "switchport trunk allowed vlan add {vlans}",
                  "switchport trunk allowed vlan remove {vlans}", "cisco",
-                 section=r"interface ", after="no interface "),
+                 section=r"interface ", after="no interface ",
+                 all_unless_listed=r"switchport mode trunk"),
         VlanList(r"vlan (?:range )?(?P<list>\d[\d,-]*)", "vlan range {vlans}",
                  "no vlan range {vlans}", "cisco"),
     ),

@@ -180,3 +180,14 @@ def test_docstring_examples_hold() -> None:
     for module in (hconfig, diffing):
         result = doctest.testmod(module)
         assert result.attempted >= 1 and result.failed == 0, module.__name__
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "ruijie_os"])
+def test_ios_style_trunk_without_a_list_allows_every_vlan(platform: str) -> None:
+    """IOS and RGOS trunks carry all VLANs until a list is set: nothing to add, and a
+    remediation never turns that default into a list."""
+    port = "GigabitEthernet0/0/1" if platform == "cisco_ios" else "GigabitEthernet 0/1"
+    running = f"interface {port}\n switchport mode trunk\n"
+    wanted = [f"interface {port}", " switchport trunk allowed vlan add 100", "exit"]
+    assert diffing.missing(platform, running, wanted) == []
+    assert _driver(platform).remediation(running, running) == []
