@@ -6,7 +6,8 @@ by the vendors and seen in public configurations: VRP ``vlan batch 100 1307 to 1
 and ``port trunk allow-pass vlan …`` merged on one line, Comware ``vlan 1307 to 1312``
 and ``port trunk permit vlan 1 100 1307 to 1310`` continued on a second line, IOS
 ``switchport trunk allowed vlan 1,100,…`` continued with ``… add …``, IOS-XE's
-``exit-address-family`` / bare `` exit`` / certificate ``quit`` lines, RGOS ``vlan
+``exit-address-family``, ``exit-af-interface``, bare `` exit`` (SD-WAN ``sdwan``
+sections, ``line vty``) and certificate ``quit`` lines, RGOS ``vlan
 range 1,100,…`` and ``switchport trunk allowed vlan only …``. ``*_before`` is the
 switch before unit A was attached, ``*_after`` with it (the attach and detach lines
 are the golden renders of the switch form).
@@ -139,6 +140,14 @@ def test_ios_xe_exit_lines_parse_for_the_driver_and_the_diff() -> None:
     assert [c.text for c in bgp.children] == [
         "bgp log-neighbor-changes", "address-family ipv4 vrf ZWWW",
         "address-family ipv4 vrf ZOTHER"]
+    sdwan = diffing.parse("cisco_ios", config).get_child(equals="sdwan")  # ` exit` twice
+    assert [c.text for c in sdwan.children] == ["interface GigabitEthernet0/0/0",
+                                                "interface GigabitEthernet0/0/2"]
+    eigrp = diffing.parse("cisco_ios", config).get_child(equals="router eigrp GOVNET")
+    family = eigrp.get_child(startswith="address-family ")
+    assert [c.text for c in family.children] == [  # each `exit-af-interface` was a duplicate
+        "af-interface Vlan100", "af-interface Vlan1307", "topology base",
+        "network 192.168.0.0 0.0.255.255"]
 
 
 @pytest.mark.parametrize(("platform", "config"), [
