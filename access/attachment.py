@@ -269,7 +269,8 @@ def mark_zones(session: Session, request: ConnectionRequest, state: ZoneState) -
 
 
 DEFAULT_UPLINK = {"frr": "eth0", "huawei_vrp": "GigabitEthernet0/0/1",
-                  "huawei_vrpv8": "GigabitEthernet0/0/1", "h3c_comware": "GigabitEthernet1/0/1",
+                  "huawei_vrpv8": "GigabitEthernet0/0/1", "huawei_ce": "10GE1/0/1",
+                  "h3c_comware": "GigabitEthernet1/0/1",
                   "cisco_ios": "GigabitEthernet0/0/1", "ruijie_os": "GigabitEthernet 0/1"}
 
 

@@ -8,18 +8,23 @@ converse, used by disconnection: all attach lines present → push the detach
 template as rendered; none → nothing; some (a half-done push) → hier_config
 remediation towards "running without those lines".
 
-hier_config's platform rules fall short in known places (VENDORS.md); govnet's
-own rules are data in :data:`RULES`, applied after hier_config:
+The platform's rules are its driver's (``inventory.drivers.hconfig``: one rule set
+per platform, used by the driver's rollback remediation too), applied here after
+hier_config:
 
 * separator and section-end lines (``#``, ``quit``, ``exit``, ``!``) are dropped
-  before parsing; Comware's one-space-indented global blocks are dedented;
+  when parsing; Comware's one-space-indented global blocks are dedented; a config
+  that cannot be read is a DeviceError naming the line;
+* VLAN lists are sets: a wanted ``port trunk allow-pass vlan 100`` is present when
+  the device prints ``port trunk allow-pass vlan 100 1307 to 1312``, and undoing it
+  removes VLAN 100 only;
 * binding an interface to a VRF clears its addresses (Huawei/Comware ``ip binding
   vpn-instance``, IOS/Ruijie ``vrf forwarding``): if the binding is missing, every
   address line of that interface is pushed again, after the binding;
 * redefining a Huawei/Comware ACL rule id merges fields: a changed ``rule N``
   is preceded by ``undo rule N``;
-* negations hier_config gets wrong are rewritten (``undo rule 5 permit …`` →
-  ``undo rule 5``; ``undo description OLD`` → ``undo description``).
+* negations are the driver's (``undo rule 5``, ``undo description``) and removals
+  are pushed dependents first.
 
 Examples:
     >>> missing("frr", "interface ethu1.100\\n ip address 10.1.1.1/31\\nexit\\n",
@@ -31,101 +36,34 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from govnet.errors import InvalidInput
+from inventory.drivers import hconfig
+from inventory.drivers.hconfig import ConfigRules
 
 
-@dataclass(frozen=True)
-class DiffRules:
-    """govnet's additions to hier_config for one platform (data, not code)."""
+def _drivers(platform: str) -> Any:
+    from inventory.drivers import rules_driver
 
-    hier_platform: str  # hier_config Platform name, or "frr" for the FRR rules
-    section_end: str  # the line that leaves a section when pushing
-    drop: tuple[str, ...] = (r"^\s*!.*$", r"^\s*#.*$", r"^\s*(exit|quit|return|end)$")
-    binds_vrf: tuple[str, ...] = ()  # interface lines that clear the addresses
-    addresses: tuple[str, ...] = ("ip address ", "ipv6 address ")
-    acl_rule: str | None = None  # ACL child whose id must be undone before redefinition
-    acl_undo: str = "undo rule {id}"
-    rewrite: tuple[tuple[str, str], ...] = field(default=())  # negation fixes
-    dedent_blocks: bool = False  # Comware: one-space-indented global blocks
+    return rules_driver(platform)
 
 
-_HUAWEI_FIXES = ((r"^(\s*)undo rule (\d+) .*$", r"\1undo rule \2"),
-                 (r"^(\s*)undo description .*$", r"\1undo description"))
-
-RULES: dict[str, DiffRules] = {
-    "frr": DiffRules("frr", "exit"),
-    "huawei_vrp": DiffRules("HUAWEI_VRP", "quit", binds_vrf=("ip binding vpn-instance ",),
-                            acl_rule=r"^rule (\d+) ", rewrite=_HUAWEI_FIXES),
-    "huawei_vrpv8": DiffRules("HUAWEI_VRP", "quit", binds_vrf=("ip binding vpn-instance ",),
-                              acl_rule=r"^rule (\d+) ", rewrite=_HUAWEI_FIXES),
-    "h3c_comware": DiffRules("HP_COMWARE5", "quit", binds_vrf=("ip binding vpn-instance ",),
-                             acl_rule=r"^rule (\d+) ", rewrite=_HUAWEI_FIXES,
-                             dedent_blocks=True),
-    "cisco_ios": DiffRules("CISCO_IOS", "exit", binds_vrf=("vrf forwarding ",)),
-    "ruijie_os": DiffRules("CISCO_IOS", "exit",
-                           binds_vrf=("vrf forwarding ", "ip vrf forwarding ")),
-}
-
-
-def rules(platform: str) -> DiffRules:
-    try:
-        return RULES[platform]
-    except KeyError:
-        raise InvalidInput(f"no diff rules for platform {platform!r}; known: "
-                           f"{', '.join(sorted(RULES))}") from None
-
-
-@cache
-def _driver(platform: str) -> Any:
-    """hier_config driver for ``platform`` with govnet's line drops added."""
-    from hier_config import Platform, get_hconfig_driver
-    from hier_config.models import PerLineSubRule
-
-    r = rules(platform)
-    if r.hier_platform == "frr":
-        from inventory.drivers.frr import frr_hconfig_driver
-
-        driver = frr_hconfig_driver()
-    else:
-        driver = get_hconfig_driver(Platform[r.hier_platform])
-    driver.rules.per_line_sub.extend(PerLineSubRule(search=p, replace="") for p in r.drop)
-    return driver
-
-
-def _normalize(platform: str, text: str) -> str:
-    """Undo platform output quirks hier_config cannot parse (Comware block indentation)."""
-    if not rules(platform).dedent_blocks:
-        return text
-    out: list[str] = []
-    block: list[str] = []
-    for line in [*text.splitlines(), "#"]:
-        if line.strip() == "#":
-            if block and block[0].startswith(" ") and not block[0].startswith("  "):
-                block = [b[1:] if b.startswith(" ") else b for b in block]
-            out += [*block, "#"]
-            block = []
-        else:
-            block.append(line)
-    return "\n".join(out[:-1])
+def rules(platform: str) -> ConfigRules:
+    """The platform's configuration rules (its driver's); InvalidInput if unknown."""
+    return _drivers(platform).config_rules  # type: ignore[no-any-return]
 
 
 def parse(platform: str, config: str | Sequence[str]) -> Any:
-    """An HConfig tree of ``config`` (text or lines) with govnet's rules."""
-    from hier_config import get_hconfig
-
+    """An HConfig tree of ``config`` (text or lines) with the platform's rules."""
     text = config if isinstance(config, str) else "\n".join(config)
-    return get_hconfig(_driver(platform), _normalize(platform, text))
+    return _drivers(platform).parse(text)
 
 
 def _emit(platform: str, nodes: Any, depth: int = 0) -> list[str]:
-    """Lines of HConfig children, one space per level, each section closed."""
+    """Lines of HConfig children in push order, one space per level, each section closed."""
     end = rules(platform).section_end
     lines: list[str] = []
-    for node in nodes:
+    for node in sorted(nodes):
         lines.append(" " * depth + node.text)
         if node.children:
             lines += _emit(platform, node.children, depth + 1)
@@ -133,11 +71,28 @@ def _emit(platform: str, nodes: Any, depth: int = 0) -> list[str]:
     return lines
 
 
+def _lacking(r: ConfigRules, have: Any, want: Any) -> Any:
+    """``want`` minus ``have``, VLAN-list lines compared as sets."""
+    diff = want.difference(have)
+    for node in list(diff.all_children()):
+        found = hconfig.vlan_rule_of(r, node)
+        if found is None:
+            continue
+        vl, vlans = found
+        scope = hconfig.scope_in(have, node)
+        if scope is not None and vlans <= hconfig.scope_set(vl, scope, implicit=True):
+            parent = node.parent
+            node.delete()
+            if parent is not diff and not parent.children:
+                parent.delete()
+    return diff
+
+
 def missing(platform: str, running: str, wanted: Sequence[str]) -> list[str]:
     """The lines of ``wanted`` that ``running`` lacks, in push order, with govnet's fixes."""
     r = rules(platform)
     have, want = parse(platform, running), parse(platform, wanted)
-    diff = want.difference(have)
+    diff = _lacking(r, have, want)
     for section in list(diff.children):
         have_section = have.get_child(equals=section.text)
         want_section = want.get_child(equals=section.text)
@@ -148,7 +103,7 @@ def missing(platform: str, running: str, wanted: Sequence[str]) -> list[str]:
     return _emit(platform, diff.children)
 
 
-def _rebind_addresses(r: DiffRules, section: Any, wanted: Any) -> None:
+def _rebind_addresses(r: ConfigRules, section: Any, wanted: Any) -> None:
     """A missing VRF binding clears the interface's addresses: push them all again."""
     if not any(c.text.startswith(r.binds_vrf) for c in section.children) or not r.binds_vrf:
         return
@@ -162,7 +117,7 @@ def _rebind_addresses(r: DiffRules, section: Any, wanted: Any) -> None:
     _reorder(section, before + bind + after)
 
 
-def _undo_redefined_rules(r: DiffRules, section: Any, have: Any) -> None:
+def _undo_redefined_rules(r: ConfigRules, section: Any, have: Any) -> None:
     """``rule N …`` that exists with other fields: undo it first (fields would merge)."""
     if r.acl_rule is None:
         return
@@ -188,7 +143,8 @@ def _reorder(section: Any, children: list[Any]) -> None:
 def present(platform: str, running: str, wanted: Sequence[str]) -> list[str]:
     """The leaf lines of ``wanted`` that ``running`` already has (section paths joined)."""
     have, want = parse(platform, running), parse(platform, wanted)
-    gone = {tuple(c.path()) for c in want.difference(have).all_children() if not c.children}
+    gone = {tuple(c.path()) for c in _lacking(rules(platform), have, want).all_children()
+            if not c.children}
     return [" / ".join(c.path()) for c in want.all_children()
             if not c.children and tuple(c.path()) not in gone]
 
@@ -212,20 +168,32 @@ def undo(platform: str, running: str, attach: Sequence[str], detach: Sequence[st
         return []
     if len(there) == len(every):
         return list(detach)
-    from hier_config import WorkflowRemediation
-
+    r = rules(platform)
     have = parse(platform, running)
     target = have.deep_copy()
     for child in list(parse(platform, attach).all_children()):
         if child.children:
             continue
+        found = hconfig.vlan_rule_of(r, child)
+        if found is not None:
+            _drop_vlans(target, child, *found)
+            continue
         node = _find(target, list(child.path()))
         if node is not None:
             node.delete()
-    lines = _emit(platform, WorkflowRemediation(have, target).remediation_config.children)
-    for search, replace in rules(platform).rewrite:
-        lines = [re.sub(search, replace, line) for line in lines]
-    return lines
+    return _emit(platform, hconfig.remediation(r, have, target).children)
+
+
+def _drop_vlans(tree: Any, wanted: Any, vl: hconfig.VlanList, vlans: set[int]) -> None:
+    """Rewrite ``wanted``'s scope in ``tree`` so its VLAN set lacks ``vlans``."""
+    scope = hconfig.scope_in(tree, wanted)
+    if scope is None:
+        return
+    left = hconfig.scope_set(vl, scope, leaves_only=True) - vlans
+    for child in [c for c in scope.children if not c.children and vl.match(c.text)]:
+        child.delete()
+    for text in hconfig.vlan_text(vl.style, left):
+        scope.add_child(vl.add.format(vlans=text), check_if_present=False)
 
 
 def _find(tree: Any, path: list[str]) -> Any:

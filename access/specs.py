@@ -52,6 +52,9 @@ PLATFORMS: dict[str, PlatformRules] = {
     "huawei_vrpv8": PlatformRules(re.compile(
         r"(?P<kind>GigabitEthernet|Ethernet|GE|10GE|25GE|40GE|50GE|100GE|200GE|400GE"
         rf"|Eth-Trunk) ?(?P<num>{_NUM})"), "", "number", "Vlanif{vlan}"),
+    "huawei_ce": PlatformRules(re.compile(  # CloudEngine port names: 10GE1/0/1, Eth-Trunk1
+        rf"(?P<kind>GE|10GE|25GE|40GE|100GE|200GE|400GE|Eth-Trunk) ?(?P<num>{_NUM})"),
+        "", "number", "Vlanif{vlan}"),
     "h3c_comware": PlatformRules(re.compile(
         r"(?P<kind>GigabitEthernet|Ten-GigabitEthernet|Twenty-FiveGigE|FortyGigE"
         rf"|HundredGigE|Route-Aggregation|Bridge-Aggregation) ?(?P<num>{_NUM})"), "", "number",

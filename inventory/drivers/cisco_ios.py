@@ -18,8 +18,11 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
+from hier_config.platforms.driver_base import HConfigDriverRules
+
 from govnet.errors import DeviceError
-from inventory.drivers import register
+from inventory.drivers import hconfig, register
 from inventory.drivers.base import Checkpoint, InterfaceInfo
 from inventory.drivers.netmiko_common import NetmikoDriver, interfaces_from_config
 
@@ -31,6 +34,17 @@ IOS_IFACE_KEYWORDS = {
     "ipv6": r"ipv6 address (\S+/\d+)",
     "vlan": r"encapsulation dot1Q (\d+)",
 }
+
+
+class GovnetIosRules(HConfigDriverCiscoIOS):
+    """hier_config's IOS rules plus govnet's (``hconfig.CISCO_IOS``): IOS-XE prints
+    ``exit`` and ``exit-…`` lines inside sections (``address-family ipv4 vrf X`` …
+    `` exit-address-family``, bare `` exit``); read as lines they would repeat in one
+    section, so they are dropped like ``!``."""
+
+    @staticmethod
+    def _instantiate_rules() -> HConfigDriverRules:
+        return hconfig.extend(HConfigDriverCiscoIOS._instantiate_rules(), hconfig.CISCO_IOS)
 
 
 class IosStyleDriver(NetmikoDriver):
@@ -50,6 +64,11 @@ class IosStyleDriver(NetmikoDriver):
         r"! NVRAM config last updated|ntp clock-period)")
     hconfig_platform: ClassVar[str] = "cisco_ios"
     iface_keywords: ClassVar[dict[str, str]] = IOS_IFACE_KEYWORDS
+    config_rules: ClassVar[hconfig.ConfigRules] = hconfig.CISCO_IOS
+
+    @classmethod
+    def _make_hconfig_driver(cls) -> Any:
+        return GovnetIosRules()
 
 
 @register

@@ -20,7 +20,7 @@ from netmiko.base_connection import BaseConnection
 from netmiko.cisco_base_connection import CiscoBaseConnection
 
 from govnet.errors import DeviceError
-from inventory.drivers import register
+from inventory.drivers import hconfig, register
 from inventory.drivers.base import Checkpoint, InterfaceInfo
 from inventory.drivers.netmiko_common import NetmikoDriver
 
@@ -128,7 +128,10 @@ class FrrDriver(NetmikoDriver):
         """vtysh's own connection class (the base maps failures to typed errors)."""
         return FrrVtyshConnection(**params)
 
-    def hconfig_driver(self) -> Any:
+    config_rules: ClassVar[hconfig.ConfigRules] = hconfig.FRR
+
+    @classmethod
+    def _make_hconfig_driver(cls) -> Any:
         return frr_hconfig_driver()
 
     # -- transaction -----------------------------------------------------------
@@ -139,15 +142,12 @@ class FrrDriver(NetmikoDriver):
         interfaces can be deleted"), so an interface section missing from ``intended``
         is added there empty: hier_config then negates its lines one by one.
         """
-        from hier_config import WorkflowRemediation, get_hconfig
-
-        driver = self.hconfig_driver()
-        running, wanted = get_hconfig(driver, current), get_hconfig(driver, intended)
+        running, wanted = self.parse(current), self.parse(intended)
         for section in running.get_children(startswith="interface "):
             if wanted.get_child(equals=section.text) is None:
                 wanted.add_child(section.text)
-        flow = WorkflowRemediation(running, wanted)
-        return list(flow.remediation_config.lines(sectional_exiting=True))
+        flow = hconfig.remediation(self.config_rules, running, wanted)
+        return list(flow.lines(sectional_exiting=True))
 
     def _differs(self, checkpoint: Checkpoint) -> bool:
         # FRR may print re-added lines in another order: compare meaning, not text.

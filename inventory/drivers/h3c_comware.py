@@ -25,19 +25,30 @@ import re
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from hier_config.platforms.driver_base import HConfigDriverRules
+from hier_config.platforms.huawei_vrp.driver import HConfigDriverHuaweiVrp
+
 from govnet.errors import DeviceError
-from inventory.drivers import register
+from inventory.drivers import hconfig, register
 from inventory.drivers.base import Checkpoint
-from inventory.drivers.huawei_vrp import HUAWEI_IFACE_KEYWORDS, GovnetHuaweiVrpRules
+from inventory.drivers.huawei_vrp import HUAWEI_IFACE_KEYWORDS, HUAWEI_NEGATION_FIXES
 from inventory.drivers.netmiko_common import NetmikoDriver
 
 
-class GovnetComwareRules(GovnetHuaweiVrpRules):
+class GovnetComwareRules(HConfigDriverHuaweiVrp):
     """Comware configs parsed as Huawei's, with global one-liners un-indented.
 
     Comware prints global commands one space in (`` ip route-static …``) after a
-    ``#``; read as-is they would nest under the preceding section.
+    ``#``; read as-is they would nest under the preceding section. hier_config's own
+    ``hp_comware5`` platform has no rules (VENDORS.md), so Huawei's negations are the
+    base, with govnet's Comware rules (``hconfig.H3C_COMWARE``).
     """
+
+    @staticmethod
+    def _instantiate_rules() -> HConfigDriverRules:
+        rules = HConfigDriverHuaweiVrp._instantiate_rules()
+        rules.negation_sub.extend(HUAWEI_NEGATION_FIXES)
+        return hconfig.extend(rules, hconfig.H3C_COMWARE)
 
     @staticmethod
     def config_preprocessor(config_text: str) -> str:
@@ -79,7 +90,10 @@ class H3cComwareDriver(NetmikoDriver):
     #: a device ever wrapped it, the read would time out loudly, never pass silently.
     netmiko_extra: ClassVar[dict[str, Any]] = {"global_cmd_verify": True}
 
-    def hconfig_driver(self) -> Any:
+    config_rules: ClassVar[hconfig.ConfigRules] = hconfig.H3C_COMWARE
+
+    @classmethod
+    def _make_hconfig_driver(cls) -> Any:
         return GovnetComwareRules()
 
     def _push(self, lines: Sequence[str]) -> str:

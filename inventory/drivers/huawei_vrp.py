@@ -10,7 +10,12 @@ remediation from the current configuration back to it, computed by hier_config's
 * ``undo ip route-static … description X`` is rejected: the description is not
   part of the route's key;
 * the closing ``return`` of a printed config is a command (leave system view),
-  never a config line: it is dropped when the config is read.
+  never a config line: it is dropped when the config is read (with ``#`` and
+  ``quit``, ``inventory.drivers.hconfig.NOT_CONFIG``);
+* VLAN lists are sets: a merged ``port trunk allow-pass vlan 100 1307 to 1312`` or
+  ``vlan batch …`` line is changed one VLAN at a time, never negated whole;
+* removals are pushed dependents first: routes, ``traffic-filter vlan``, the
+  interface, the VLAN on the trunk, the VLAN, the ACLs.
 
 After the remediation the running configuration is compared with the
 checkpoint (``NetmikoDriver.rollback``), so a remediation gap is reported,
@@ -21,12 +26,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from hier_config.models import MatchRule, NegationSubRule, PerLineSubRule
+from hier_config.models import MatchRule, NegationSubRule
 from hier_config.platforms.driver_base import HConfigDriverRules
 from hier_config.platforms.huawei_vrp.driver import HConfigDriverHuaweiVrp
 
 from govnet.errors import DeviceError
-from inventory.drivers import register
+from inventory.drivers import hconfig, register
 from inventory.drivers.netmiko_common import NetmikoDriver
 
 #: Negations VRP accepts, where hier_config's own would be rejected.
@@ -41,14 +46,13 @@ HUAWEI_NEGATION_FIXES = [
 
 
 class GovnetHuaweiVrpRules(HConfigDriverHuaweiVrp):
-    """hier_config's ``huawei_vrp`` driver plus govnet's negation fixes."""
+    """hier_config's ``huawei_vrp`` driver plus govnet's negation fixes and rules."""
 
     @staticmethod
     def _instantiate_rules() -> HConfigDriverRules:
         rules = HConfigDriverHuaweiVrp._instantiate_rules()
         rules.negation_sub.extend(HUAWEI_NEGATION_FIXES)
-        rules.per_line_sub.append(PerLineSubRule(search=r"^return\s*$", replace=""))
-        return rules
+        return hconfig.extend(rules, hconfig.HUAWEI_VRP)
 
 
 #: Interface details in a Huawei/Comware running config (see interfaces_from_config).
@@ -79,8 +83,10 @@ class HuaweiVrpDriver(NetmikoDriver):
     status_columns: ClassVar[tuple[str, str]] = ("interface", "phy")
     iface_keywords: ClassVar[dict[str, str]] = HUAWEI_IFACE_KEYWORDS
     confirm_question: ClassVar[str] = r"\[Y/N\]:?\s*$"
+    config_rules: ClassVar[hconfig.ConfigRules] = hconfig.HUAWEI_VRP
 
-    def hconfig_driver(self) -> Any:
+    @classmethod
+    def _make_hconfig_driver(cls) -> Any:
         return GovnetHuaweiVrpRules()
 
     def save(self) -> str:

@@ -29,7 +29,7 @@ _LATEST_COMMIT = re.compile(r"^\s*\d+\s+(\d{6,})\s", re.M)
 
 @register
 class HuaweiVrpV8Driver(HuaweiVrpDriver):
-    """Huawei VRP8 (NE/CX routers, CE switches)."""
+    """Huawei VRP8 routers (NE40E/NE8000/CX); CloudEngine switches are ``huawei_ce``."""
 
     platform: ClassVar[str] = "huawei_vrpv8"
     device_type: ClassVar[str] = "huawei_vrpv8"

@@ -12,6 +12,9 @@ overrides only the transaction steps where the platform really differs:
   the running config text, restored by pushing hier_config remediation lines
   computed by ``hconfig_driver()``); ``_discard`` drops apply's own checkpoint.
 
+The configuration rules (``config_rules``, ``inventory.drivers.hconfig``) are the
+platform's one rule set: ``access.diffing`` reads the same ones.
+
 ``apply`` is the same everywhere: checkpoint, push, and on a rejected line
 abandon, roll back, verify the running config equals the checkpoint, re-raise.
 Config mode is entered and left with explicit prompts (``config_enter`` …),
@@ -38,6 +41,7 @@ from netmiko.exceptions import (
 from paramiko.ssh_exception import SSHException
 
 from govnet.errors import AuthenticationFailed, CommandRejected, DeviceError, DeviceUnreachable
+from inventory.drivers import hconfig
 from inventory.drivers.base import Checkpoint, Driver, InterfaceInfo
 
 
@@ -77,6 +81,9 @@ class NetmikoDriver(Driver):
     netmiko_extra: ClassVar[dict[str, Any]] = {}
     #: hier_config platform used to parse the running config and compute remediation.
     hconfig_platform: ClassVar[str] = "generic"
+    #: govnet's rules for the platform's configuration (shared with access.diffing).
+    config_rules: ClassVar[hconfig.ConfigRules] = hconfig.ConfigRules("exit")
+    _hconfig_cache: ClassVar[Any] = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -268,18 +275,34 @@ class NetmikoDriver(Driver):
             self._send_config(lines)
 
     def remediation(self, current: str, intended: str) -> list[str]:
-        """Lines that turn ``current`` into ``intended`` (hier_config + platform rules)."""
-        from hier_config import WorkflowRemediation, get_hconfig
+        """Lines that turn ``current`` into ``intended`` (hier_config + platform rules:
+        VLAN lists as sets, dependents removed first)."""
+        flow = hconfig.remediation(self.config_rules, self.parse(current),
+                                   self.parse(intended))
+        return list(flow.lines(sectional_exiting=True))
 
-        driver = self.hconfig_driver()
-        flow = WorkflowRemediation(get_hconfig(driver, current), get_hconfig(driver, intended))
-        return list(flow.remediation_config.lines(sectional_exiting=True))
+    @classmethod
+    def parse(cls, config: str) -> Any:
+        """``config`` as an HConfig tree; an unreadable config raises DeviceError."""
+        return hconfig.load(cls.hconfig_driver(), config, cls.platform)
 
-    def hconfig_driver(self) -> Any:
-        """The hier_config driver for this platform (subclasses add govnet's rules)."""
+    @classmethod
+    def hconfig_driver(cls) -> Any:
+        """The hier_config driver for this platform (one instance per class)."""
+        cached = cls.__dict__.get("_hconfig_cache")
+        if cached is None:
+            cached = cls._make_hconfig_driver()
+            cls._hconfig_cache = cached
+        return cached
+
+    @classmethod
+    def _make_hconfig_driver(cls) -> Any:
+        """Build the hier_config driver (subclasses return theirs, with govnet's rules)."""
         from hier_config import Platform, get_hconfig_driver
 
-        return get_hconfig_driver(Platform[self.hconfig_platform.upper()])
+        driver = get_hconfig_driver(Platform[cls.hconfig_platform.upper()])
+        hconfig.extend(driver.rules, cls.config_rules)
+        return driver
 
     def _differs(self, checkpoint: Checkpoint) -> bool:
         return self.normalized(self.get_running_config()) != self.normalized(
@@ -359,11 +382,11 @@ def interfaces_from_config(hdriver: Any, config: str,
     ``ipv4`` as "ADDR MASK" or "ADDR/LEN", ``ipv6``) to the regex of the config
     line that carries it, group 1 being the value.
     """
-    from hier_config import get_hconfig
     from netaddr import IPNetwork
 
     result = []
-    for section in get_hconfig(hdriver, config).get_children(startswith="interface "):
+    for section in hconfig.load(hdriver, config, "device").get_children(
+            startswith="interface "):
         info = InterfaceInfo(name=section.text.split(None, 1)[1])
         for child in section.children:
             for field, pattern in keywords.items():

@@ -17,19 +17,20 @@ from typing import Any, ClassVar
 from hier_config.platforms.cisco_ios.driver import HConfigDriverCiscoIOS
 from hier_config.platforms.driver_base import HConfigDriverRules
 
-from inventory.drivers import register
+from inventory.drivers import hconfig, register
 from inventory.drivers.cisco_ios import IosStyleDriver
 
 
 class GovnetRgosRules(HConfigDriverCiscoIOS):
-    """hier_config's IOS rules without ACL sequence numbering."""
+    """hier_config's IOS rules without ACL sequence numbering, plus govnet's RGOS
+    rules (``hconfig.RUIJIE_OS``: ``vlan range``, ``allowed vlan only``)."""
 
     @staticmethod
     def _instantiate_rules() -> HConfigDriverRules:
         rules = HConfigDriverCiscoIOS._instantiate_rules()
         rules.post_load_callbacks[:] = [cb for cb in rules.post_load_callbacks
                                         if cb.__name__ != "_add_acl_sequence_numbers"]
-        return rules
+        return hconfig.extend(rules, hconfig.RUIJIE_OS)
 
 
 #: ``show ip interface brief`` on RGOS 11 (names may contain a space: "GigabitEthernet 0/1").
@@ -56,5 +57,8 @@ class RuijieOsDriver(IosStyleDriver):
     status_template: ClassVar[str] = SHOW_IP_INTERFACE_BRIEF
     status_columns: ClassVar[tuple[str, str]] = ("interface", "protocol")
 
-    def hconfig_driver(self) -> Any:
+    config_rules: ClassVar[hconfig.ConfigRules] = hconfig.RUIJIE_OS
+
+    @classmethod
+    def _make_hconfig_driver(cls) -> Any:
         return GovnetRgosRules()

@@ -242,6 +242,7 @@ def test_routed_attach_routes_the_lan_and_cpe_config_per_platform(fake: type[Fak
     assert any(line.startswith("ip route-static 0.0.0.0 0") for line in huawei["lines"])
     default = {"frr": "ip route 0.0.0.0/0", "huawei_vrp": "ip route-static 0.0.0.0 0",
                "huawei_vrpv8": "ip route-static 0.0.0.0 0",
+               "huawei_ce": "ip route-static 0.0.0.0 0",
                "h3c_comware": "ip route-static 0.0.0.0 0",
                "cisco_ios": "ip route 0.0.0.0 0.0.0.0", "ruijie_os": "ip route 0.0.0.0 0.0.0.0"}
     for platform, route in default.items():  # every platform's day-0: address, default route

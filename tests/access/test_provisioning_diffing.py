@@ -85,7 +85,7 @@ def test_partial_undo_fixes_huawei_negations() -> None:
 def test_unknown_platform_is_invalid_input() -> None:
     from govnet.errors import InvalidInput
 
-    with pytest.raises(InvalidInput, match="no diff rules"):
+    with pytest.raises(InvalidInput, match="unknown platform 'junos'"):
         diffing.missing("junos", "", ["set system host-name x"])
 
 

@@ -44,6 +44,7 @@ _IOS: list[Rule] = [
 UNDO: dict[str, list[Rule]] = {
     "huawei_vrp": _HUAWEI,
     "huawei_vrpv8": _HUAWEI,
+    "huawei_ce": _HUAWEI,
     "h3c_comware": [
         (r"^\|acl (ipv6 )?advanced (\d+)$", r"|undo acl \1advanced \2"),
         (rf"^\|interface {_L3_IF}$", r"|undo interface \1"),

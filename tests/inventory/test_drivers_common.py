@@ -18,7 +18,8 @@ from govnet.errors import (
 from inventory.credentials import target_for
 from inventory.drivers import get_driver
 
-PLATFORMS = ["huawei_vrp", "huawei_vrpv8", "h3c_comware", "cisco_ios", "ruijie_os"]
+PLATFORMS = ["huawei_vrp", "huawei_vrpv8", "huawei_ce", "h3c_comware", "cisco_ios",
+             "ruijie_os"]
 
 #: A small attach per family, the rejected line in the middle.
 ATTACH = {
@@ -32,7 +33,8 @@ ATTACH = {
 #: Comware as commissioned: the archive location govnet's checkpoints use is set.
 COMMISSIONED = {"h3c_comware": {"extra_config": (
     "archive configuration location flash:/archive filename-prefix govnet",)}}
-FAMILY = {"huawei_vrp": "huawei", "huawei_vrpv8": "huawei", "h3c_comware": "huawei",
+FAMILY = {"huawei_vrp": "huawei", "huawei_vrpv8": "huawei", "huawei_ce": "huawei",
+          "h3c_comware": "huawei",
           "cisco_ios": "ios", "ruijie_os": "ios"}
 
 

@@ -92,9 +92,9 @@ def test_remediation_corrects_hier_config_negations():
     intended = "acl number 3100\n rule 5 permit ip source 192.168.20.0 0.0.0.255\n#\nreturn"
     current = (intended.replace("#\nreturn", "") + " rule 10 permit ip source 10.1.1.2 0\n#\n"
                "ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2 description A\n")
-    assert drv.remediation(current, intended) == [
-        "undo ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2",
+    assert drv.remediation(current, intended) == [  # section edits, then removals
         "acl number 3100", "  undo rule 10", "  quit",
+        "undo ip route-static vpn-instance ZWWW 192.168.20.0 24 10.1.1.2",
     ]
 
 
@@ -108,3 +108,25 @@ def test_remediation_undoes_a_changed_rule_before_redefining_it():
     assert drv.remediation(current, intended) == [
         "acl number 3100", "  undo rule 5", "  rule 5 permit ip source 192.168.0.0 0.0.0.255",
         "  quit"]
+
+
+def test_simulated_rollback_of_a_switch_attach_removes_dependents_first(sim, target_of):
+    """Issue 9 item 12, over SSH to the simulator (test double): VRP5 has no candidate,
+    so the rollback is remediation, typed in the detach template's order."""
+    from pathlib import Path
+
+    golden = Path(__file__).parents[1] / "access" / "golden" / "huawei_vrp"
+    attach = (golden / "attach_gateway_switch.txt").read_text(encoding="utf-8").splitlines()
+    dev = sim.device
+    before = dev.config_lines()
+    with get_driver("huawei_vrp")(target_of(sim)) as drv:
+        checkpoint = drv.checkpoint()
+        drv.apply(attach)
+        start = len(dev.log)
+        drv.rollback(checkpoint)
+    assert dev.config_lines() == before
+    typed = [line.strip() for line in dev.log[start:]]
+    order = ["undo traffic-filter vlan 100 inbound acl 3100", "undo interface Vlanif100",
+             "undo port trunk allow-pass vlan 100", "undo vlan batch 100",
+             "undo acl number 3100"]
+    assert [typed.index(line) for line in order] == sorted(typed.index(line) for line in order)

@@ -36,7 +36,8 @@ INITIAL: dict[str, list[str]] = {
         "ip route 0.0.0.0 0.0.0.0 10.255.0.2",
     ],
 }
-_FAMILY = {"huawei_vrp": "huawei", "huawei_vrpv8": "huawei", "h3c_comware": "huawei",
+_FAMILY = {"huawei_vrp": "huawei", "huawei_vrpv8": "huawei", "huawei_ce": "huawei",
+           "h3c_comware": "huawei",
            "cisco_ios": "ios", "ruijie_os": "ios"}
 
 

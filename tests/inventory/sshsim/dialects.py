@@ -6,7 +6,7 @@ platforms' real ones, so the drivers' ``error_pattern`` is tested against them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .config import Grammar
 
@@ -93,6 +93,10 @@ VRP8 = Dialect(
     route_table=r"display (ip|ipv6) routing-table(?: vpn-instance (\S+))? verbose",
 )
 
+#: CloudEngine switches: VRP8's CLI (two-stage commit), their own software version.
+CE = replace(VRP8, name="huawei_ce", header=(
+    "!Software Version V200R005C10SPC800", "!Last configuration was updated at {now}", "#"))
+
 COMWARE = Dialect(
     name="h3c_comware", grammar=HUAWEI_GRAMMAR,
     exec_prompt="<{host}>", config_prompt="[{host}{view}]", view_suffix="-{}",
@@ -142,7 +146,7 @@ RUIJIE = Dialect(
     user_prompt="{host}>",
 )
 
-DIALECTS = {d.name: d for d in (VRP5, VRP8, COMWARE, IOS, RUIJIE)}
+DIALECTS = {d.name: d for d in (VRP5, VRP8, CE, COMWARE, IOS, RUIJIE)}
 
 #: Labels of section views in prompts ("[R1-GigabitEthernet0/0/1.100]", "(config-if)").
 VIEW_LABELS: dict[str, tuple[tuple[str, str], ...]] = {
