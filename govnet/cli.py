@@ -69,23 +69,41 @@ def init(json_: bool = JSON_OPTION) -> None:
 
 
 @app.command()
-def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the database and seed again."),
+def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the demo and seed it again."),
+         force: bool = typer.Option(False, "--force", help="With --reset: wipe data the demo "
+                                    "did not create too (the audit chain is kept)."),
          no_tui: bool = typer.Option(False, "--no-tui", help="Seed only; do not open the TUI."),
          json_: bool = JSON_OPTION) -> None:
-    """Seed the Shantou demo data set (into GOVNET_DB) and open the TUI on it."""
-    from govnet import demo as demo_data
+    """Seed the Shantou demo data set (into GOVNET_DB) and open the TUI on it.
 
+    Seeds only a database holding nothing but admins; --reset wipes a demo (never the
+    audit chain, which records the reset) and refuses other data without --force.
+    """
+    from sqlalchemy.engine import make_url
+
+    from govnet import demo as demo_data
+    from govnet.errors import Conflict, InvalidInput
+
+    if force and not reset:
+        raise InvalidInput("--force goes with --reset")
     upgrade()
     name = actor_name()
+    where = make_url(settings().db_url).render_as_string(hide_password=True)
     with transaction() as s:
+        found = demo_data.contents(s)
         if reset:
-            demo_data.wipe(s)
-        counts = demo_data.seed(s, admin=name) if reset or not demo_data.is_seeded(s) else None
-    data = {"database": settings().db_url, "seeded": counts is not None, "counts": counts,
-            "admin": name}
-    emit(data, json_, lambda: (f"seeded the Shantou demo into {data['database']}: {counts}"
-                               if counts else f"demo data already in {data['database']} "
-                               "(--reset seeds it again)"))
+            demo_data.wipe(s, name, found, force=force)
+        elif found.kind == "other":
+            raise Conflict(f"{where} holds {found.summary()}: the demo seeds only an empty "
+                           "database (set GOVNET_DB to another one)")
+        counts = demo_data.seed_marked(s, admin=name) if reset or found.kind == "empty" else None
+    data = {"database": where, "seeded": counts is not None, "counts": counts, "admin": name,
+            "found": found.kind, "wiped": found.counts if reset else {},
+            "changes_since_seed": len(found.changes)}
+    emit(data, json_, lambda: (f"seeded the Shantou demo into {where}: {counts}"
+                               if counts else f"the Shantou demo is already in {where} "
+                               f"({found.summary()}); 'govnet demo --reset"
+                               f"{'' if found.pristine else ' --force'}' seeds it again"))
     if not no_tui:
         tui()
 
