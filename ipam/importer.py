@@ -169,8 +169,8 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
             pass
     label_row = session.get(District, prefix.district_id) if prefix.district_id else None
     data = {"prefix": str(net), "vrf": zone.name, "status": block.status.value,
-            "district": label_row.name if label_row else None, "owner": block.owner, "purpose": prefix.purpose,
-            "description": prefix.description, "source": block.source}
+            "district": label_row.name if label_row else None, "owner": block.owner,
+            "purpose": prefix.purpose, "description": prefix.description, "source": block.source}
     result.created.append(data)
     audit.record(session, actor, "ipam.import", "prefix", f"{zone.name}:{net}",
                  after={**data, "paperwork": False})
