@@ -143,6 +143,30 @@ def user_list(json_: bool = JSON_OPTION) -> None:
                                      for d in data)))
 
 
+@user_app.command("remove")
+def user_remove(name: str, json_: bool = JSON_OPTION) -> None:
+    """Remove a user (admin; never yourself or the last admin)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        data = {"name": name, **org_edit.remove_user(s, acting(s), name)}
+    emit(data, json_, lambda: f"removed user {name} ({data['role']})")
+
+
+@user_app.command("role")
+def user_role(name: str, role: str = typer.Option(..., "--role"),
+              district: str | None = typer.Option(None, "--district"),
+              unit: str | None = typer.Option(None, "--unit"), json_: bool = JSON_OPTION) -> None:
+    """Change a user's role and scope (admin; never your own)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        data = {"name": name, **org_edit.set_role(s, acting(s), name, role=role,
+                                                  district=district, unit=unit)}
+    emit(data, json_, lambda: f"{name} is now {data['role']}"
+         + "".join(f" of {data[k]}" for k in ("district", "unit") if data[k]))
+
+
 @district_app.command("add")
 def district_add(name: str, code: str | None = typer.Option(None, "--code"),
                  json_: bool = JSON_OPTION) -> None:
@@ -153,6 +177,28 @@ def district_add(name: str, code: str | None = typer.Option(None, "--code"),
     emit(data, json_, lambda: f"added district {name}")
 
 
+@district_app.command("rename")
+def district_rename(old: str, new: str, json_: bool = JSON_OPTION) -> None:
+    """Rename a district (by name or code)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        d = org_edit.rename_district(s, acting(s), old, new)
+        data = {"name": d.name, "code": d.code, "was": old}
+    emit(data, json_, lambda: f"renamed district {old} to {data['name']}")
+
+
+@district_app.command("remove")
+def district_remove(name: str, json_: bool = JSON_OPTION) -> None:
+    """Remove a district nothing refers to (no unit, user, block, device…)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        d = org_edit.remove_district(s, acting(s), name)
+        data = {"name": d.name, "code": d.code}
+    emit(data, json_, lambda: f"removed district {data['name']}")
+
+
 @unit_app.command("add")
 def unit_add(name: str, district: str | None = typer.Option(None, "--district"),
              json_: bool = JSON_OPTION) -> None:
@@ -161,6 +207,26 @@ def unit_add(name: str, district: str | None = typer.Option(None, "--district"),
         u = org.add_unit(s, acting(s), name, district=district)
         data = {"name": u.name, "district": district}
     emit(data, json_, lambda: f"added unit {name}")
+
+
+@unit_app.command("rename")
+def unit_rename(old: str, new: str, json_: bool = JSON_OPTION) -> None:
+    """Rename a government unit."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        data = {"name": org_edit.rename_unit(s, acting(s), old, new).name, "was": old}
+    emit(data, json_, lambda: f"renamed unit {old} to {data['name']}")
+
+
+@unit_app.command("remove")
+def unit_remove(name: str, json_: bool = JSON_OPTION) -> None:
+    """Remove a unit nothing refers to (no request, prefix, user…)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        data = {"name": org_edit.remove_unit(s, acting(s), name).name}
+    emit(data, json_, lambda: f"removed unit {data['name']}")
 
 
 @org_app.command("list")
