@@ -98,7 +98,7 @@ def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the demo and se
                            "database (set GOVNET_DB to another one)")
         counts = demo_data.seed_marked(s, admin=name) if reset or found.kind == "empty" else None
     data = {"database": where, "seeded": counts is not None, "counts": counts, "admin": name,
-            "found": found.kind, "wiped": found.counts if reset else {},
+            "found": found.kind, "wiped": found.counts if reset and found.kind != "empty" else {},
             "changes_since_seed": len(found.changes)}
     emit(data, json_, lambda: (f"seeded the Shantou demo into {where}: {counts}"
                                if counts else f"the Shantou demo is already in {where} "

@@ -18,6 +18,7 @@ from govnet import audit, org
 from govnet.auth import Actor, load_actor, require
 from govnet.errors import Conflict
 from govnet.models import AuditEvent, Role, User, table_of
+from govnet.references import LABELS
 from govnet.schema import load_models
 
 DISTRICTS = [  # name, code
@@ -111,7 +112,7 @@ class Contents:
                     f"{t} {n:+d}" for t, n in self.drift.items()))
             return "; ".join(parts) or "unchanged since the demo was seeded"
         return "data the demo did not create (" + ", ".join(
-            f"{t} ×{n}" for t, n in self.counts.items()) + ")"
+            f"{LABELS.get(t, t)} ×{n}" for t, n in self.counts.items()) + ")"
 
 
 def contents(session: Session) -> Contents:
@@ -131,12 +132,13 @@ def contents(session: Session) -> Contents:
 
 
 def wipe(session: Session, actor: str, found: Contents, *, force: bool) -> None:
-    """Delete every row outside the audit chain, which is kept and records the reset.
+    """Delete every row outside the audit chain, which is kept and records the reset
+    (a database holding only admins keeps them: nothing is wiped).
 
     Refused (Conflict) when the database holds anything the demo did not create, unless
     ``force``; a forced wipe of such data needs an admin of that database.
     """
-    if not found.counts:
+    if found.kind == "empty":  # only admins: they stay, the demo is seeded beside them
         return
     if not found.pristine:
         if not force:

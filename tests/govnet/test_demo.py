@@ -38,7 +38,7 @@ def test_demo_refuses_a_database_holding_other_data(any_db, cli):
     before = db_snapshot()
     for command, as_, code, message in [
         ("demo --no-tui", None, 4, "holds data the demo did not create (district ×1, "
-                                   "govnet_user ×2): the demo seeds only an empty database"),
+                                   "user ×2): the demo seeds only an empty database"),
         ("demo --no-tui --reset", None, 4, "'govnet demo --reset --force' wipes it"),
         ("demo --no-tui --force", None, 2, "--force goes with --reset"),
         ("demo --no-tui --reset --force", "ops", 3, "may not wipe a database holding other data"),
@@ -52,6 +52,14 @@ def test_demo_refuses_a_database_holding_other_data(any_db, cli):
     assert wiped["before"]["forced"] is True and wiped["before"]["tables"]["district"] == 1
     assert [e["object"] for e in _events(cli, "org.district.add")][-1] == "district:1"
     assert cli("audit verify").code == 0
+
+
+def test_reset_of_a_database_holding_only_admins_keeps_them(db, cli):
+    assert cli("user add boss --role admin").code == 0
+    r = cli("demo --no-tui --reset --json")
+    assert r.code == 0 and json.loads(r.out)["wiped"] == {}
+    assert {"admin", "boss"} <= {u["name"] for u in json.loads(cli("user list --json").out)}
+    assert _events(cli, "demo.reset") == []  # nothing was wiped
 
 
 def test_a_played_demo_resets_only_with_force(db, cli):
