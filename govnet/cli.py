@@ -69,23 +69,41 @@ def init(json_: bool = JSON_OPTION) -> None:
 
 
 @app.command()
-def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the database and seed again."),
+def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the demo and seed it again."),
+         force: bool = typer.Option(False, "--force", help="With --reset: wipe data the demo "
+                                    "did not create too (the audit chain is kept)."),
          no_tui: bool = typer.Option(False, "--no-tui", help="Seed only; do not open the TUI."),
          json_: bool = JSON_OPTION) -> None:
-    """Seed the Shantou demo data set (into GOVNET_DB) and open the TUI on it."""
-    from govnet import demo as demo_data
+    """Seed the Shantou demo data set (into GOVNET_DB) and open the TUI on it.
 
+    Seeds only a database holding nothing but admins; --reset wipes a demo (never the
+    audit chain, which records the reset) and refuses other data without --force.
+    """
+    from sqlalchemy.engine import make_url
+
+    from govnet import demo as demo_data
+    from govnet.errors import Conflict, InvalidInput
+
+    if force and not reset:
+        raise InvalidInput("--force goes with --reset")
     upgrade()
     name = actor_name()
+    where = make_url(settings().db_url).render_as_string(hide_password=True)
     with transaction() as s:
+        found = demo_data.contents(s)
         if reset:
-            demo_data.wipe(s)
-        counts = demo_data.seed(s, admin=name) if reset or not demo_data.is_seeded(s) else None
-    data = {"database": settings().db_url, "seeded": counts is not None, "counts": counts,
-            "admin": name}
-    emit(data, json_, lambda: (f"seeded the Shantou demo into {data['database']}: {counts}"
-                               if counts else f"demo data already in {data['database']} "
-                               "(--reset seeds it again)"))
+            demo_data.wipe(s, name, found, force=force)
+        elif found.kind == "other":
+            raise Conflict(f"{where} holds {found.summary()}: the demo seeds only an empty "
+                           "database (set GOVNET_DB to another one)")
+        counts = demo_data.seed_marked(s, admin=name) if reset or found.kind == "empty" else None
+    data = {"database": where, "seeded": counts is not None, "counts": counts, "admin": name,
+            "found": found.kind, "wiped": found.counts if reset and found.kind != "empty" else {},
+            "changes_since_seed": len(found.changes)}
+    emit(data, json_, lambda: (f"seeded the Shantou demo into {where}: {counts}"
+                               if counts else f"the Shantou demo is already in {where} "
+                               f"({found.summary()}); 'govnet demo --reset"
+                               f"{'' if found.pristine else ' --force'}' seeds it again"))
     if not no_tui:
         tui()
 
@@ -125,6 +143,30 @@ def user_list(json_: bool = JSON_OPTION) -> None:
                                      for d in data)))
 
 
+@user_app.command("remove")
+def user_remove(name: str, json_: bool = JSON_OPTION) -> None:
+    """Remove a user (admin; never yourself or the last admin)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        data = {"name": name, **org_edit.remove_user(s, acting(s), name)}
+    emit(data, json_, lambda: f"removed user {name} ({data['role']})")
+
+
+@user_app.command("role")
+def user_role(name: str, role: str = typer.Option(..., "--role"),
+              district: str | None = typer.Option(None, "--district"),
+              unit: str | None = typer.Option(None, "--unit"), json_: bool = JSON_OPTION) -> None:
+    """Change a user's role and scope (admin; never your own)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        data = {"name": name, **org_edit.set_role(s, acting(s), name, role=role,
+                                                  district=district, unit=unit)}
+    emit(data, json_, lambda: f"{name} is now {data['role']}"
+         + "".join(f" of {data[k]}" for k in ("district", "unit") if data[k]))
+
+
 @district_app.command("add")
 def district_add(name: str, code: str | None = typer.Option(None, "--code"),
                  json_: bool = JSON_OPTION) -> None:
@@ -135,6 +177,28 @@ def district_add(name: str, code: str | None = typer.Option(None, "--code"),
     emit(data, json_, lambda: f"added district {name}")
 
 
+@district_app.command("rename")
+def district_rename(old: str, new: str, json_: bool = JSON_OPTION) -> None:
+    """Rename a district (by name or code)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        d = org_edit.rename_district(s, acting(s), old, new)
+        data = {"name": d.name, "code": d.code, "was": old}
+    emit(data, json_, lambda: f"renamed district {old} to {data['name']}")
+
+
+@district_app.command("remove")
+def district_remove(name: str, json_: bool = JSON_OPTION) -> None:
+    """Remove a district nothing refers to (no unit, user, block, device…)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        d = org_edit.remove_district(s, acting(s), name)
+        data = {"name": d.name, "code": d.code}
+    emit(data, json_, lambda: f"removed district {data['name']}")
+
+
 @unit_app.command("add")
 def unit_add(name: str, district: str | None = typer.Option(None, "--district"),
              json_: bool = JSON_OPTION) -> None:
@@ -143,6 +207,26 @@ def unit_add(name: str, district: str | None = typer.Option(None, "--district"),
         u = org.add_unit(s, acting(s), name, district=district)
         data = {"name": u.name, "district": district}
     emit(data, json_, lambda: f"added unit {name}")
+
+
+@unit_app.command("rename")
+def unit_rename(old: str, new: str, json_: bool = JSON_OPTION) -> None:
+    """Rename a government unit."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        data = {"name": org_edit.rename_unit(s, acting(s), old, new).name, "was": old}
+    emit(data, json_, lambda: f"renamed unit {old} to {data['name']}")
+
+
+@unit_app.command("remove")
+def unit_remove(name: str, json_: bool = JSON_OPTION) -> None:
+    """Remove a unit nothing refers to (no request, prefix, user…)."""
+    from govnet import org_edit
+
+    with transaction() as s:
+        data = {"name": org_edit.remove_unit(s, acting(s), name).name}
+    emit(data, json_, lambda: f"removed unit {data['name']}")
 
 
 @org_app.command("list")

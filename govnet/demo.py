@@ -7,14 +7,18 @@ packet leaves. The addresses are private (10/8), IPv6 documentation space
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
-from govnet import org
-from govnet.auth import Actor
-from govnet.models import District, Role, User
+from govnet import audit, org
+from govnet.auth import Actor, load_actor, require
+from govnet.errors import Conflict
+from govnet.models import AuditEvent, Role, User, table_of
+from govnet.references import LABELS
 from govnet.schema import load_models
 
 DISTRICTS = [  # name, code
@@ -60,14 +64,103 @@ REQUESTS = [  # unit, hosts, site, contact, purpose, what happens to it
 SYSTEM = Actor(name="demo-seed", role=Role.admin)
 
 
-def wipe(session: Session) -> None:
-    """Delete every row of every govnet table (children first); the schema stays."""
+SEEDED, RESET = "demo.seed", "demo.reset"  # audit actions: the chain says what the demo made
+_KEPT = {table_of(AuditEvent).name, "audithead"}  # the audit chain: never wiped
+
+
+def table_counts(session: Session) -> dict[str, int]:
+    """Rows per table outside the audit chain (tables with rows only)."""
+    counts = {}
+    for table in load_models().metadata.sorted_tables:
+        if table.name not in _KEPT:
+            n = session.execute(select(func.count()).select_from(table)).scalar_one()
+            if n:
+                counts[table.name] = n
+    return counts
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a database holds, as far as the demo is concerned.
+
+    ``kind`` is ``empty`` (nothing but admins, e.g. after ``govnet init``), ``demo`` (the
+    newest ``demo.seed`` event names the tables it left) or ``other``. ``changes`` are the
+    audit events after that seed; ``drift`` the row counts that differ from it.
+    """
+
+    kind: str
+    counts: dict[str, int]
+    seeded_at: datetime | None = None
+    changes: list[AuditEvent] = field(default_factory=list)
+    drift: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pristine(self) -> bool:
+        """Everything in it is what the demo created (or there is nothing)."""
+        return self.kind == "empty" or (self.kind == "demo" and not self.changes
+                                        and not self.drift)
+
+    def summary(self) -> str:
+        if self.kind == "demo":
+            parts = []
+            if self.changes:
+                newest = self.changes[-1]
+                parts.append(f"{len(self.changes)} change(s) since the demo was seeded (newest: "
+                             f"#{newest.seq} {newest.action} by {newest.actor})")
+            if self.drift:
+                parts.append("rows changed without an audit event: " + ", ".join(
+                    f"{t} {n:+d}" for t, n in self.drift.items()))
+            return "; ".join(parts) or "unchanged since the demo was seeded"
+        return "data the demo did not create (" + ", ".join(
+            f"{LABELS.get(t, t)} ×{n}" for t, n in self.counts.items()) + ")"
+
+
+def contents(session: Session) -> Contents:
+    counts = table_counts(session)
+    mark = session.scalars(select(AuditEvent).where(col(AuditEvent.action) == SEEDED)
+                           .order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    if mark is not None:
+        then: dict[str, int] = (mark.after or {}).get("tables", {})
+        drift = {t: counts.get(t, 0) - then.get(t, 0) for t in sorted({*counts, *then})
+                 if counts.get(t, 0) != then.get(t, 0)}
+        changes = list(session.scalars(select(AuditEvent).where(col(AuditEvent.seq) > mark.seq)
+                                       .order_by(col(AuditEvent.seq))))
+        return Contents("demo", counts, mark.at, changes, drift)
+    only_admins = set(counts) <= {table_of(User).name} and not session.scalars(
+        select(User).where(col(User.role) != Role.admin.value).limit(1)).first()
+    return Contents("empty" if only_admins else "other", counts)
+
+
+def wipe(session: Session, actor: str, found: Contents, *, force: bool) -> None:
+    """Delete every row outside the audit chain, which is kept and records the reset
+    (a database holding only admins keeps them: nothing is wiped).
+
+    Refused (Conflict) when the database holds anything the demo did not create, unless
+    ``force``; a forced wipe of such data needs an admin of that database.
+    """
+    if found.kind == "empty":  # only admins: they stay, the demo is seeded beside them
+        return
+    if not found.pristine:
+        if not force:
+            raise Conflict(f"the database holds {found.summary()}: 'govnet demo --reset --force' "
+                           "wipes it (the audit chain is kept and records the reset)")
+        if session.scalars(select(User).limit(1)).first() is not None:
+            require(load_actor(session, actor), action="wipe a database holding other data")
     for table in reversed(load_models().metadata.sorted_tables):
-        session.execute(delete(table))
+        if table.name not in _KEPT:
+            session.execute(delete(table))
+    audit.record(session, actor, RESET, "database", "demo",
+                 before={"tables": found.counts, "kind": found.kind,
+                         "changes_since_seed": len(found.changes), "forced": force},
+                 after={"tables": {}})
 
 
-def is_seeded(session: Session) -> bool:
-    return session.scalars(select(District).limit(1)).first() is not None
+def seed_marked(session: Session, *, admin: str) -> dict[str, Any]:
+    """:func:`seed` and a ``demo.seed`` audit event naming the rows it left."""
+    counts = seed(session, admin=admin)
+    audit.record(session, SYSTEM, SEEDED, "database", "demo",
+                 after={"counts": counts, "tables": table_counts(session)})
+    return counts
 
 
 def seed(session: Session, *, admin: str, operations: bool = True) -> dict[str, Any]:

@@ -79,6 +79,19 @@ def add_unit(session: Session, actor: Actor, name: str, *, district: str | None 
     return unit
 
 
+def role_scope(session: Session, role: str, district: str | None, unit: str | None
+               ) -> tuple[Role, District | None, Unit | None]:
+    """A role and its scope, checked: a district operator needs a district, an applicant a unit."""
+    role_value = choice(Role, role, "role")
+    district_row = find_district(session, district) if district else None
+    unit_row = find_unit(session, unit) if unit else None
+    if role_value is Role.district_operator and district_row is None:
+        raise InvalidInput("a district_operator needs --district")
+    if role_value is Role.applicant and unit_row is None:
+        raise InvalidInput("an applicant needs --unit")
+    return role_value, district_row, unit_row
+
+
 def add_user(
     session: Session, actor: Actor | None, name: str, *, role: str,
     district: str | None = None, unit: str | None = None,
@@ -87,13 +100,7 @@ def add_user(
     if actor is not None:
         require(actor, action="add users")
     name = _check_name("user", name, 64)
-    role_value = choice(Role, role, "role")
-    district_row = find_district(session, district) if district else None
-    unit_row = find_unit(session, unit) if unit else None
-    if role_value is Role.district_operator and district_row is None:
-        raise InvalidInput("a district_operator needs --district")
-    if role_value is Role.applicant and unit_row is None:
-        raise InvalidInput("an applicant needs --unit")
+    role_value, district_row, unit_row = role_scope(session, role, district, unit)
     if session.exec(select(User).where(col(User.name) == name)).first():
         raise AlreadyExists(f"user {name!r} exists already")
     user = User(name=name, role=role_value.value,

@@ -57,6 +57,52 @@ def vrf_list(json_: bool = JSON_OPTION) -> None:
                                     ((d["name"], d["description"]) for d in data)))
 
 
+@vrf_app.command("remove")
+def vrf_remove(name: str, json_: bool = JSON_OPTION) -> None:
+    """Remove a zone that holds no prefix and serves no request."""
+    from ipam import edit
+
+    with transaction() as s:
+        data = edit.remove_vrf(s, acting(s), name)
+    emit(data, json_, lambda: f"removed VRF {data['name']}")
+
+
+@pool_app.command("list")
+def pool_list(vrf: str | None = typer.Option(None, "--vrf", help="Only this zone's pools."),
+              json_: bool = JSON_OPTION) -> None:
+    """List the municipal pools."""
+    from ipam import edit
+
+    with read() as s:
+        names = Names.load(s)
+        data = [prefix_dict(s, p, names) for p in edit.list_pools(s, acting(s), vrf=vrf)]
+    emit(data, json_, lambda: _prefix_table(data, "pools"))
+
+
+@pool_app.command("remove")
+def pool_remove(cidr: str, vrf: str | None = VRF, json_: bool = JSON_OPTION) -> None:
+    """Remove an empty pool (refused while anything is inside it)."""
+    from ipam import edit
+
+    with transaction() as s:
+        data = edit.remove_pool(s, acting(s), cidr, vrf=vrf)
+    emit(data, json_, lambda: _said(data, "removed pool"))
+
+
+@app.command("edit")
+def edit_cmd(cidr: str, owner: str | None = typer.Option(None, "--owner",
+                                                        help="The unit it now belongs to."),
+             description: str | None = typer.Option(None, "--description"),
+             vrf: str | None = VRF, json_: bool = JSON_OPTION) -> None:
+    """Change an allocation's owner or a prefix's description."""
+    from ipam import edit
+
+    with transaction() as s:
+        data = prefix_dict(s, edit.edit(s, acting(s), cidr, vrf=vrf, owner=owner,
+                                        description=description))
+    emit(data, json_, lambda: _said(data, "edited"))
+
+
 @pool_app.command("add")
 def pool_add(cidr: str, vrf: str | None = VRF, description: str = typer.Option("", "--description"),
              json_: bool = JSON_OPTION) -> None:

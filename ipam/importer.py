@@ -6,7 +6,8 @@ Two sources:
   scan of each device (else its last ``inventory discover``), and the unit LANs
   their static routes point at. Each distinct network becomes an allocation
   (purpose guessed: /32 loopback, /30–/31 interconnect, ``mgmt*`` management,
-  else LAN) with the device's district, and each address an IP address record
+  else LAN), labelled with the district whose delegated block it lies in (the
+  device's district is named in its description), and each address an IP address record
   naming the device and interface. A network outside every pool gets a pool made
   for it (its /16, or /48 for IPv6, shrunk until it overlaps no other pool).
 * ``from_csv``: rows ``prefix, vrf, status, district, owner, description`` (optional
@@ -34,7 +35,7 @@ from sqlmodel import Session, col
 from govnet import audit
 from govnet.auth import Actor, require
 from govnet.errors import AlreadyExists, Conflict, GovnetError, InvalidInput
-from govnet.models import Role
+from govnet.models import District, Role
 from govnet.org import find_district, find_unit
 from ipam import service, space, store
 from ipam.models import Prefix, Purpose, Status, Vrf
@@ -129,6 +130,8 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
     district = find_district(session, block.district) if block.district else None
     owner = find_unit(session, block.owner) if block.owner else None
     if block.status is Status.container:
+        if district is not None:
+            raise InvalidInput(f"{net}: a pool belongs to no district (delegate a block of it)")
         prefix = service.add_pool(session, actor, str(net), vrf=zone.name,
                                   description=_described(block))
     else:
@@ -143,12 +146,18 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
                              description=f"{MARK}; made for addresses found on devices")
             result.pools.append(str(pool))
         parent = service._parent_for_cidr(session, zone, net)
-        if block.status is Status.delegated and parent.status != Status.container.value:
-            raise Conflict(f"{net}: a district block goes inside a pool, not {parent.cidr}")
+        if block.status is Status.delegated:
+            if parent.status != Status.container.value:
+                raise Conflict(f"{net}: a district block goes inside a pool, not {parent.cidr}")
+            if district is None:
+                raise InvalidInput(f"{net}: a delegated block names its district")
+            label: int | None = district.id
+        else:
+            label = service.district_label(parent, district, net)
         service._carve_exact(session, parent, net)
         prefix = service._new_prefix(
             session, vrf=zone, net=net, parent=parent, status=block.status,
-            district_id=district.id if district else parent.district_id,
+            district_id=label,
             owner_id=owner.id if owner else None, purpose=block.purpose,
             description=_described(block))
     for address, device, interface in block.addresses:
@@ -158,9 +167,10 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
             result.addresses += 1
         except AlreadyExists:
             pass
+    label_row = session.get(District, prefix.district_id) if prefix.district_id else None
     data = {"prefix": str(net), "vrf": zone.name, "status": block.status.value,
-            "district": block.district, "owner": block.owner, "purpose": prefix.purpose,
-            "description": prefix.description, "source": block.source}
+            "district": label_row.name if label_row else None, "owner": block.owner,
+            "purpose": prefix.purpose, "description": prefix.description, "source": block.source}
     result.created.append(data)
     audit.record(session, actor, "ipam.import", "prefix", f"{zone.name}:{net}",
                  after={**data, "paperwork": False})
@@ -224,7 +234,6 @@ def blocks_from_devices(session: Session) -> list[Block]:
     """One block per distinct network the devices carry (newest scan, else discovery)."""
     from compliance.models import Evidence
     from compliance.reconcile import scannable
-    from govnet.models import District
     from inventory.models import Device, DiscoveredInterface
 
     zones = list(session.scalars(select(Vrf).order_by(col(Vrf.id))))
@@ -232,7 +241,10 @@ def blocks_from_devices(session: Session) -> list[Block]:
     seen: dict[tuple[str | None, str], Block] = {}
     for device in session.scalars(select(Device).where(col(Device.demo).is_(False))
                                   .order_by(col(Device.name))):
+        # A device's district is no label claim: a block is labelled with the district
+        # whose delegated block it lies in (service.district_label); it is named here.
         district = session.get(District, device.district_id) if device.district_id else None
+        seen_on = f"{device.name} ({district.name})" if district else device.name
         ev = session.scalars(select(Evidence).where(col(Evidence.device_id) == device.id)
                              .order_by(col(Evidence.id).desc())).first()
         if ev is not None:
@@ -249,17 +261,16 @@ def blocks_from_devices(session: Session) -> list[Block]:
                 key = (vrf or default, str(ip.cidr))
                 old = seen.get(key)
                 found = (str(ip.ip), device.name, name)
-                seen[key] = Block(ip.cidr, vrf or None, district=district.name if district
-                                  else None, purpose=guess_purpose(ip.cidr, name),
-                                  description=f"seen on {device.name} {name}",
+                seen[key] = Block(ip.cidr, vrf or None, purpose=guess_purpose(ip.cidr, name),
+                                  description=f"seen on {seen_on} {name}",
                                   source=f"{device.name} {name}",
                                   addresses=(old.addresses if old else ()) + (found,))
         for prefix, vrf in routes:
             net = IPNetwork(prefix).cidr
             if net.prefixlen >= 16 and (vrf or default, str(net)) not in seen:
                 seen[(vrf or default, str(net))] = Block(
-                    net, vrf or None, district=district.name if district else None,
-                    purpose=Purpose.lan.value, description=f"routed by {device.name}",
+                    net, vrf or None, purpose=Purpose.lan.value,
+                    description=f"routed by {seen_on}",
                     source=f"{device.name} static route {net}")
     return [b for b in seen.values() if not _nested(b, seen.values())]
 

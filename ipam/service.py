@@ -277,7 +277,10 @@ def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = N
              family: int | None = None) -> Prefix:
     """Allocate the best-fitting free block for a unit, from a district's blocks or a parent."""
     require(actor, *ALLOCATORS, action="allocate addresses")
-    if (district is None) == (within is None):
+    if district is not None and within is not None:
+        raise InvalidInput("give --district D or --within CIDR, not both (a district's "
+                           "allocations come from its blocks: --within one of them)")
+    if district is None and within is None:
         raise InvalidInput("give --district D or --within CIDR")
     purpose = _purpose(purpose)
     zone = vrf_row(session, vrf)
@@ -305,14 +308,28 @@ def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = N
                                  f"{zone.name}: apply for one with 'govnet ipam apply'")
     _check_scope(actor, parents, unit)
     net, parent = _allocate_from(session, parents, version, length)
-    district_id = parent.district_id if parent.status == Status.delegated.value else unit.district_id
     prefix = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.allocated,
-                         district_id=district_id, owner_id=unit.id, purpose=purpose,
+                         district_id=district_label(parent, None, net), owner_id=unit.id,
+                         purpose=purpose,
                          description=_text(description, "description"))
     audit.record(session, actor, "ipam.allocate", "prefix", f"{zone.name}:{net}",
                  after={"prefix": str(net), "owner": unit.name, "purpose": purpose,
                         "parent": parent.cidr})
     return prefix
+
+
+def district_label(parent: Any, claimed: Any | None, net: IPNetwork) -> int | None:
+    """The district a prefix inside ``parent`` carries: that of the district block it lies
+    in, else none (city space, even when the owner is a district's unit).
+
+    A ``claimed`` district (an import row's) must be that block's district, else Conflict:
+    a district's label never lies outside its delegated space.
+    """
+    label = parent.district_id if parent.status == Status.delegated.value else None
+    if claimed is not None and claimed.id != label:
+        raise PrefixConflict(f"{net} is labelled {claimed.name} but lies in {parent.cidr}, "
+                             f"outside {claimed.name}'s blocks")
+    return label
 
 
 def _purpose(value: str) -> str:
@@ -346,7 +363,7 @@ def reserve(session: Session, actor: Actor, cidr: str, *, reason: str,
     _check_scope(actor, [parent], None)
     _carve_exact(session, parent, net)
     prefix = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.reserved,
-                         district_id=parent.district_id, description=reason)
+                         district_id=district_label(parent, None, net), description=reason)
     audit.record(session, actor, "ipam.reserve", "prefix", f"{zone.name}:{net}",
                  after={"prefix": str(net), "reason": reason})
     return prefix

@@ -77,6 +77,15 @@ def test_csv_import_builds_the_plan_marked_unpapered(world: str, cli: object,
     ("10.80.0.0/13,,container,,,\n10.80.9.0/24,,allocated,,无此单位,\n",
      "line 3: unknown unit '无此单位'"),
     ("10.99.0.0/24,,allocated,,,\n", "line 2: 10.99.0.0/24 is outside every pool"),
+    ("10.80.0.0/13,,container,,,\n10.80.9.0/24,,allocated,金平区,,\n",
+     "line 3: 10.80.9.0/24 is labelled 金平区 but lies in 10.80.0.0/13, outside 金平区's blocks"),
+    ("10.80.0.0/13,,container,,,\n10.81.0.0/16,,delegated,,,\n10.80.0.0/16,,delegated,金平区,,\n"
+     "10.81.2.0/24,,reserved,金平区,,\n",
+     "line 3: 10.81.0.0/16: a delegated block names its district"),
+    ("10.80.0.0/13,,container,,,\n10.80.0.0/16,,delegated,金平区,,\n"
+     "10.80.0.0/17,,delegated,金平区,,\n",
+     "line 4: 10.80.0.0/17: a district block goes inside a pool, not 10.80.0.0/16"),
+    ("10.80.0.0/13,,container,金平区,,\n", "line 2: 10.80.0.0/13: a pool belongs to no district"),
     ("10.80.0.0/13,,container,,,\n10.80.0.0/24,,allocated,,,\n10.80.0.0/25,,allocated,,,\n",
      "line 4: 10.80.0.0/25 overlaps an existing prefix inside 10.80.0.0/13"),
 ])
@@ -119,9 +128,12 @@ def test_import_from_discovery_makes_pools_and_records_addresses(world: str, cli
     assert sorted(data["pools"]) == ["10.254.0.0/16", "10.255.0.0/16", "10.80.0.0/16",
                                      "198.18.0.0/16"]
     got = {c["prefix"]: (c["purpose"], c["district"]) for c in data["created"]}
-    assert got == {"10.255.0.11/32": ("loopback", "金平区"), "10.255.0.12/32": ("loopback", None),
-                   "198.18.0.0/24": ("mgmt", None), "10.254.1.0/31": ("interconnect", "金平区"),
-                   "10.254.2.0/31": ("interconnect", None), "10.80.1.0/26": ("lan", "金平区")}
+    # made pools are city space: nothing in them carries a district label (issue 9 item 4)
+    assert got == {"10.255.0.11/32": ("loopback", None), "10.255.0.12/32": ("loopback", None),
+                   "198.18.0.0/24": ("mgmt", None), "10.254.1.0/31": ("interconnect", None),
+                   "10.254.2.0/31": ("interconnect", None), "10.80.1.0/26": ("lan", None)}
+    described = {c["prefix"]: c["description"] for c in data["created"]}
+    assert described["10.80.1.0/26"] == "imported: no paperwork; seen on agg1 (金平区) ethu1.100"
     with read() as s:  # 10.80.1.33/27 is a secondary inside the /26: held by it
         rows = {(a.address, a.device, a.interface) for a in s.exec(select(IpAddress))}
     assert ("198.18.0.11", "agg1", "mgmt0") in rows and ("198.18.0.12", "agg2", "mgmt0") in rows
