@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from access.models import PrivateNetwork, PrivateNetworkKind, PrivateNetworkState
 from access.workflow import check_ref, check_text
 from govnet import audit
-from govnet.auth import Actor, require
+from govnet.auth import Actor, require, sees
 from govnet.errors import (
     AlreadyExists,
     InvalidInput,
@@ -46,11 +46,7 @@ MAX_PREFIXES = 64
 
 
 def _visible(actor: Actor, network: PrivateNetwork) -> bool:
-    if actor.reads_all:
-        return True
-    if actor.role is Role.district_operator:
-        return network.district_id is not None and network.district_id == actor.district_id
-    return actor.role is Role.applicant and network.owner_id == actor.unit_id
+    return sees(actor, district_id=network.district_id, unit_id=network.owner_id)
 
 
 def _check_owner_scope(actor: Actor, unit: Unit) -> None:

@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from access.models import AttachModel, ConnectionRequest, RequestState, RequestZone
 from govnet import audit
-from govnet.auth import Actor, require
+from govnet.auth import Actor, require, scope_where, sees
 from govnet.errors import InvalidInput, NotFound, NotPermitted, WrongState, choice
 from govnet.models import District, Role, Unit, utcnow
 from govnet.org import find_unit
@@ -173,13 +173,7 @@ def _fields_of(session: Session, request: ConnectionRequest) -> dict[str, Any]:
 
 def visible(actor: Actor, request: ConnectionRequest) -> bool:
     """Readers of all; a district operator its district's; an applicant its unit's."""
-    if actor.reads_all:
-        return True
-    if actor.role is Role.district_operator:
-        return request.district_id is not None and request.district_id == actor.district_id
-    if actor.role is Role.applicant:
-        return request.unit_id == actor.unit_id
-    return False
+    return sees(actor, district_id=request.district_id, unit_id=request.unit_id)
 
 
 def get_request(session: Session, actor: Actor, number: int, *, lock: bool = False
@@ -205,12 +199,8 @@ def list_requests(session: Session, actor: Actor, *, status: str | None = None
     if status is not None:
         choice(S, status, "status")
         query = query.where(col(ConnectionRequest.state) == status)
-    if actor.role is Role.district_operator:
-        query = query.where(col(ConnectionRequest.district_id) == actor.district_id)
-    elif actor.role is Role.applicant:
-        query = query.where(col(ConnectionRequest.unit_id) == actor.unit_id)
-    elif not actor.reads_all:
-        return []
+    query = query.where(scope_where(actor, district=col(ConnectionRequest.district_id),
+                                    unit=col(ConnectionRequest.unit_id)))
     return list(session.exec(query))
 
 

@@ -115,11 +115,11 @@ def user_add(name: str, role: str = typer.Option(..., "--role"),
 def user_list(json_: bool = JSON_OPTION) -> None:
     """List users with their roles and scopes."""
     with read() as s:
-        acting(s)
-        districts = {d.id: d.name for d in org.list_districts(s)}
-        units = {u.id: u.name for u in org.list_units(s)}
+        viewer = acting(s)
+        districts = {d.id: d.name for d in org.list_districts(s, viewer)}
+        units = {u.id: u.name for u in org.list_units(s, viewer)}
         data = [{"name": u.name, "role": u.role, "district": districts.get(u.district_id),
-                 "unit": units.get(u.unit_id)} for u in org.list_users(s)]
+                 "unit": units.get(u.unit_id)} for u in org.list_users(s, viewer)]
     emit(data, json_, lambda: table("users", ("name", "role", "district", "unit"),
                                     ([d["name"], d["role"], d["district"], d["unit"]]
                                      for d in data)))
@@ -149,12 +149,12 @@ def unit_add(name: str, district: str | None = typer.Option(None, "--district"),
 def org_list(json_: bool = JSON_OPTION) -> None:
     """Districts and units."""
     with read() as s:
-        acting(s)
-        districts: dict[int | None, District] = {d.id: d for d in org.list_districts(s)}
+        viewer = acting(s)
+        districts: dict[int | None, District] = {d.id: d for d in org.list_districts(s, viewer)}
         data = {
             "districts": [{"name": d.name, "code": d.code} for d in districts.values()],
             "units": [{"name": u.name, "district": districts[u.district_id].name
-                       if u.district_id else None} for u in org.list_units(s)],
+                       if u.district_id else None} for u in org.list_units(s, viewer)],
         }
     emit(data, json_, lambda: table(
         "units", ("unit", "district"),

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from govnet import audit
-from govnet.auth import Actor, require, require_district
+from govnet.auth import Actor, require, require_district, scope_where, sees
 from govnet.errors import AlreadyExists, Conflict, InvalidInput, NotFound, NotPermitted
 from govnet.models import District, Role, utcnow
 from govnet.org import find_district
@@ -142,9 +142,8 @@ def validate_device(session: Session, spec: DeviceSpec) -> dict[str, Any]:
 
 def require_read(actor: Actor, device: Device) -> None:
     """Readers of everything, or the district operator of the device's district."""
-    if actor.reads_all:
-        return
-    if actor.role is Role.district_operator and device.district_id == actor.district_id:
+    if actor.reads_all or (actor.role is Role.district_operator and sees(
+            actor, district_id=device.district_id)):
         return
     raise NotPermitted(f"{actor.name} ({actor.role.value}) may not read device {device.name}")
 
@@ -179,8 +178,7 @@ def list_devices(session: Session, actor: Actor, *, district: str | None = None
     query = select(Device).order_by(col(Device.name))
     if district:
         query = query.where(Device.district_id == find_district(session, district).id)
-    if not actor.reads_all:
-        query = query.where(Device.district_id == actor.district_id)
+    query = query.where(scope_where(actor, district=col(Device.district_id)))
     return list(session.exec(query))
 
 

@@ -12,12 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from netaddr import IPNetwork
-from sqlalchemy import Row, bindparam, delete, insert, select
+from sqlalchemy import ColumnElement, Row, bindparam, delete, insert, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col
 
 from govnet import audit
-from govnet.auth import Actor, require, require_district
+from govnet.auth import Actor, require, require_district, scope_where, sees
 from govnet.errors import (
     AlreadyExists,
     InvalidInput,
@@ -403,11 +403,17 @@ def get(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None) ->
 
 def visible(actor: Actor, prefix: Prefix) -> bool:
     """What a user may read: everything, its district's space, or its unit's prefixes."""
-    if actor.reads_all:
-        return True
+    if actor.role is Role.district_operator and prefix.status == Status.container.value:
+        return True  # the municipal pools its blocks come from
+    return sees(actor, district_id=prefix.district_id, unit_id=prefix.owner_id)
+
+
+def visible_where(actor: Actor) -> ColumnElement[bool]:
+    """:func:`visible` as a SQL condition (so limit/offset count only what the actor sees)."""
+    scoped = scope_where(actor, district=col(Prefix.district_id), unit=col(Prefix.owner_id))
     if actor.role is Role.district_operator:
-        return prefix.district_id == actor.district_id or prefix.status == Status.container.value
-    return prefix.owner_id is not None and prefix.owner_id == actor.unit_id
+        return scoped | (col(Prefix.status) == Status.container.value)
+    return scoped
 
 
 
