@@ -25,7 +25,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from access.models import AttachModel, ConnectionRequest, RequestState, RequestZone
-from govnet import audit
+from govnet import audit, validate
 from govnet.auth import Actor, require, scope_where, sees
 from govnet.errors import InvalidInput, NotFound, NotPermitted, WrongState, choice
 from govnet.models import District, Role, Unit, utcnow
@@ -52,14 +52,8 @@ APPLICATION_GAP = "书面申请 written application (--application-doc)"
 
 def check_text(value: object, field: str, limit: int) -> str:
     """Non-empty printable text of at most ``limit`` characters (stripped)."""
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise InvalidInput(f"{field} is required and must not be empty")
-    if len(text) > limit:
-        raise InvalidInput(f"{field}: {len(text)} characters, at most {limit}")
-    if not text.isprintable():
-        raise InvalidInput(f"{field}: control characters are not allowed")
-    return text
+    return validate.text(value if isinstance(value, str) else "", field, limit=limit,
+                         required=True)
 
 
 def check_ref(value: object, field: str) -> str:

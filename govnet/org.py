@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, func
 from sqlmodel import Session, col, select
 
-from govnet import audit
+from govnet import audit, validate
 from govnet.auth import Actor, require, scope_where
 from govnet.errors import AlreadyExists, InvalidInput, NotFound, choice
 from govnet.models import District, Role, Unit, User, table_of
@@ -44,10 +44,7 @@ def find_unit(session: Session, name: str) -> Unit:
 
 
 def _check_name(kind: str, name: str, limit: int) -> str:
-    name = name.strip()
-    if not name or len(name) > limit or any(ord(ch) < 32 for ch in name):
-        raise InvalidInput(f"{kind} name must be 1–{limit} printable characters")
-    return name
+    return validate.name(name, f"{kind} name", limit=limit)
 
 
 def add_district(session: Session, actor: Actor, name: str, *, code: str | None = None) -> District:

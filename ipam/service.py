@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Row, bindparam, delete, insert, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col
 
-from govnet import audit
+from govnet import audit, validate
 from govnet.auth import Actor, require, require_district, scope_where, sees
 from govnet.errors import (
     AlreadyExists,
@@ -43,9 +43,8 @@ ALLOCATORS = (Role.municipal_operator, Role.district_operator)
 
 def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "") -> Vrf:
     require(actor, Role.municipal_operator, action="add VRFs")
-    name = name.strip()
-    if not name or len(name) > 64 or any(ord(c) < 32 for c in name):
-        raise InvalidInput("VRF name must be 1–64 printable characters")
+    name = validate.name(name, "VRF name")
+    description = _text(description, "description")
     if session.scalars(select(Vrf).where(col(Vrf.name) == name)).first():
         raise AlreadyExists(f"VRF {name!r} exists already")
     vrf = Vrf(name=name, description=description)
@@ -134,10 +133,7 @@ def add_pool(session: Session, actor: Actor, cidr: str, *, vrf: str | None = Non
 
 
 def _text(value: str, field: str, limit: int = 200) -> str:
-    value = value.strip()
-    if len(value) > limit or any(ord(c) < 32 for c in value):
-        raise InvalidInput(f"{field} must be at most {limit} printable characters")
-    return value
+    return validate.text(value, field, limit=limit)
 
 
 def _parent_for_cidr(session: Session, zone: Vrf, net: IPNetwork) -> Prefix:
