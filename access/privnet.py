@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from access.models import PrivateNetwork, PrivateNetworkKind, PrivateNetworkState
 from access.workflow import check_ref, check_text
 from govnet import audit
-from govnet.auth import Actor, require, sees
+from govnet.auth import Actor, require, scope_where, sees
 from govnet.errors import (
     AlreadyExists,
     InvalidInput,
@@ -231,7 +231,9 @@ def list_networks(session: Session, actor: Actor, *, status: str | None = None
     if status is not None:
         choice(P, status, "status")
         query = query.where(col(PrivateNetwork.state) == status)
-    return [n for n in session.exec(query) if _visible(actor, n)]
+    query = query.where(scope_where(actor, district=col(PrivateNetwork.district_id),
+                                    unit=col(PrivateNetwork.owner_id)))
+    return list(session.exec(query))
 
 
 def covering_filing(session: Session, vrf: Vrf | str | None, prefix: str | IPNetwork

@@ -13,11 +13,11 @@ import typer
 
 from access.cli import app as access_app
 from compliance.cli import app as compliance_app
-from govnet import audit, org
-from govnet.auth import require
-from govnet.console import JSON_OPTION, acting, actor_name, emit, run, state, table
+from govnet import audit, identity, org
+from govnet.auth import load_actor, require
+from govnet.console import JSON_OPTION, acting, acting_name, actor_name, emit, run, state, table
 from govnet.db import read, transaction
-from govnet.errors import AlreadyExists, GovnetError
+from govnet.errors import GovnetError
 from govnet.migrate import upgrade
 from govnet.models import District, Role
 from govnet.settings import settings
@@ -53,19 +53,19 @@ def root(as_: str | None = typer.Option(None, "--as", help="Act as this user."))
 
 @app.command()
 def init(json_: bool = JSON_OPTION) -> None:
-    """Create or upgrade the database schema and make the login user an admin."""
+    """Create or upgrade the database schema; on an empty database the login user becomes
+    admin. On a database with users it never creates or promotes anyone."""
     revision = upgrade()
-    name = actor_name()
+    name: str | None = None
     with transaction() as s:
-        try:
+        if not identity.has_users(s):
+            name = acting_name(s)
             org.add_user(s, None, name, role=Role.admin.value)
-            created = True
-        except AlreadyExists:
-            created = False
     data = {"database": settings().db_url, "revision": revision, "admin": name,
-            "admin_created": created}
-    emit(data, json_, lambda: f"database {data['database']} at revision {revision}; "
-                              f"{name} is {'now ' if created else ''}admin")
+            "admin_created": name is not None}
+    emit(data, json_, lambda: f"database {data['database']} at revision {revision}; " + (
+        f"{name} is now admin" if name else "it has users already: nobody was made admin "
+        "(an admin adds users with 'govnet user add')"))
 
 
 @app.command()
@@ -76,8 +76,10 @@ def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the database an
     from govnet import demo as demo_data
 
     upgrade()
-    name = actor_name()
     with transaction() as s:
+        name = acting_name(s)
+        if identity.has_users(s):  # only an admin reseeds (or seeds) a database in use
+            require(load_actor(s, name), action="seed or reset the demo data")
         if reset:
             demo_data.wipe(s)
         counts = demo_data.seed(s, admin=name) if reset or not demo_data.is_seeded(s) else None
