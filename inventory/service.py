@@ -129,8 +129,7 @@ def validate_device(session: Session, spec: DeviceSpec) -> dict[str, Any]:
 
 def require_read(actor: Actor, device: Device) -> None:
     """Readers of everything, or the district operator of the device's district."""
-    if actor.reads_all or (actor.role is Role.district_operator and sees(
-            actor, district_id=device.district_id)):
+    if actor.role is not Role.applicant and sees(actor, district_id=device.district_id):
         return
     raise NotPermitted(f"{actor.name} ({actor.role.value}) may not read device {device.name}")
 

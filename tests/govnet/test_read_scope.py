@@ -15,7 +15,7 @@ from tests.conftest import db_snapshot
 
 
 @pytest.fixture
-def demo(db: str, cli):  # type: ignore[no-untyped-def]
+def demo(any_db: str, cli):  # type: ignore[no-untyped-def]
     assert cli("demo --no-tui").code == 0
     assert cli("user add jp-applicant --role applicant --unit 金平区教育局").code == 0
     assert cli("user add lh-applicant --role applicant --unit 龙湖区民政局").code == 0
