@@ -80,9 +80,21 @@ def tree(session: Session, actor: Actor, cidr: str | None = None, *, vrf: str | 
                                 for c in children(session, actor, p.id, vrf_id=zone.id)]  # type: ignore[arg-type]
         return data
 
-    roots = [get(session, actor, cidr, vrf=zone.name)] if cidr else children(
-        session, actor, None, vrf_id=zone.id)  # type: ignore[arg-type]
+    roots = [get(session, actor, cidr, vrf=zone.name)] if cidr else _roots(
+        session, actor, zone.id)  # type: ignore[arg-type]
     return [node(r, 0) for r in roots]
+
+
+def _roots(session: Session, actor: Actor, vrf_id: int) -> list[Prefix]:
+    """The top of what the actor sees: the pools, or (for a scoped actor) every visible
+    prefix whose parent it may not see, e.g. an applicant's allocations."""
+    if actor.reads_all:
+        return children(session, actor, None, vrf_id=vrf_id)
+    rows = list(session.scalars(
+        select(Prefix).where(col(Prefix.vrf_id) == vrf_id, visible_where(actor))
+        .order_by(col(Prefix.version), col(Prefix.first))))
+    seen = {p.id for p in rows}
+    return [p for p in rows if p.parent_id not in seen]
 
 
 def free(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None) -> list[str]:

@@ -97,6 +97,9 @@ def test_ipam_reads_show_only_own_space(demo) -> None:  # type: ignore[no-untype
     usage = _read(demo, "ipam utilization", "jinping-ops")
     assert {u["district"] for u in usage if u["status"] != "container"} == {"金平区"}
     assert _read(demo, "ipam utilization", "edu-applicant") == []
+    own = list(walk(_read(demo, "ipam tree", "edu-applicant")))
+    assert own and {n["owner"] for n in own} == {"市教育局"}
+    assert {n["status"] for n in own} == {"allocated"}
     assert _read(demo, "ipam applications", "lh-applicant") == []
     assert {a["district"] for a in _read(demo, "ipam applications", "jinping-ops")} <= {"金平区"}
     assert all(r["district"] == "金平区"
