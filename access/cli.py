@@ -209,11 +209,12 @@ def _network_line(data: dict[str, Any], verb: str) -> str:
 
 
 def _register(kind: str, *, owner: str, name: str, prefix: list[str], interconnection: str,
-              zone: str | None, plan: str | None, json_: bool) -> None:
+              zone: str | None, plan: str | None, overlaps_plan: bool, json_: bool) -> None:
     with transaction() as s:
         register = privnet.file_network if kind == "file" else privnet.apply_network
         network = register(s, acting(s), owner=owner, name=name, prefixes=prefix,
-                           interconnection=interconnection, zone=zone, plan=plan)  # type: ignore[arg-type]
+                           interconnection=interconnection, zone=zone,
+                           plan=plan, overlaps_plan=overlaps_plan)  # type: ignore[arg-type]
         data = privnet.network_dict(s, network)
     emit(data, json_, lambda: _network_line(data, data["state"]))
 
@@ -224,16 +225,19 @@ PREFIXES = typer.Option(..., "--prefix", help="A prefix of the network; repeat f
 INTERCONNECTION = typer.Option(..., "--interconnection",
                                help="Where it interconnects with the extranet.")
 ZONE = typer.Option(None, "--zone", help="The extranet zone it interconnects with.")
+OVERLAPS_PLAN = typer.Option(
+    False, "--overlaps-plan", help="Register it although it overlaps a pool or the owner's own "
+    "plan space (recorded in the audit log); another's space is always refused.")
 
 
 @privnet_app.command("file")
 def privnet_file(owner: str = OWNER, name: str = NAME, prefix: list[str] = PREFIXES,
                  interconnection: str = INTERCONNECTION, zone: str | None = ZONE,
                  plan: str | None = typer.Option(None, "--plan", help="Plan ref, if any."),
-                 json_: bool = JSON_OPTION) -> None:
+                 overlaps_plan: bool = OVERLAPS_PLAN, json_: bool = JSON_OPTION) -> None:
     """File a retained private network with the authority (备案, Art. 23)."""
     _register("file", owner=owner, name=name, prefix=prefix, interconnection=interconnection,
-              zone=zone, plan=plan, json_=json_)
+              zone=zone, plan=plan, overlaps_plan=overlaps_plan, json_=json_)
 
 
 @privnet_app.command("apply")
@@ -241,10 +245,10 @@ def privnet_apply(owner: str = OWNER, name: str = NAME, prefix: list[str] = PREF
                   interconnection: str = INTERCONNECTION, zone: str | None = ZONE,
                   plan: str = typer.Option(..., "--plan",
                                            help="The technical and security plan ref."),
-                  json_: bool = JSON_OPTION) -> None:
+                  overlaps_plan: bool = OVERLAPS_PLAN, json_: bool = JSON_OPTION) -> None:
     """Apply for a new private network; its plan needs approval first (Art. 24)."""
     _register("apply", owner=owner, name=name, prefix=prefix, interconnection=interconnection,
-              zone=zone, plan=plan, json_=json_)
+              zone=zone, plan=plan, overlaps_plan=overlaps_plan, json_=json_)
 
 
 @privnet_app.command("approve")

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 from access.models import PrivateNetwork, PrivateNetworkKind, PrivateNetworkState
 from access.workflow import check_ref, check_text
 from govnet import audit
-from govnet.auth import Actor, require
+from govnet.auth import Actor, require, scope_where, sees
 from govnet.errors import (
     AlreadyExists,
     InvalidInput,
@@ -34,7 +34,7 @@ from govnet.errors import (
 from govnet.models import District, Role, Unit, utcnow
 from govnet.org import find_unit
 from ipam import space
-from ipam.models import Vrf
+from ipam.models import Prefix, Status, Vrf
 from ipam.service import get_vrf
 
 P = PrivateNetworkState
@@ -46,11 +46,7 @@ MAX_PREFIXES = 64
 
 
 def _visible(actor: Actor, network: PrivateNetwork) -> bool:
-    if actor.reads_all:
-        return True
-    if actor.role is Role.district_operator:
-        return network.district_id is not None and network.district_id == actor.district_id
-    return actor.role is Role.applicant and network.owner_id == actor.unit_id
+    return sees(actor, district_id=network.district_id, unit_id=network.owner_id)
 
 
 def _check_owner_scope(actor: Actor, unit: Unit) -> None:
@@ -78,9 +74,51 @@ def _overlaps(a: IPNetwork, b: IPNetwork) -> bool:
     return a.version == b.version and a.first <= b.last and b.first <= a.last
 
 
+def _plan_overlaps(session: Session, vrf: Vrf | None, nets: Sequence[IPNetwork]
+                   ) -> list[tuple[IPNetwork, Prefix]]:
+    """Each prefix of the address plan (in ``vrf``, or any zone) that overlaps one of ``nets``."""
+    found = []
+    for net in nets:
+        query = select(Prefix).where(
+            col(Prefix.version) == net.version, col(Prefix.first) <= space.key(net.last),
+            col(Prefix.last) >= space.key(net.first))
+        if vrf is not None:
+            query = query.where(col(Prefix.vrf_id) == vrf.id)
+        found += [(net, p) for p in session.exec(query.order_by(col(Prefix.prefixlen)))]
+    return found
+
+
+def _held_by_others(prefix: Prefix, unit: Unit) -> bool:
+    """Plan space someone else holds: another district's block, another unit's prefix."""
+    if prefix.status == Status.container.value or prefix.owner_id == unit.id:
+        return False
+    if prefix.status == Status.delegated.value:
+        return prefix.district_id is None or prefix.district_id != unit.district_id
+    return True
+
+
+def _check_plan(session: Session, vrf: Vrf | None, nets: Sequence[IPNetwork], unit: Unit,
+                overlaps_plan: bool) -> list[str]:
+    """Refuse a network inside someone else's plan space; inside other plan space (a pool,
+    the unit's own district block or allocation) only with ``overlaps_plan``. Returns the
+    overlapped plan prefixes, which the audit event records."""
+    overlaps = _plan_overlaps(session, vrf, nets)
+    for mine, prefix in overlaps:
+        if _held_by_others(prefix, unit):
+            raise PrefixConflict(
+                f"{mine} overlaps {prefix.cidr} of the address plan ({prefix.status}, not "
+                f"{unit.name}'s): a private network may not use space held by another")
+    if overlaps and not overlaps_plan:
+        mine, prefix = overlaps[0]
+        raise PrefixConflict(
+            f"{mine} overlaps {prefix.cidr} of the address plan ({prefix.status}); give "
+            "--overlaps-plan to register it anyway (recorded in the audit log)")
+    return sorted({p.cidr for _, p in overlaps})
+
+
 def _register(session: Session, actor: Actor, *, kind: PrivateNetworkKind, owner: str,
               name: str, prefixes: Sequence[str], interconnection: str, zone: str | None,
-              plan: str | None) -> PrivateNetwork:
+              plan: str | None, overlaps_plan: bool = False) -> PrivateNetwork:
     require(actor, *REGISTRANTS, action="register private networks")
     unit = find_unit(session, owner)
     _check_owner_scope(actor, unit)
@@ -104,6 +142,7 @@ def _register(session: Session, actor: Actor, *, kind: PrivateNetworkKind, owner
             if clash is not None:
                 raise PrefixConflict(f"{mine} overlaps {clash} of private network "
                                      f"{other.id} ({other.name}, {other.state})")
+    overlapped = _check_plan(session, vrf, nets, unit, overlaps_plan)
     state = P.filed if kind is PrivateNetworkKind.filed else P.pending
     network = PrivateNetwork(
         owner_id=unit.id, district_id=unit.district_id, name=name,  # type: ignore[arg-type]
@@ -113,24 +152,28 @@ def _register(session: Session, actor: Actor, *, kind: PrivateNetworkKind, owner
     session.add(network)
     session.flush()
     audit.record(session, actor, f"access.privnet.{'file' if state is P.filed else 'apply'}",
-                 "private_network", network.id, after=network_dict(session, network))
+                 "private_network", network.id,
+                 after=network_dict(session, network) | ({"overlaps_plan": overlapped}
+                                                         if overlapped else {}))
     return network
 
 
 def file_network(session: Session, actor: Actor, *, owner: str, name: str,
                  prefixes: Sequence[str], interconnection: str, zone: str | None = None,
-                 plan: str | None = None) -> PrivateNetwork:
+                 plan: str | None = None, overlaps_plan: bool = False) -> PrivateNetwork:
     """File a retained private network (Art. 23): state ``filed``."""
     return _register(session, actor, kind=PrivateNetworkKind.filed, owner=owner, name=name,
-                     prefixes=prefixes, interconnection=interconnection, zone=zone, plan=plan)
+                     prefixes=prefixes, interconnection=interconnection, zone=zone, plan=plan,
+                     overlaps_plan=overlaps_plan)
 
 
 def apply_network(session: Session, actor: Actor, *, owner: str, name: str,
                   prefixes: Sequence[str], interconnection: str, plan: str,
-                  zone: str | None = None) -> PrivateNetwork:
+                  zone: str | None = None, overlaps_plan: bool = False) -> PrivateNetwork:
     """Apply for a new private network with its plan (Art. 24): state ``pending``."""
     return _register(session, actor, kind=PrivateNetworkKind.applied, owner=owner, name=name,
-                     prefixes=prefixes, interconnection=interconnection, zone=zone, plan=plan)
+                     prefixes=prefixes, interconnection=interconnection, zone=zone, plan=plan,
+                     overlaps_plan=overlaps_plan)
 
 
 def get_network(session: Session, actor: Actor, number: int) -> PrivateNetwork:
@@ -188,7 +231,9 @@ def list_networks(session: Session, actor: Actor, *, status: str | None = None
     if status is not None:
         choice(P, status, "status")
         query = query.where(col(PrivateNetwork.state) == status)
-    return [n for n in session.exec(query) if _visible(actor, n)]
+    query = query.where(scope_where(actor, district=col(PrivateNetwork.district_id),
+                                    unit=col(PrivateNetwork.owner_id)))
+    return list(session.exec(query))
 
 
 def covering_filing(session: Session, vrf: Vrf | str | None, prefix: str | IPNetwork

@@ -25,8 +25,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
 from access.models import AttachModel, ConnectionRequest, RequestState, RequestZone
-from govnet import audit
-from govnet.auth import Actor, require
+from govnet import audit, validate
+from govnet.auth import Actor, require, scope_where, sees
 from govnet.errors import InvalidInput, NotFound, NotPermitted, WrongState, choice
 from govnet.models import District, Role, Unit, utcnow
 from govnet.org import find_unit
@@ -52,14 +52,8 @@ APPLICATION_GAP = "书面申请 written application (--application-doc)"
 
 def check_text(value: object, field: str, limit: int) -> str:
     """Non-empty printable text of at most ``limit`` characters (stripped)."""
-    text = value.strip() if isinstance(value, str) else ""
-    if not text:
-        raise InvalidInput(f"{field} is required and must not be empty")
-    if len(text) > limit:
-        raise InvalidInput(f"{field}: {len(text)} characters, at most {limit}")
-    if not text.isprintable():
-        raise InvalidInput(f"{field}: control characters are not allowed")
-    return text
+    return validate.text(value if isinstance(value, str) else "", field, limit=limit,
+                         required=True)
 
 
 def check_ref(value: object, field: str) -> str:
@@ -173,13 +167,7 @@ def _fields_of(session: Session, request: ConnectionRequest) -> dict[str, Any]:
 
 def visible(actor: Actor, request: ConnectionRequest) -> bool:
     """Readers of all; a district operator its district's; an applicant its unit's."""
-    if actor.reads_all:
-        return True
-    if actor.role is Role.district_operator:
-        return request.district_id is not None and request.district_id == actor.district_id
-    if actor.role is Role.applicant:
-        return request.unit_id == actor.unit_id
-    return False
+    return sees(actor, district_id=request.district_id, unit_id=request.unit_id)
 
 
 def get_request(session: Session, actor: Actor, number: int, *, lock: bool = False
@@ -205,12 +193,8 @@ def list_requests(session: Session, actor: Actor, *, status: str | None = None
     if status is not None:
         choice(S, status, "status")
         query = query.where(col(ConnectionRequest.state) == status)
-    if actor.role is Role.district_operator:
-        query = query.where(col(ConnectionRequest.district_id) == actor.district_id)
-    elif actor.role is Role.applicant:
-        query = query.where(col(ConnectionRequest.unit_id) == actor.unit_id)
-    elif not actor.reads_all:
-        return []
+    query = query.where(scope_where(actor, district=col(ConnectionRequest.district_id),
+                                    unit=col(ConnectionRequest.unit_id)))
     return list(session.exec(query))
 
 

@@ -24,7 +24,7 @@ from compliance.models import Evidence, Finding, FindingState, FindingType, Scan
 from compliance.reconcile import Attachment, DeviceFacts, Found, PlanEntry, reconcile
 from compliance.scan import collect, facts_of
 from govnet import audit
-from govnet.auth import Actor, require, require_district
+from govnet.auth import Actor, require, require_district, scope_where, sees
 from govnet.db import read, transaction
 from govnet.errors import DeviceError, GovnetError, NotFound, NotPermitted, choice
 from govnet.models import District, Role, Unit, utcnow
@@ -256,9 +256,7 @@ def _settle(session: Session, scan_id: int, found: list[Found], scanned: set[str
 # -- reading and acknowledging findings -----------------------------------------------
 
 def _visible(actor: Actor, finding: Finding) -> bool:
-    if actor.reads_all:
-        return True
-    return actor.role is Role.district_operator and finding.district_id == actor.district_id
+    return sees(actor, district_id=finding.district_id)
 
 
 def findings(session: Session, actor: Actor, *, state: str | None = None,
@@ -274,8 +272,7 @@ def findings(session: Session, actor: Actor, *, state: str | None = None,
         query = query.where(Finding.type == _enum(FindingType, type, "--type"))
     if device is not None:
         query = query.where(Finding.device == device)
-    if actor.role is Role.district_operator:
-        query = query.where(Finding.district_id == actor.district_id)
+    query = query.where(scope_where(actor, district=col(Finding.district_id)))
     if limit is not None:
         query = query.limit(limit)
     return list(session.exec(query))

@@ -8,7 +8,9 @@ anything, so the CLI and the TUI cannot differ.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import ColumnElement, false, true
 from sqlmodel import Session, select
 
 from govnet.errors import NotPermitted
@@ -27,6 +29,7 @@ class Actor:
     unit_id: int | None = None
     district_name: str | None = None
     unit_name: str | None = None
+    unit_district_id: int | None = None
 
     def is_(self, *roles: Role) -> bool:
         return self.role in roles
@@ -34,6 +37,11 @@ class Actor:
     @property
     def reads_all(self) -> bool:
         return self.role in READ_ALL
+
+    @property
+    def home_district_id(self) -> int | None:
+        """The district the actor works in: its own, or its unit's (None: city level)."""
+        return self.district_id if self.district_id is not None else self.unit_district_id
 
 
 def load_actor(session: Session, name: str) -> Actor:
@@ -53,6 +61,7 @@ def load_actor(session: Session, name: str) -> Actor:
         unit_id=user.unit_id,
         district_name=district.name if district else None,
         unit_name=unit.name if unit else None,
+        unit_district_id=unit.district_id if unit else None,
     )
 
 
@@ -70,3 +79,43 @@ def require_district(actor: Actor, district_id: int | None, *, action: str) -> N
             f"{actor.name} (district_operator of {actor.district_name}) may not {action} "
             "outside its district"
         )
+
+
+# -- read scope: the one rule every listing and lookup applies ----------------------
+#
+# Readers of all (admin, authority, municipal_operator, auditor) see everything; a
+# district_operator sees what belongs to its district; an applicant what belongs to
+# its unit. An object is described by the district and the unit it belongs to (either
+# may be None); services pass both and never test roles for reading themselves.
+
+def sees(actor: Actor, *, district_id: int | None = None, unit_id: int | None = None) -> bool:
+    """Whether ``actor`` may read an object of ``district_id`` / ``unit_id``."""
+    if actor.reads_all:
+        return True
+    if actor.role is Role.district_operator:
+        return district_id is not None and district_id == actor.district_id
+    if actor.role is Role.applicant:
+        return unit_id is not None and unit_id == actor.unit_id
+    return False
+
+
+def scope_where(actor: Actor, *, district: Any = None, unit: Any = None) -> ColumnElement[bool]:
+    """:func:`sees` as a SQL condition on the object's district and unit columns."""
+    if actor.reads_all:
+        return true()
+    if actor.role is Role.district_operator and district is not None:
+        return district == actor.district_id  # type: ignore[no-any-return]
+    if actor.role is Role.applicant and unit is not None:
+        return unit == actor.unit_id  # type: ignore[no-any-return]
+    return false()
+
+
+def require_scope(actor: Actor, *, district_id: int | None = None, unit_id: int | None = None,
+                  action: str) -> None:
+    """Raise NotPermitted unless :func:`sees` allows the object."""
+    if sees(actor, district_id=district_id, unit_id=unit_id):
+        return
+    scope = (f" of {actor.district_name}" if actor.role is Role.district_operator
+             else f" of {actor.unit_name}" if actor.role is Role.applicant else "")
+    raise NotPermitted(f"{actor.name} ({actor.role.value}{scope}) may not {action}: "
+                       "outside its scope")

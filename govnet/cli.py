@@ -13,11 +13,11 @@ import typer
 
 from access.cli import app as access_app
 from compliance.cli import app as compliance_app
-from govnet import audit, org
-from govnet.auth import require
-from govnet.console import JSON_OPTION, acting, actor_name, emit, run, state, table
+from govnet import audit, identity, org
+from govnet.auth import load_actor, require
+from govnet.console import JSON_OPTION, acting, acting_name, actor_name, emit, run, state, table
 from govnet.db import read, transaction
-from govnet.errors import AlreadyExists, GovnetError
+from govnet.errors import GovnetError
 from govnet.migrate import upgrade
 from govnet.models import District, Role
 from govnet.settings import settings
@@ -53,19 +53,19 @@ def root(as_: str | None = typer.Option(None, "--as", help="Act as this user."))
 
 @app.command()
 def init(json_: bool = JSON_OPTION) -> None:
-    """Create or upgrade the database schema and make the login user an admin."""
+    """Create or upgrade the database schema; on an empty database the login user becomes
+    admin. On a database with users it never creates or promotes anyone."""
     revision = upgrade()
-    name = actor_name()
+    name: str | None = None
     with transaction() as s:
-        try:
+        if not identity.has_users(s):
+            name = acting_name(s)
             org.add_user(s, None, name, role=Role.admin.value)
-            created = True
-        except AlreadyExists:
-            created = False
     data = {"database": settings().db_url, "revision": revision, "admin": name,
-            "admin_created": created}
-    emit(data, json_, lambda: f"database {data['database']} at revision {revision}; "
-                              f"{name} is {'now ' if created else ''}admin")
+            "admin_created": name is not None}
+    emit(data, json_, lambda: f"database {data['database']} at revision {revision}; " + (
+        f"{name} is now admin" if name else "it has users already: nobody was made admin "
+        "(an admin adds users with 'govnet user add')"))
 
 
 @app.command()
@@ -87,9 +87,11 @@ def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the demo and se
     if force and not reset:
         raise InvalidInput("--force goes with --reset")
     upgrade()
-    name = actor_name()
     where = make_url(settings().db_url).render_as_string(hide_password=True)
     with transaction() as s:
+        name = acting_name(s)
+        if identity.has_users(s):  # only an admin reseeds (or seeds) a database in use
+            require(load_actor(s, name), action="seed or reset the demo data")
         found = demo_data.contents(s)
         if reset:
             demo_data.wipe(s, name, found, force=force)
@@ -133,11 +135,11 @@ def user_add(name: str, role: str = typer.Option(..., "--role"),
 def user_list(json_: bool = JSON_OPTION) -> None:
     """List users with their roles and scopes."""
     with read() as s:
-        acting(s)
-        districts = {d.id: d.name for d in org.list_districts(s)}
-        units = {u.id: u.name for u in org.list_units(s)}
+        viewer = acting(s)
+        districts = {d.id: d.name for d in org.list_districts(s, viewer)}
+        units = {u.id: u.name for u in org.list_units(s, viewer)}
         data = [{"name": u.name, "role": u.role, "district": districts.get(u.district_id),
-                 "unit": units.get(u.unit_id)} for u in org.list_users(s)]
+                 "unit": units.get(u.unit_id)} for u in org.list_users(s, viewer)]
     emit(data, json_, lambda: table("users", ("name", "role", "district", "unit"),
                                     ([d["name"], d["role"], d["district"], d["unit"]]
                                      for d in data)))
@@ -233,12 +235,12 @@ def unit_remove(name: str, json_: bool = JSON_OPTION) -> None:
 def org_list(json_: bool = JSON_OPTION) -> None:
     """Districts and units."""
     with read() as s:
-        acting(s)
-        districts: dict[int | None, District] = {d.id: d for d in org.list_districts(s)}
+        viewer = acting(s)
+        districts: dict[int | None, District] = {d.id: d for d in org.list_districts(s, viewer)}
         data = {
             "districts": [{"name": d.name, "code": d.code} for d in districts.values()],
             "units": [{"name": u.name, "district": districts[u.district_id].name
-                       if u.district_id else None} for u in org.list_units(s)],
+                       if u.district_id else None} for u in org.list_units(s, viewer)],
         }
     emit(data, json_, lambda: table(
         "units", ("unit", "district"),

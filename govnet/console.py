@@ -20,9 +20,10 @@ from rich.table import Table
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+from govnet import identity
 from govnet.auth import Actor, load_actor
+from govnet.db import read
 from govnet.errors import GovnetError
-from govnet.settings import settings
 
 # Piped output is read by scripts: never truncate it to a guessed terminal width.
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 400)
@@ -38,13 +39,21 @@ class _State:
 state = _State()
 
 
+def acting_name(session: Session) -> str:
+    """The user this run acts as: the OS login, or ``--as`` / ``GOVNET_USER`` when the
+    login may choose (an admin login, or root; see :mod:`govnet.identity`)."""
+    return identity.resolve(session, identity.requested(state.acting_as))
+
+
 def actor_name() -> str:
-    return state.acting_as or settings().user
+    """:func:`acting_name` in a read of its own (for the TUI and the demo)."""
+    with read() as s:
+        return acting_name(s)
 
 
 def acting(session: Session) -> Actor:
-    """The Actor for ``--as`` / ``GOVNET_USER`` / the login name."""
-    return load_actor(session, actor_name())
+    """The Actor this run acts as (see :func:`acting_name`)."""
+    return load_actor(session, acting_name(session))
 
 
 def emit_json(data: Any) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Row, bindparam
+from sqlalchemy import Row, bindparam, func
 from sqlmodel import Session, col, select
 
-from govnet import audit
-from govnet.auth import Actor, require
+from govnet import audit, validate
+from govnet.auth import Actor, require, scope_where
 from govnet.errors import AlreadyExists, InvalidInput, NotFound, choice
 from govnet.models import District, Role, Unit, User, table_of
 from govnet.prepared import Prepared
@@ -44,10 +44,7 @@ def find_unit(session: Session, name: str) -> Unit:
 
 
 def _check_name(kind: str, name: str, limit: int) -> str:
-    name = name.strip()
-    if not name or len(name) > limit or any(ord(ch) < 32 for ch in name):
-        raise InvalidInput(f"{kind} name must be 1–{limit} printable characters")
-    return name
+    return validate.name(name, f"{kind} name", limit=limit)
 
 
 def add_district(session: Session, actor: Actor, name: str, *, code: str | None = None) -> District:
@@ -113,13 +110,25 @@ def add_user(
     return user
 
 
-def list_users(session: Session) -> list[User]:
-    return list(session.exec(select(User).order_by(col(User.name))))
+def list_users(session: Session, actor: Actor) -> list[User]:
+    """Users the actor may see: all, its district's (directly or by unit), or its unit's."""
+    query = (select(User).join(Unit, col(User.unit_id) == col(Unit.id), isouter=True)
+             .where(scope_where(actor, district=func.coalesce(col(User.district_id),
+                                                              col(Unit.district_id)),
+                                unit=col(User.unit_id)))
+             .order_by(col(User.name)))
+    return list(session.exec(query))
 
 
-def list_districts(session: Session) -> list[District]:
-    return list(session.exec(select(District).order_by(col(District.id))))
+def list_districts(session: Session, actor: Actor) -> list[District]:
+    """Districts the actor may see: all, or the one it (or its unit) belongs to."""
+    query = select(District).where(scope_where(actor, district=col(District.id))
+                                   | (col(District.id) == actor.home_district_id))
+    return list(session.exec(query.order_by(col(District.id))))
 
 
-def list_units(session: Session) -> list[Unit]:
-    return list(session.exec(select(Unit).order_by(col(Unit.id))))
+def list_units(session: Session, actor: Actor) -> list[Unit]:
+    """Units the actor may see: all, its district's, or its own."""
+    query = select(Unit).where(scope_where(actor, district=col(Unit.district_id),
+                                           unit=col(Unit.id)))
+    return list(session.exec(query.order_by(col(Unit.id))))

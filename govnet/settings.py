@@ -1,7 +1,8 @@
 """Settings from the environment, read once per process (``settings()``).
 
 ``GOVNET_DB``      SQLAlchemy URL; default: a SQLite file in the XDG data dir.
-``GOVNET_USER``    the acting user when ``--as`` is not given; else the login name.
+``GOVNET_USER``    the user to act as when ``--as`` is not given (honoured only for an
+                   admin login or root: see ``govnet.identity``); else the login name.
 ``GOVNET_LANG``    ``zh_CN`` or ``en``; else taken from the locale.
 ``GOVNET_INTERCONNECT_PREFIXLEN``  30 or 31 (IPv4 interconnects; IPv6 uses 126 or 127).
 ``GOVNET_QUARANTINE_DAYS``  default quarantine of a released block (30).

@@ -111,7 +111,8 @@ def import_(file: Path,
     with transaction() as s:
         devices = io.import_file(s, acting(s), file, replace=replace)
         data = [service.device_dict(s, d) for d in devices]
-    emit(data, json_, lambda: f"imported {len(data)} device(s) from {file}")
+    emit(data, json_, lambda: f"imported {len(data)} device(s) from {file}" if data
+         else f"nothing to import in {file}")
 
 
 @app.command("export")

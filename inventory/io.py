@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from sqlmodel import Session, select
 
+from govnet import validate
 from govnet.auth import Actor, require
 from govnet.errors import GovnetError, InvalidInput
 from govnet.models import District
@@ -35,6 +36,7 @@ from inventory.service import MANAGERS, DeviceSpec
 CSV_COLUMNS = ("name", "platform", "host", "port", "role", "district", "site", "credential",
                "demo", "ports")
 _FIELDS = set(CSV_COLUMNS)
+_TEXT_FIELDS = ("name", "platform", "host", "role", "district", "site", "credential")
 _TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n", ""}
 
 
@@ -62,6 +64,18 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"field name {key!r} is not text", key_node.start_mark)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate field {key!r} (also on line {seen[key]})",
+                key_node.start_mark)
+        seen[key] = line
     mapping = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
@@ -88,24 +102,18 @@ def _read_yaml(text: str, label: str) -> list[Row]:
 
 
 def _read_csv(text: str, label: str) -> list[Row]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
+    header, records = validate.csv_records(text, label)
+    if not header:
+        return []  # an empty file: nothing to import
     unknown = [h for h in header if h not in _FIELDS]
     if unknown or "name" not in header:
         raise InvalidInput(f"{label}:1: CSV header: unknown column(s) {unknown}; "
                            f"expected {', '.join(CSV_COLUMNS)}" if unknown else
                            f"{label}:1: CSV header needs at least name, platform, host, role")
-    reader.fieldnames = header
-    rows = []
-    line = reader.line_num + 1
-    for record in reader:
-        if None in record:
-            raise InvalidInput(f"{label}:{line}: more fields than the header has")
-        values = {k: (v or "").strip() for k, v in record.items()}
-        if any(values.values()):
-            rows.append(Row(line=line, values=values))
-        line = reader.line_num + 1
-    return rows
+    duplicated = sorted({h for h in header if header.count(h) > 1})
+    if duplicated:
+        raise InvalidInput(f"{label}:1: CSV header: column(s) {duplicated} given twice")
+    return [Row(line=line, values=values) for line, values in records]
 
 
 def _ports(value: Any) -> list[tuple[str, tuple[int, int], str | None]]:
@@ -128,10 +136,16 @@ def _ports(value: Any) -> list[tuple[str, tuple[int, int], str | None]]:
         unknown = set(item) - {"name", "vlans", "description", "__line__"}
         if unknown:
             raise InvalidInput(f"ports: unknown field(s) {sorted(unknown)}")
+        name = validate.interface(item.get("name"))
+        if any(name == other for other, _, _ in result):
+            raise InvalidInput(f"ports: {name!r} is given twice")
+        vlans_value = item.get("vlans") or "1-4094"
+        if not isinstance(vlans_value, str | int) or isinstance(vlans_value, bool):
+            raise InvalidInput(f"ports: {name}: vlans {vlans_value!r} is not A-B")
         description = item.get("description")
-        vlans = service.parse_vlans(str(item.get("vlans") or "1-4094"))
-        result.append((str(item.get("name") or ""), vlans,
-                       None if description is None else str(description)))
+        result.append((name, service.parse_vlans(str(vlans_value)),
+                       None if description is None else validate.text(
+                           description, f"ports: {name}: description")))
     return result
 
 
@@ -151,22 +165,18 @@ def _spec(values: dict[str, Any]) -> DeviceSpec:
     missing = [k for k in ("name", "platform", "host", "role") if not values.get(k)]
     if missing:
         raise InvalidInput(f"missing {', '.join(missing)}")
+    text = {k: validate.text(values.get(k), k, limit=256) for k in _TEXT_FIELDS}
     return DeviceSpec(
-        name=str(values["name"]), platform=str(values["platform"]), host=str(values["host"]),
-        port=values.get("port") or 22, role=str(values["role"]),
-        district=str(values["district"]) if values.get("district") else None,
-        site=str(values.get("site") or ""), credential=str(values.get("credential") or ""),
-        demo=_boolean(values.get("demo")))
+        name=text["name"], platform=text["platform"], host=text["host"],
+        port=values.get("port") or 22, role=text["role"], district=text["district"] or None,
+        site=text["site"], credential=text["credential"], demo=_boolean(values.get("demo")))
 
 
 def read_rows(path: Path, text: str | None = None) -> list[Row]:
     """The rows of a YAML (``.yaml``/``.yml``) or CSV file, not yet validated."""
     label = str(path)
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"{label}: cannot read: {exc}") from None
+        text = validate.read_text(path)
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return _read_yaml(text, label)

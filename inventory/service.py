@@ -25,8 +25,8 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from govnet import audit
-from govnet.auth import Actor, require, require_district
+from govnet import audit, validate
+from govnet.auth import Actor, require, require_district, scope_where, sees
 from govnet.errors import AlreadyExists, Conflict, InvalidInput, NotFound, NotPermitted
 from govnet.models import District, Role, utcnow
 from govnet.org import find_district
@@ -42,11 +42,9 @@ from inventory.models import (
 MANAGERS = (Role.municipal_operator,)
 OPERATORS = (Role.municipal_operator, Role.district_operator)
 
-_NAME = re.compile(r"^[\w][\w.\-]{0,63}$")
+_NAME = re.compile(r"[\w][\w.\-]{0,63}")
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
                        r"(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")
-_PORT_NAME = re.compile(r"^[A-Za-z][\w/.:\-]{0,63}$")
-_TEXT_BAD = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # -- validation (pure: used by add_device and by the importer before it writes) ----
@@ -67,10 +65,7 @@ class DeviceSpec:
 
 
 def _text(field: str, value: str | None, limit: int) -> str:
-    value = (value or "").strip()
-    if len(value) > limit or _TEXT_BAD.search(value):
-        raise InvalidInput(f"{field} must be at most {limit} printable characters")
-    return value
+    return validate.text(value, field, limit=limit)
 
 
 def check_host(host: str) -> str:
@@ -93,17 +88,14 @@ def parse_vlans(text: str) -> tuple[int, int]:
         ((100, 103), (7, 7))
     """
     parts = str(text).strip().split("-")
-    try:
-        if len(parts) not in (1, 2):
-            raise ValueError
-        lo, hi = int(parts[0]), int(parts[-1])
-    except ValueError:
-        raise InvalidInput(f"VLAN range {text!r}: expected A-B, e.g. 100-199") from None
-    return check_vlans((lo, hi))
+    if len(parts) not in (1, 2) or not all(p.strip().isascii() and p.strip().isdigit()
+                                           for p in parts):
+        raise InvalidInput(f"VLAN range {text!r}: expected A-B in ASCII digits, e.g. 100-199")
+    return check_vlans((int(parts[0]), int(parts[-1])))
 
 
 def check_vlans(vlans: Sequence[int]) -> tuple[int, int]:
-    lo, hi = (int(v) for v in vlans)
+    lo, hi = (validate.number(v, "VLAN") for v in vlans)
     if not 1 <= lo <= hi <= 4094:
         raise InvalidInput(f"VLAN range {lo}-{hi}: need 1 ≤ A ≤ B ≤ 4094")
     return lo, hi
@@ -113,17 +105,12 @@ def validate_device(session: Session, spec: DeviceSpec) -> dict[str, Any]:
     """Check every field; return the column values of a Device (district as id)."""
     from inventory.drivers import platforms
 
-    name = (spec.name or "").strip()
-    if not _NAME.match(name):
+    name = validate.name(spec.name, "device name")
+    if not _NAME.fullmatch(name):
         raise InvalidInput(f"device name {spec.name!r}: 1–64 letters, digits, '.', '-', '_'")
     if spec.platform not in platforms():
         raise InvalidInput(f"unknown platform {spec.platform!r}; known: {', '.join(platforms())}")
-    try:
-        port = int(spec.port)
-    except (TypeError, ValueError):
-        raise InvalidInput(f"port {spec.port!r} is not a number") from None
-    if not 1 <= port <= 65535:
-        raise InvalidInput(f"port {port} is outside 1–65535")
+    port = validate.number(spec.port, "port", 1, 65535)
     if spec.role not in DeviceRole.__members__:
         raise InvalidInput(f"role {spec.role!r}: one of {', '.join(DeviceRole)}")
     district_id = find_district(session, spec.district).id if spec.district else None
@@ -142,9 +129,7 @@ def validate_device(session: Session, spec: DeviceSpec) -> dict[str, Any]:
 
 def require_read(actor: Actor, device: Device) -> None:
     """Readers of everything, or the district operator of the device's district."""
-    if actor.reads_all:
-        return
-    if actor.role is Role.district_operator and device.district_id == actor.district_id:
+    if actor.role is not Role.applicant and sees(actor, district_id=device.district_id):
         return
     raise NotPermitted(f"{actor.name} ({actor.role.value}) may not read device {device.name}")
 
@@ -179,8 +164,7 @@ def list_devices(session: Session, actor: Actor, *, district: str | None = None
     query = select(Device).order_by(col(Device.name))
     if district:
         query = query.where(Device.district_id == find_district(session, district).id)
-    if not actor.reads_all:
-        query = query.where(Device.district_id == actor.district_id)
+    query = query.where(scope_where(actor, district=col(Device.district_id)))
     return list(session.exec(query))
 
 
@@ -306,8 +290,7 @@ def add_port(session: Session, actor: Actor, *, device: str, name: str,
     """
     require(actor, *MANAGERS, action="manage the inventory")
     dev = find_device(session, device)
-    if not _PORT_NAME.match(name or ""):
-        raise InvalidInput(f"port name {name!r} is not an interface name")
+    validate.interface(name)
     lo, hi = check_vlans(vlans)
     port = session.exec(select(Port).where(Port.device_id == dev.id, Port.name == name)).first()
     if description is None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from govnet import audit
-from govnet.auth import Actor, require, require_district
+from govnet.auth import Actor, require, require_district, scope_where
 from govnet.errors import InvalidInput, NotFound, WrongState
 from govnet.models import District, Role, utcnow
 from govnet.org import find_district
@@ -93,10 +93,7 @@ def list_applications(session: Session, actor: Actor, *, status: str | None = No
     query = select(BlockApplication).order_by(col(BlockApplication.id))
     if status:
         query = query.where(col(BlockApplication.status) == status)
-    if actor.role is Role.district_operator:
-        query = query.where(col(BlockApplication.district_id) == actor.district_id)
-    elif not actor.reads_all:
-        return []
+    query = query.where(scope_where(actor, district=col(BlockApplication.district_id)))
     return list(session.scalars(query))
 
 

@@ -286,8 +286,12 @@ def import_cmd(from_devices: bool = typer.Option(False, "--from-devices",
                pool_length: int = typer.Option(16, "--pool-length", min=1, max=31,
                                                help="Pools made for addresses outside every "
                                                "pool are this long (IPv4; IPv6 /48)."),
+               skip_existing: bool = typer.Option(
+                   False, "--skip-existing", help="CSV rows already in the plan are skipped "
+                   "(listed), not refused."),
                json_: bool = JSON_OPTION) -> None:
     """Adopt an existing network: build the plan from devices or a CSV (all or nothing)."""
+    from govnet import validate
     from govnet.errors import InvalidInput
     from ipam import importer
 
@@ -295,11 +299,15 @@ def import_cmd(from_devices: bool = typer.Option(False, "--from-devices",
         raise InvalidInput("give --from-devices or --from-csv FILE")
     if from_csv is not None and not from_csv.is_file():
         raise InvalidInput(f"--from-csv: no file {from_csv}")
+    text = validate.read_text(from_csv) if from_csv is not None else ""
     with transaction() as s:
         actor = acting(s)
         result = (importer.from_devices(s, actor, pool_length=pool_length) if from_devices
-                  else importer.from_csv(s, actor, from_csv.read_text(encoding="utf-8")))  # type: ignore[union-attr]
+                  else importer.from_csv(s, actor, text, skip_existing=skip_existing))
     data = result.as_dict()
+    if from_csv is not None and not (result.created or result.skipped):
+        emit(data, json_, lambda: f"nothing to import in {from_csv}")
+        return
     emit(data, json_, lambda: table(
         f"imported {len(result.created)} block(s), {len(result.pools)} pool(s) made, "
         f"{result.addresses} address(es), {len(result.skipped)} skipped — all marked "

@@ -22,8 +22,6 @@ the authority can work through them. The caller owns the transaction.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +30,7 @@ from netaddr import IPNetwork
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from govnet import audit
+from govnet import audit, validate
 from govnet.auth import Actor, require
 from govnet.errors import AlreadyExists, Conflict, GovnetError, InvalidInput
 from govnet.models import District, Role
@@ -196,26 +194,36 @@ def import_blocks(session: Session, actor: Actor, blocks: Iterable[Block], *,
 # -- sources ------------------------------------------------------------------------
 
 def blocks_from_csv(text: str) -> list[Block]:
-    """Parse and check every row; InvalidInput lists each bad line (1-based, header = 1)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in reader.fieldnames or []]
+    """Parse and check every row; InvalidInput lists each bad line (1-based, header = 1).
+
+    An empty file is no blocks. A prefix given twice (in one VRF) is an error.
+    """
+    header, records = validate.csv_records(text, "line")
+    if not header:
+        return []
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:
         raise InvalidInput(f"line 1: the header lacks {', '.join(missing)} "
                            f"(expected {','.join(CSV_COLUMNS)}[,purpose])")
     blocks, errors = [], []
-    for number, row in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        if not any(row.values()):
-            continue
+    lines: dict[tuple[str, str], int] = {}
+    for number, row in records:
         try:
             status = Status(row["status"] or "allocated")
             if status not in IMPORTABLE:
                 raise InvalidInput(f"status {status.value!r} is not importable")
             purpose = service._purpose(row.get("purpose") or Purpose.other.value)
-            blocks.append(Block(space.parse_cidr(row["prefix"]), row["vrf"] or None, status,
-                                row["district"] or None, row["owner"] or None, purpose,
-                                row["description"], source=f"line {number}"))
+            names = {k: validate.text(row[k], k, limit=128) or None
+                     for k in ("vrf", "district", "owner")}
+            description = validate.text(row["description"], "description",
+                                        limit=200 - len(MARK) - 2)
+            net = space.parse_cidr(row["prefix"])
+            key = (names["vrf"] or "", str(net))
+            if key in lines:
+                raise InvalidInput(f"{net} is also on line {lines[key]}")
+            lines[key] = number
+            blocks.append(Block(net, names["vrf"], status, names["district"], names["owner"],
+                                purpose, description, source=f"line {number}"))
         except ValueError:
             errors.append(f"line {number}: unknown status {row['status']!r}; one of "
                           f"{', '.join(s.value for s in IMPORTABLE)}")
@@ -226,8 +234,26 @@ def blocks_from_csv(text: str) -> list[Block]:
     return blocks
 
 
-def from_csv(session: Session, actor: Actor, text: str) -> ImportResult:
-    return import_blocks(session, actor, blocks_from_csv(text))
+def from_csv(session: Session, actor: Actor, text: str, *, skip_existing: bool = False
+             ) -> ImportResult:
+    """Import a CSV plan. A row already in the plan is refused (exit 4) unless
+    ``skip_existing``, when it is skipped and listed in the result."""
+    require(actor, Role.municipal_operator, action="import the address plan")
+    blocks = blocks_from_csv(text)
+    if not skip_existing:
+        present = [b for b in blocks if _in_plan(session, b)]
+        if present:
+            raise AlreadyExists("; ".join(f"{b.source}: {b.net} is already in the plan"
+                                          for b in present)
+                                + "; nothing imported (--skip-existing skips such rows)")
+    return import_blocks(session, actor, blocks)
+
+
+def _in_plan(session: Session, block: Block) -> bool:
+    zone = session.scalars(select(Vrf).where(col(Vrf.name) == block.vrf)).first() \
+        if block.vrf else session.scalars(select(Vrf).order_by(col(Vrf.id))).first()
+    return zone is not None and store.get_prefix(
+        session, vrf_id=zone.id, net=block.net) is not None  # type: ignore[arg-type]
 
 
 def blocks_from_devices(session: Session) -> list[Block]:

@@ -11,13 +11,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from govnet.auth import Actor, require_district
+from govnet.auth import Actor, require_scope
 from govnet.errors import InvalidInput
 from govnet.models import utcnow
 from govnet.org import find_district
 from ipam import space, store
 from ipam.models import PARENT_STATUSES, Prefix, Status
-from ipam.service import get, get_vrf, visible
+from ipam.service import get, get_vrf, visible_where
 from ipam.view import Names, prefix_dict
 
 
@@ -58,10 +58,11 @@ def children(session: Session, actor: Actor, parent_id: int | None, *, vrf_id: i
     query = select(Prefix).where(col(Prefix.vrf_id) == vrf_id)
     query = query.where(col(Prefix.parent_id).is_(None) if parent_id is None
                         else col(Prefix.parent_id) == parent_id)
+    query = query.where(visible_where(actor))
     query = query.order_by(col(Prefix.version), col(Prefix.first)).offset(offset)
     if limit is not None:
         query = query.limit(limit)
-    return [p for p in session.scalars(query) if visible(actor, p)]
+    return list(session.scalars(query))
 
 
 def tree(session: Session, actor: Actor, cidr: str | None = None, *, vrf: str | None = None,
@@ -79,9 +80,21 @@ def tree(session: Session, actor: Actor, cidr: str | None = None, *, vrf: str | 
                                 for c in children(session, actor, p.id, vrf_id=zone.id)]  # type: ignore[arg-type]
         return data
 
-    roots = [get(session, actor, cidr, vrf=zone.name)] if cidr else children(
-        session, actor, None, vrf_id=zone.id)  # type: ignore[arg-type]
+    roots = [get(session, actor, cidr, vrf=zone.name)] if cidr else _roots(
+        session, actor, zone.id)  # type: ignore[arg-type]
     return [node(r, 0) for r in roots]
+
+
+def _roots(session: Session, actor: Actor, vrf_id: int) -> list[Prefix]:
+    """The top of what the actor sees: the pools, or (for a scoped actor) every visible
+    prefix whose parent it may not see, e.g. an applicant's allocations."""
+    if actor.reads_all:
+        return children(session, actor, None, vrf_id=vrf_id)
+    rows = list(session.scalars(
+        select(Prefix).where(col(Prefix.vrf_id) == vrf_id, visible_where(actor))
+        .order_by(col(Prefix.version), col(Prefix.first))))
+    seen = {p.id for p in rows}
+    return [p for p in rows if p.parent_id not in seen]
 
 
 def free(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None) -> list[str]:
@@ -100,10 +113,11 @@ def utilization(session: Session, actor: Actor, *, district: str | None = None,
         query = query.where(col(Prefix.vrf_id) == get_vrf(session, vrf).id)
     if district is not None:
         target = find_district(session, district)
-        require_district(actor, target.id, action="read usage")
+        require_scope(actor, district_id=target.id, action=f"read the usage of {target.name}")
         query = query.where(col(Prefix.district_id) == target.id)
-    rows = session.scalars(query.order_by(col(Prefix.vrf_id), col(Prefix.version), col(Prefix.first)))
-    return [usage_of(session, p, names) for p in rows if visible(actor, p)]
+    rows = session.scalars(query.where(visible_where(actor))
+                           .order_by(col(Prefix.vrf_id), col(Prefix.version), col(Prefix.first)))
+    return [usage_of(session, p, names) for p in rows]
 
 
 def report(session: Session, actor: Actor, *, district: str, fmt: str = "json") -> str:
@@ -111,7 +125,7 @@ def report(session: Session, actor: Actor, *, district: str, fmt: str = "json") 
     if fmt not in ("json", "csv", "md"):
         raise InvalidInput(f"unknown format {fmt!r}; one of json, csv, md")
     target = find_district(session, district)
-    require_district(actor, target.id, action="report usage")
+    require_scope(actor, district_id=target.id, action=f"report the usage of {target.name}")
     names = Names.load(session)
     blocks = [u for u in utilization(session, actor, district=target.name)
               if u.status == Status.delegated.value]

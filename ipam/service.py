@@ -12,12 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from netaddr import IPNetwork
-from sqlalchemy import Row, bindparam, delete, insert, select
+from sqlalchemy import ColumnElement, Row, bindparam, delete, insert, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col
 
-from govnet import audit
-from govnet.auth import Actor, require, require_district
+from govnet import audit, validate
+from govnet.auth import Actor, require, require_district, scope_where, sees
 from govnet.errors import (
     AlreadyExists,
     InvalidInput,
@@ -43,9 +43,8 @@ ALLOCATORS = (Role.municipal_operator, Role.district_operator)
 
 def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "") -> Vrf:
     require(actor, Role.municipal_operator, action="add VRFs")
-    name = name.strip()
-    if not name or len(name) > 64 or any(ord(c) < 32 for c in name):
-        raise InvalidInput("VRF name must be 1–64 printable characters")
+    name = validate.name(name, "VRF name")
+    description = _text(description, "description")
     if session.scalars(select(Vrf).where(col(Vrf.name) == name)).first():
         raise AlreadyExists(f"VRF {name!r} exists already")
     vrf = Vrf(name=name, description=description)
@@ -134,10 +133,7 @@ def add_pool(session: Session, actor: Actor, cidr: str, *, vrf: str | None = Non
 
 
 def _text(value: str, field: str, limit: int = 200) -> str:
-    value = value.strip()
-    if len(value) > limit or any(ord(c) < 32 for c in value):
-        raise InvalidInput(f"{field} must be at most {limit} printable characters")
-    return value
+    return validate.text(value, field, limit=limit)
 
 
 def _parent_for_cidr(session: Session, zone: Vrf, net: IPNetwork) -> Prefix:
@@ -420,11 +416,17 @@ def get(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None) ->
 
 def visible(actor: Actor, prefix: Prefix) -> bool:
     """What a user may read: everything, its district's space, or its unit's prefixes."""
-    if actor.reads_all:
-        return True
+    if actor.role is Role.district_operator and prefix.status == Status.container.value:
+        return True  # the municipal pools its blocks come from
+    return sees(actor, district_id=prefix.district_id, unit_id=prefix.owner_id)
+
+
+def visible_where(actor: Actor) -> ColumnElement[bool]:
+    """:func:`visible` as a SQL condition (so limit/offset count only what the actor sees)."""
+    scoped = scope_where(actor, district=col(Prefix.district_id), unit=col(Prefix.owner_id))
     if actor.role is Role.district_operator:
-        return prefix.district_id == actor.district_id or prefix.status == Status.container.value
-    return prefix.owner_id is not None and prefix.owner_id == actor.unit_id
+        return scoped | (col(Prefix.status) == Status.container.value)
+    return scoped
 
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import sys
 
+from govnet.console import actor_name, state
 from govnet.errors import GovnetError
-from govnet.settings import settings
 
 
 def main(argv: list[str]) -> int:
-    name = argv[argv.index("--as") + 1] if "--as" in argv[:-1] else settings().user
     from tui.app import run
 
+    state.acting_as = argv[argv.index("--as") + 1] if "--as" in argv[:-1] else None
     try:
-        return run(name)
+        return run(actor_name())
     except GovnetError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code

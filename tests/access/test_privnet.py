@@ -22,7 +22,7 @@ from tests.access.test_workflow_world import (
 )
 
 FILE = (f"access private-network file --owner {CITY_UNIT} --name 教育城域网 "
-        "--prefix 172.20.0.0/16 --prefix 2001:db8:ed::/48 "
+        "--prefix 172.20.0.0/16 --prefix 3fff:ed::/48 "
         f"--interconnection 'core1 GigabitEthernet0/0/1' --zone {PUBLIC}")
 APPLY = (f"access private-network apply --owner {JP_UNIT} --name 医保专网 "
          "--prefix 192.168.50.0/24 --interconnection 'jp-agg1 Gi0/0/2' --plan 'SEC-PLAN-2026-01'")
@@ -52,7 +52,7 @@ def refused(cli: Any, command: str, as_: str, code: int, says: str) -> None:
 def test_file_apply_approve_reject_list(world: str, cli: Any) -> None:
     filed = ok(cli, FILE, "edu")
     assert (filed["kind"], filed["state"], filed["zone"]) == ("filed", "filed", PUBLIC)
-    assert filed["prefixes"] == ["172.20.0.0/16", "2001:db8:ed::/48"]
+    assert filed["prefixes"] == ["172.20.0.0/16", "3fff:ed::/48"]
 
     applied = ok(cli, APPLY, "jp_unit")
     assert (applied["kind"], applied["state"], applied["plan"]) == \
@@ -106,8 +106,8 @@ def test_refusals(world: str, cli: Any) -> None:
     ok(cli, FILE, "edu")
     refused(cli, FILE, "edu", 4, "already")  # same owner and name
     other = FILE.replace("教育城域网", "另一网").replace("172.20.0.0/16", "172.21.0.0/16")
-    refused(cli, other.replace("2001:db8:ed::/48", "2001:db8:ed:1::/64"), "edu", 4,
-            "2001:db8:ed:1::/64 overlaps 2001:db8:ed::/48")
+    refused(cli, other.replace("3fff:ed::/48", "3fff:ed:0:1::/64"), "edu", 4,
+            "3fff:ed:0:1::/64 overlaps 3fff:ed::/48")
 
 
 def test_covering_filing(world: str) -> None:
@@ -148,15 +148,15 @@ def test_service_refusals(world: str) -> None:
             privnet.file_network(s, actor, owner=CITY_UNIT, name="n", prefixes=[],
                                  interconnection="x")
         with pytest.raises(InvalidInput, match="--plan is required"):
-            privnet.apply_network(s, actor, owner=CITY_UNIT, name="n", prefixes=["10.9.0.0/16"],
+            privnet.apply_network(s, actor, owner=CITY_UNIT, name="n", prefixes=["192.168.29.0/24"],
                                   interconnection="x", plan=None)  # type: ignore[arg-type]
         filed = privnet.file_network(s, actor, owner=CITY_UNIT, name="n",
-                                     prefixes=["10.9.0.0/16"], interconnection="x")
+                                     prefixes=["192.168.29.0/24"], interconnection="x")
         with pytest.raises(WrongState, match="is filed, not pending"):
             privnet.approve(s, actor, filed.id, doc="D")  # type: ignore[arg-type]
         with pytest.raises(NotPermitted):
             privnet.file_network(s, load_actor(s, "inspector"), owner=CITY_UNIT, name="m",
-                                 prefixes=["10.8.0.0/16"], interconnection="x")
+                                 prefixes=["192.168.28.0/24"], interconnection="x")
         with pytest.raises(PrefixConflict):
-            privnet.file_network(s, actor, owner=JP_UNIT, name="m", prefixes=["10.9.1.0/24"],
+            privnet.file_network(s, actor, owner=JP_UNIT, name="m", prefixes=["192.168.29.0/25"],
                                  interconnection="x")

@@ -63,7 +63,12 @@ def test_csv_import_builds_the_plan_marked_unpapered(world: str, cli: object,
     assert zoned["vrf"] == "专用网络区"  # the zone was created by the import
     events = json.loads(cli("audit list --action ipam.import --json").out)  # type: ignore[operator]
     assert len(events) == 6 and all(e["after"]["paperwork"] is False for e in events)
-    again = json.loads(cli(f"ipam import --from-csv {tmp_path / 'plan.csv'} --json", as_="ops").out)  # type: ignore[operator]
+    before = db_snapshot()
+    refused = cli(f"ipam import --from-csv {tmp_path / 'plan.csv'} --json", as_="ops")  # type: ignore[operator]
+    assert refused.code == 4 and "line 2: 10.80.0.0/13 is already in the plan" in refused.err
+    assert db_snapshot() == before
+    again = json.loads(cli(f"ipam import --from-csv {tmp_path / 'plan.csv'} --skip-existing "  # type: ignore[operator]
+                           "--json", as_="ops").out)
     assert again["created"] == [] and len(again["skipped"]) == 6
 
 

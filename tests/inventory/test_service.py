@@ -73,7 +73,7 @@ BAD_DEVICES = [
     ({"port": 70000}, "port 70000 is outside"),
     ({"role": "edge"}, "role 'edge'"),
     ({"district": "火星区"}, "unknown district"),
-    ({"site": "a\nb"}, "site must be"),
+    ({"site": "a\nb"}, "site: control character"),
 ]
 
 

@@ -152,10 +152,8 @@ def detail(actor: Actor, vrf: str | None, cidr: str) -> tuple[Node, list[str]]:
 def choices(actor: Actor) -> tuple[list[str], list[str]]:
     """District and unit names the actor may pick in forms (its own, if scoped)."""
     with read() as s:
-        districts = [d for d in org.list_districts(s)
-                     if actor.district_id is None or d.id == actor.district_id]
-        units = [u for u in org.list_units(s)
-                 if actor.district_id is None or u.district_id == actor.district_id]
+        districts = org.list_districts(s, actor)
+        units = org.list_units(s, actor)
         return [d.name for d in districts], [u.name for u in units]
 
 

@@ -25,9 +25,7 @@ def request(actor: Actor, number: int) -> dict[str, Any]:
 def form_choices(actor: Actor) -> tuple[list[str], list[str]]:
     """Units the actor may submit for, and the zones."""
     with read() as s:
-        units = [u.name for u in org.list_units(s)
-                 if (actor.unit_id is None or u.id == actor.unit_id)
-                 and (actor.district_id is None or u.district_id == actor.district_id)]
+        units = [u.name for u in org.list_units(s, actor)]
         return units, [v.name for v in service.list_vrfs(s)]
 
 
