@@ -66,9 +66,11 @@ class Plan:
         """Each zone's VPN instance / VRF definition (once per instance), where the zone
         has a route distinguisher: the diff pushes it only to a device that lacks it."""
         seen: dict[str, list[str]] = {}
+        opened = set(self.unit_lines)  # FRR: the routed lines open `vrf X` themselves
         for z in self.zones:
             if z.spec.vrf is not None and z.spec.rd is not None and z.spec.vrf not in seen:
-                seen[z.spec.vrf] = render_vrf(z.spec)
+                lines = render_vrf(z.spec)
+                seen[z.spec.vrf] = [] if lines[0] in opened else lines
         return [line for lines in seen.values() for line in lines]
 
     @property

@@ -136,7 +136,8 @@ def _check_attachment(session: Session, unit: Unit, device: str | None, port: st
 
 
 def check_fields(session: Session, unit: Unit, *, zones: Sequence[str], hosts: int | None,
-                 size: str | None, families: str | None = None, site: str, contact: str, purpose: str, model: str,
+                 size: str | None, families: str | None = None, site: str, contact: str,
+                 purpose: str, model: str,
                  device: str | None, port: str | None, application_doc: str | None,
                  security_plan: str | None) -> Checked:
     """Validate every field of a request; InvalidInput (exit 2) names the first bad one."""
@@ -350,8 +351,8 @@ def submit(session: Session, actor: Actor, *, unit: str, zones: Sequence[str],
     unit_row = find_unit(session, unit)
     _check_unit_scope(actor, unit_row, action="submit connection requests")
     fields = check_fields(session, unit_row, zones=zones, hosts=hosts, size=size,
-                          families=families, site=site, contact=contact, purpose=purpose, model=model, device=device,
-                          port=port, application_doc=application_doc,
+                          families=families, site=site, contact=contact, purpose=purpose,
+                          model=model, device=device, port=port, application_doc=application_doc,
                           security_plan=security_plan)
     now = utcnow()
     request = ConnectionRequest(
