@@ -194,9 +194,10 @@ class FrrDriver(NetmikoDriver):
         }
 
     def get_interfaces(self) -> list[InterfaceInfo]:
-        """Every interface zebra knows, from ``show interface json`` (no link-local)."""
+        """Every interface zebra knows, in every VRF (``show interface vrf all json``), without
+        link-local addresses."""
         result = []
-        for name, data in sorted(self.run_json("show interface json").items()):
+        for name, data in sorted(self.run_json("show interface vrf all json").items()):
             vrf = data.get("vrfName", "default")
             vlan = data.get("vlanId")
             if vlan is None and (m := re.search(r"\.(\d+)$", name)):
