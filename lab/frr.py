@@ -69,14 +69,21 @@ def _routing(node: Node, vrf: str) -> list[str]:
 
 
 def render_frr_conf(node: Node) -> str:
-    """Day-0 ``frr.conf`` of one router (integrated configuration)."""
+    """Day-0 ``frr.conf`` of one router (integrated configuration), global table."""
     lines = ["frr defaults traditional", f"hostname {node.name}",
              "service integrated-vtysh-config", "!"]
     lines += _routing(node, "")
-    if node.vrf:
-        lines += [f"vrf {node.vrf}", "exit-vrf", "!", *_routing(node, node.vrf)]
     lines += ["line vty", "exit", "!", "end"]
     return "\n".join(lines) + "\n"
+
+
+def render_vrf_conf(node: Node) -> str:
+    """The VRF's day-0 part, applied through vtysh once zebra has found the VRF's namespace
+    (read from frr.conf at start-up, ``interface X vrf V`` would land in the default VRF:
+    the daemons read their config before zebra discovers the namespace)."""
+    if not node.vrf:
+        return ""
+    return "\n".join([f"vrf {node.vrf}", "exit-vrf", "!", *_routing(node, node.vrf)]) + "\n"
 
 
 def render_vtysh_conf(node: Node) -> str:
@@ -187,4 +194,27 @@ def start(node: Node) -> dict[str, int]:
     _spawn(node, ("zebra",))
     _wait_for(p["run"] / "zserv.api", f"zebra's socket on {node.name}")
     _spawn(node, DAEMONS[1:])
-    return {d: read_pid_file(p["run"] / f"{d}.pid", f"{d} on {node.name}") for d in DAEMONS}
+    pids = {d: read_pid_file(p["run"] / f"{d}.pid", f"{d} on {node.name}") for d in DAEMONS}
+    if node.vrf:
+        _configure_vrf(node)
+    return pids
+
+
+def _vtysh(node: Node, *args: str) -> str:
+    return sh([*vtysh_argv(node), *args])
+
+
+def _configure_vrf(node: Node, timeout: float = 15.0) -> None:
+    """Wait until zebra has discovered the VRF namespace, then apply the VRF's day-0 part."""
+    deadline = time.monotonic() + timeout
+    while f"vrf {node.vrf} " not in _vtysh(node, "-c", "show vrf"):
+        if time.monotonic() > deadline:
+            raise DeviceError(f"lab: zebra on {node.name} did not find VRF {node.vrf} "
+                              f"within {timeout:.0f} s")
+        time.sleep(0.05)
+    conf = paths(node)["run"] / "vrf.conf"
+    conf.write_text(render_vrf_conf(node))
+    out = _vtysh(node, "-f", str(conf))
+    if "%" in out:
+        raise DeviceError(f"lab: VRF {node.vrf} day-0 on {node.name} refused: "
+                          f"{out.strip().splitlines()[0]}")
