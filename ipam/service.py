@@ -66,7 +66,9 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "",
               rt=rt or rd)
     session.add(vrf)
     session.flush()
-    audit.record(session, actor, "ipam.vrf.add", "vrf", name, after=vrf_dict(vrf))
+    after = {"description": description} | {  # the device fields only when given
+        k: v for k, v in vrf_dict(vrf).items() if k in ("device_name", "rd", "rt") and v}
+    audit.record(session, actor, "ipam.vrf.add", "vrf", name, after=after)
     return vrf
 
 
