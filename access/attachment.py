@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from access.models import AttachModel, ConnectionRequest, RequestZone, ZoneState
-from access.render import render_attach, render_cpe, render_detach
+from access.models import AttachModel, ConnectionRequest, Families, RequestZone, ZoneState
+from access.render import render_attach, render_cpe, render_detach, render_vrf
 from access.specs import (
     PLATFORMS,
     AttachSpec,
@@ -29,7 +29,7 @@ from access.specs import (
     check_description,
     check_identifier,
 )
-from access.workflow import zones_of
+from access.workflow import IPV6_LAN, zones_of
 from govnet.auth import Actor
 from govnet.errors import Conflict, InvalidInput, NotFound, WrongState
 from govnet.models import District, Unit, utcnow
@@ -62,11 +62,32 @@ class Plan:
     zones: tuple[ZonePlan, ...]
 
     @property
+    def vrf_lines(self) -> list[str]:
+        """Each zone's VPN instance / VRF definition (once per instance), where the zone
+        has a route distinguisher: the diff pushes it only to a device that lacks it."""
+        seen: dict[str, list[str]] = {}
+        opened = set(self.unit_lines)  # FRR: the routed lines open `vrf X` themselves
+        for z in self.zones:
+            if z.spec.vrf is not None and z.spec.rd is not None and z.spec.vrf not in seen:
+                lines = render_vrf(z.spec)
+                seen[z.spec.vrf] = [] if lines[0] in opened else lines
+        return [line for lines in seen.values() for line in lines]
+
+    @property
     def attach_lines(self) -> list[str]:
+        """What provisioning wants on the device: the instances, then each attachment.
+
+        Detach never removes an instance: other units of the zone use it too."""
+        return self.vrf_lines + self.unit_lines
+
+    @property
+    def unit_lines(self) -> list[str]:
+        """The attachments alone (what detach undoes)."""
         return [line for z in self.zones for line in render_attach(z.spec)]
 
     @property
     def detach_lines(self) -> list[str]:
+        """The inverse of :attr:`unit_lines` (instances stay)."""
         return [line for z in reversed(self.zones) for line in render_detach(z.spec)]
 
 
@@ -76,15 +97,16 @@ def owner_tag(number: int) -> str:
 
 
 def device_vrf(session: Session, vrf: Vrf) -> str | None:
-    """The zone's VRF name on devices: the default zone is the global table (None)."""
+    """The zone's VRF name on devices: the default zone is the global table (None);
+    another zone is its ``device_name``, else its own name when that is a valid token."""
     if vrf.id == ipam.get_vrf(session, None).id:
         return None
     try:
-        return check_identifier(vrf.name, "vrf")
+        return check_identifier(vrf.device_name or vrf.name, "vrf")
     except InvalidInput:
-        raise InvalidInput(f"zone {vrf.name} has no device VRF name (a VRF named in letters, "
-                           "digits, '-' or '_'); only the default zone maps to the global "
-                           "table") from None
+        raise InvalidInput(f"zone {vrf.name} has no device VRF name: give it one (letters, "
+                           "digits, '-' or '_') with 'govnet ipam vrf add … --device-name X'; "
+                           "only the default zone maps to the global table") from None
 
 
 def _candidates(session: Session, request: ConnectionRequest) -> list[tuple[Device, Port]]:
@@ -125,14 +147,16 @@ def _city_pool(session: Session, vrf: Vrf, family: int) -> str:
 
 def allocate_zones(session: Session, actor: Actor, request: ConnectionRequest) -> None:
     """Port, VLANs, prefixes and addresses for every zone (the caller's transaction)."""
-    if request.family != 4:
-        raise InvalidInput(f"connection request {request.id} asks for IPv{request.family} "
-                           "only; attachments need IPv4 (IPv6 is added beside it)")
     zones = zones_of(session, request)
     device, port = choose_port(session, request, len(zones))
     for zone in zones:
         _allocate_zone(session, actor, request, zone, device, port)
     session.flush()
+
+
+def _lan_length(request: ConnectionRequest, family: int) -> int:
+    """The unit LAN's length in ``family``: as asked, or /64 for IPv6 beside IPv4."""
+    return request.prefixlen if family == request.family else IPV6_LAN
 
 
 def _allocate_zone(session: Session, actor: Actor, request: ConnectionRequest,
@@ -144,12 +168,12 @@ def _allocate_zone(session: Session, actor: Actor, request: ConnectionRequest,
     assert unit is not None and vrf is not None
     claim = inventory.claim_vlan(session, actor, port, owner=owner_tag(number))
     subif = f"{port.name}.{claim.vlan}"
-    where: dict[str, Any] = ({"district": district.name} if district else
-                             {"within": _city_pool(session, vrf, request.family)})
 
-    def take(purpose: str, size: str | None) -> Prefix:
+    def take(purpose: str, size: str | None, family: int) -> Prefix:
+        where: dict[str, Any] = ({"district": district.name} if district else
+                                 {"within": _city_pool(session, vrf, family)})
         return ipam.allocate(session, actor, owner=unit.name, size=size, vrf=vrf.name,
-                             purpose=purpose, family=request.family,
+                             purpose=purpose, family=family,
                              description=f"request {number} {purpose}", **where)
 
     def assign(prefix: Prefix, what: str, on_router: bool = True) -> str:
@@ -158,15 +182,19 @@ def _allocate_zone(session: Session, actor: Actor, request: ConnectionRequest,
                                    interface=subif if on_router else "",
                                    description=f"request {number} {what}").address
 
-    lan = take("lan", f"/{request.prefixlen}")
-    zone.lan_prefix_id, zone.lan_cidr = lan.id, lan.cidr
-    if request.model == AttachModel.gateway.value:
-        zone.gateway4 = f"{assign(lan, 'gateway')}/{lan.prefixlen}"
-    else:
-        link = take("interconnect", None)
-        zone.interconnect_prefix_id, zone.interconnect_cidr = link.id, link.cidr
-        zone.local4 = assign(link, "router end")
-        zone.peer4 = assign(link, "unit end", on_router=False)
+    for family in Families(request.families).versions:
+        six = "6" if family == 6 else ""
+        lan = take("lan", f"/{_lan_length(request, family)}", family)
+        setattr(zone, f"lan{six}_prefix_id", lan.id)
+        setattr(zone, f"lan{six}_cidr", lan.cidr)
+        if request.model == AttachModel.gateway.value:
+            setattr(zone, f"gateway{family}", f"{assign(lan, 'gateway')}/{lan.prefixlen}")
+        else:
+            link = take("interconnect", None, family)
+            setattr(zone, f"interconnect{six}_prefix_id", link.id)
+            setattr(zone, f"interconnect{six}_cidr", link.cidr)
+            setattr(zone, f"local{family}", assign(link, "router end"))
+            setattr(zone, f"peer{family}", assign(link, "unit end", on_router=False))
     acl_kind = PLATFORMS[device.platform].acl if device.platform in PLATFORMS else None
     zone.acl = str(3000 + claim.vlan % 1000) if acl_kind == "number" else None
     zone.device, zone.port, zone.vlan, zone.subinterface = (device.name, port.name,
@@ -188,16 +216,24 @@ def zone_spec(session: Session, request: ConnectionRequest, zone: RequestZone,
     """The validated AttachSpec of one allocated zone row."""
     vrf = session.get(Vrf, zone.vrf_id)
     assert vrf is not None and zone.port is not None and zone.vlan is not None
-    if request.model == AttachModel.gateway.value:
-        ipv4 = FamilySpec(gateway=zone.gateway4)
-    else:
-        ipv4 = FamilySpec(interconnect=zone.interconnect_cidr, local=zone.local4,
-                          next_hop=zone.peer4, lans=(zone.lan_cidr,))
+    families: dict[int, FamilySpec] = {}
+    for family in Families(request.families).versions:
+        six = "6" if family == 6 else ""
+        if request.model == AttachModel.gateway.value:
+            families[family] = FamilySpec(gateway=getattr(zone, f"gateway{family}"))
+        else:
+            families[family] = FamilySpec(
+                interconnect=getattr(zone, f"interconnect{six}_cidr"),
+                local=getattr(zone, f"local{family}"), next_hop=getattr(zone, f"peer{family}"),
+                lans=(getattr(zone, f"lan{six}_cidr"),))
     acl: int | str | None = int(zone.acl) if zone.acl and zone.acl.isdigit() else zone.acl
+    name = device_vrf(session, vrf)
     return AttachSpec(platform=platform, parent_interface=zone.port, vlan=zone.vlan,
-                      vrf=device_vrf(session, vrf), model=request.model,
+                      vrf=name, model=request.model,
                       description=_description(request, session.get(Unit, request.unit_id)),
-                      ipv4=ipv4, acl=acl, label=f"GOV-R{request.id}")
+                      ipv4=families.get(4), ipv6=families.get(6), acl=acl,
+                      rd=vrf.rd if name else None, route_target=vrf.rt if name else None,
+                      label=f"GOV-R{request.id}")
 
 
 def plan_of(session: Session, request: ConnectionRequest) -> Plan | None:

@@ -30,6 +30,8 @@ ZONES = typer.Option(..., "--zone", help="Zone (VRF); repeat for several.")
 HOSTS = typer.Option(None, "--hosts", help="Hosts on the unit LAN.")
 SIZE = typer.Option(None, "--size", help="Unit LAN prefix length, /N.")
 MODEL = typer.Option("gateway", "--model", help="gateway or routed.")
+FAMILY = typer.Option(None, "--family", help="ipv4, ipv6 or dual (default: ipv4, or ipv6 "
+                      "where the zones have only IPv6 space). IPv6 LANs are /64.")
 DEVICE = typer.Option(None, "--device", help="Attach on this device (else govnet chooses).")
 PORT = typer.Option(None, "--port", help="…and this port of it.")
 APPLICATION_DOC = typer.Option(None, "--application-doc", help="Written application ref.")
@@ -47,6 +49,7 @@ def _request_view(data: dict[str, Any]) -> Any:
               ("district", data["district"] or "市级 city"), ("state", data["state"]),
               ("zones", _zones(data)), ("size", data["size"] + (
                   f" ({data['hosts']} hosts)" if data["hosts"] else "")),
+              ("families", data["families"]),
               ("model", data["model"]), ("site", data["site"]), ("contact", data["contact"]),
               ("purpose", data["purpose"]),
               ("attachment", f"{data['device']} {data['port']}" if data["device"] else None),
@@ -64,7 +67,7 @@ def _request_view(data: dict[str, Any]) -> Any:
         ("disconnected at", "disconnected_at")) if data[v]]
     main = table(f"connection request {data['id']}", ("field", "value"), fields)
     cols = ("vrf", "state", "device", "port", "vlan", "lan", "gateway4", "interconnect",
-            "peer4", "lan6", "gateway6")
+            "peer4", "lan6", "gateway6", "interconnect6", "peer6")
     zones = table("zones", cols, ([z[c] for c in cols] for z in data["zones"]))
     return Group(main, zones)
 
@@ -87,11 +90,13 @@ def submit(unit: str = typer.Option(..., "--unit", help="The applying unit."),
            purpose: str = typer.Option(..., "--purpose", help="What the connection is for."),
            model: str = MODEL, device: str | None = DEVICE, port: str | None = PORT,
            application_doc: str | None = APPLICATION_DOC,
-           security_plan: str | None = SECURITY_PLAN, json_: bool = JSON_OPTION) -> None:
+           security_plan: str | None = SECURITY_PLAN, family: str | None = FAMILY,
+           json_: bool = JSON_OPTION) -> None:
     """Submit a unit's written connection application (Art. 24)."""
     with transaction() as s:
         request = workflow.submit(
-            s, acting(s), unit=unit, zones=zone, hosts=hosts, size=size, site=site,
+            s, acting(s), unit=unit, zones=zone, hosts=hosts, size=size, families=family,
+            site=site,
             contact=contact, purpose=purpose, model=model, device=device, port=port,
             application_doc=application_doc, security_plan=security_plan)
         data = workflow.request_dict(s, request)
@@ -142,11 +147,13 @@ def resubmit(number: int = NUMBER, zone: list[str] | None = typer.Option(None, "
              purpose: str | None = typer.Option(None, "--purpose"),
              model: str | None = typer.Option(None, "--model"), device: str | None = DEVICE,
              port: str | None = PORT, application_doc: str | None = APPLICATION_DOC,
-             security_plan: str | None = SECURITY_PLAN, json_: bool = JSON_OPTION) -> None:
+             security_plan: str | None = SECURITY_PLAN, family: str | None = FAMILY,
+             json_: bool = JSON_OPTION) -> None:
     """Correct a returned request (fields given replace the old ones) and submit it again."""
     with transaction() as s:
         request = workflow.resubmit(
-            s, acting(s), number, zones=_opt(zone), hosts=hosts, size=size, site=site,
+            s, acting(s), number, zones=_opt(zone), hosts=hosts, size=size, families=family,
+            site=site,
             contact=contact, purpose=purpose, model=model, device=device, port=port,
             application_doc=application_doc, security_plan=security_plan)
         data = workflow.request_dict(s, request)

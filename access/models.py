@@ -47,6 +47,18 @@ class AttachModel(StrEnum):
     routed = "routed"    # an interconnect /30|/31 plus a route to the unit's LAN
 
 
+class Families(StrEnum):
+    """The address families a request connects with."""
+
+    ipv4 = "ipv4"
+    ipv6 = "ipv6"
+    dual = "dual"
+
+    @property
+    def versions(self) -> tuple[int, ...]:
+        return {"ipv4": (4,), "ipv6": (6,), "dual": (4, 6)}[self.value]
+
+
 class ZoneState(StrEnum):
     planned = "planned"        # nothing allocated yet
     allocated = "allocated"    # prefixes and addresses reserved in IPAM
@@ -120,6 +132,8 @@ class ConnectionRequest(SQLModel, table=True):
     hosts: int | None = None  # as asked (--hosts); prefixlen is what it resolves to
     prefixlen: int            # the unit LAN's length in the zone's primary family
     family: int = 4           # the family of ``prefixlen`` (IPv6 LANs are /64)
+    families: str = Field(default="ipv4", max_length=8,  # ipv4 | ipv6 | dual (both)
+                          sa_column_kwargs={"server_default": "ipv4"})
     model: str = Field(default=AttachModel.gateway.value, max_length=16)
     device: str | None = Field(default=None, max_length=64)  # requested attachment, optional
     port: str | None = Field(default=None, max_length=64)

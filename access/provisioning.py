@@ -76,7 +76,8 @@ def _wanted(kind: str, plan: Plan, running: str) -> list[str]:
     platform = plan.device.platform
     if kind == JobKind.attach.value:
         return diffing.missing(platform, running, plan.attach_lines)
-    return diffing.undo(platform, running, plan.attach_lines, plan.detach_lines)
+    # Only the unit's own lines: the zone's VPN instance serves other units and stays.
+    return diffing.undo(platform, running, plan.unit_lines, plan.detach_lines)
 
 
 def _change(plan: Plan, kind: str) -> devicephase.Change:

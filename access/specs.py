@@ -23,6 +23,7 @@ from typing import Literal
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
+from govnet.confignames import check_identifier, check_rd
 from govnet.errors import InvalidInput
 
 MODELS = ("gateway", "routed")
@@ -81,8 +82,6 @@ class FamilyRules:
 
 FAMILIES = {4: FamilyRules((30, 31), 30, True), 6: FamilyRules((126, 127), 126, False)}
 
-_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,29}")  # VRF, ACL name, route label
-_RD = re.compile(r"(\d{1,10}):(\d{1,10})")
 # Safe description text: ASCII letters and digits, CJK ideographs, space, a few
 # ASCII marks, and CJK punctuation that no CLI parses (and whose NFKC form is safe).
 _DESC_MARKS = frozenset(" -_.:/()、。：（）《》【】—·")
@@ -117,26 +116,6 @@ def check_description(text: object, field: str = "description") -> str:
     if text != text.strip(" ") or "  " in text:
         raise InvalidInput(f"{field}: no leading, trailing or doubled spaces")
     return text
-
-
-def check_identifier(value: object, field: str) -> str:
-    """A name that goes into config as one token (VRF, ACL name, label)."""
-    if not isinstance(value, str) or not _IDENT.fullmatch(value):
-        raise InvalidInput(
-            f"{field}: {value!r} is not a valid name (a letter, then up to 29 letters, "
-            "digits, '-' or '_')")
-    return value
-
-
-def check_rd(value: object, field: str) -> str:
-    """A route distinguisher / route target in ``ASN:NN`` form."""
-    m = _RD.fullmatch(value) if isinstance(value, str) else None
-    if not m:
-        raise InvalidInput(f"{field}: {value!r} is not ASN:NN (e.g. 65000:100)")
-    asn, nn = int(m[1]), int(m[2])
-    if not (1 <= asn <= 0xFFFFFFFF) or nn > (0xFFFFFFFF if asn <= 0xFFFF else 0xFFFF):
-        raise InvalidInput(f"{field}: {value!r} is out of range for ASN:NN")
-    return f"{asn}:{nn}"
 
 
 def _network(value: object, version: int, field: str, *, host_ok: bool = False) -> IPNetwork:
@@ -328,7 +307,7 @@ class AttachSpec(InterfaceSpec):
 
     model: str
     description: str
-    ipv4: FamilySpec
+    ipv4: FamilySpec | None = None  # at least one of ipv4 / ipv6 (IPv6-only: ipv4 None)
     ipv6: FamilySpec | None = None
     rd: str | None = None
     route_target: str | None = None
@@ -340,13 +319,15 @@ class AttachSpec(InterfaceSpec):
         if self.model not in MODELS:
             raise InvalidInput(f"model: {self.model!r} is not one of {', '.join(MODELS)}")
         check_description(self.description)
-        if not isinstance(self.ipv4, FamilySpec):
-            raise InvalidInput("ipv4: an IPv4 FamilySpec is required")
-        object.__setattr__(self, "ipv4", self.ipv4.checked(self.model, 4, "ipv4"))
-        if self.ipv6 is not None:
-            if not isinstance(self.ipv6, FamilySpec):
-                raise InvalidInput("ipv6: must be a FamilySpec or None")
-            object.__setattr__(self, "ipv6", self.ipv6.checked(self.model, 6, "ipv6"))
+        if self.ipv4 is None and self.ipv6 is None:
+            raise InvalidInput("ipv4: an attachment needs IPv4, IPv6 or both")
+        for name, version in (("ipv4", 4), ("ipv6", 6)):
+            family = getattr(self, name)
+            if family is None:
+                continue
+            if not isinstance(family, FamilySpec):
+                raise InvalidInput(f"{name}: must be a FamilySpec or None")
+            object.__setattr__(self, name, family.checked(self.model, version, name))
         if (self.rd or self.route_target) and self.vrf is None:
             raise InvalidInput("rd: a route distinguisher needs a vrf")
         if self.rd is not None:
@@ -373,6 +354,11 @@ class AttachSpec(InterfaceSpec):
             raise InvalidInput(f"acl: {acl!r} is not an advanced ACL number (3000-3999) "
                                f"as {self.platform} needs")
         return acl
+
+    @property
+    def families(self) -> tuple[FamilySpec, ...]:
+        """The families present, IPv4 first."""
+        return tuple(f for f in (self.ipv4, self.ipv6) if f is not None)
 
     @property
     def acl6(self) -> int | str | None:

@@ -23,27 +23,29 @@ def _check(drv: Driver, plan: Plan, attached: bool) -> list[str]:
     verify_route = getattr(drv, "verify_route", None)
     for zone in plan.zones:
         spec = zone.spec
-        name, want = spec.subinterface, str(spec.ipv4.iface)
+        name = spec.subinterface
         info = ifaces.get(name)
-        has_address = info is not None and want in info.addresses
-        if attached:
-            if info is None:
-                found.append(f"{name} does not exist on the device")
-                continue
-            if not has_address:
-                found.append(f"{name} does not carry {want}")
-            if info.up is False:
-                found.append(f"{name} is down")
-        elif has_address:
-            found.append(f"{name} still carries {want}")
-        if verify_route is None or spec.model != "routed":
+        if attached and info is None:
+            found.append(f"{name} does not exist on the device")
             continue
-        for lan in spec.ipv4.lans:
-            installed = verify_route(str(lan), spec.vrf)
-            if attached and not installed:
-                found.append(f"route {lan} via {spec.ipv4.next_hop} is not installed")
-            elif not attached and installed:
-                found.append(f"route {lan} is still installed")
+        if attached and info is not None and info.up is False:
+            found.append(f"{name} is down")
+        for family in spec.families:
+            want = str(family.iface)
+            has_address = info is not None and want.lower() in {
+                a.lower() for a in info.addresses}
+            if attached and not has_address:
+                found.append(f"{name} does not carry {want}")
+            elif not attached and has_address:
+                found.append(f"{name} still carries {want}")
+            if verify_route is None or spec.model != "routed":
+                continue
+            for lan in family.lans:
+                installed = verify_route(str(lan), spec.vrf)
+                if attached and not installed:
+                    found.append(f"route {lan} via {family.next_hop} is not installed")
+                elif not attached and installed:
+                    found.append(f"route {lan} is still installed")
     return found
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from access.models import AttachModel, ConnectionRequest, RequestState, RequestZone
+from access.models import AttachModel, ConnectionRequest, Families, RequestState, RequestZone
 from govnet import audit, validate
 from govnet.auth import Actor, require, scope_where, sees
 from govnet.errors import InvalidInput, NotFound, NotPermitted, WrongState, choice
@@ -40,11 +40,12 @@ SUBMITTERS = (Role.applicant, Role.municipal_operator, Role.district_operator)
 PROVISIONERS = (Role.municipal_operator, Role.district_operator)
 CORRECTION_DAYS = 15  # default period to correct a returned application (Art. 10 "規定時限")
 MAX_MISSING = 30
-FIELDS = ("zones", "hosts", "size", "site", "contact", "purpose", "model", "device", "port",
+FIELDS = ("zones", "families", "hosts", "size", "site", "contact", "purpose", "model", "device", "port",
           "application_doc", "security_plan")
 # Sane unit LAN lengths per (family, model): a gateway LAN holds the gateway and a host.
 LENGTHS = {(4, "gateway"): (16, 30), (4, "routed"): (16, 32),
            (6, "gateway"): (64, 64), (6, "routed"): (48, 64)}
+IPV6_LAN = 64  # every IPv6 unit LAN (gateway model, or the routed LAN beside IPv4)
 APPLICATION_GAP = "书面申请 written application (--application-doc)"
 
 
@@ -69,6 +70,7 @@ class Checked:
     hosts: int | None
     prefixlen: int
     family: int
+    families: str
     site: str
     contact: str
     purpose: str
@@ -79,9 +81,10 @@ class Checked:
     security_plan: str | None
 
 
-def _zone_family(session: Session, vrfs: Sequence[Vrf]) -> int:
-    """4 if every zone has IPv4 space, else 6 if every zone has IPv6 space."""
-    families = []
+def _zone_families(session: Session, vrfs: Sequence[Vrf], families: str | None) -> Families:
+    """The request's families: as asked (each zone must have a pool of each), or by
+    default IPv4 where every zone has IPv4 space, else IPv6 where every zone has it."""
+    pools = []
     for zone in vrfs:
         versions = set(session.exec(select(Prefix.version).where(
             col(Prefix.vrf_id) == zone.id, col(Prefix.parent_id).is_(None),
@@ -89,10 +92,19 @@ def _zone_family(session: Session, vrfs: Sequence[Vrf]) -> int:
         if not versions:
             raise InvalidInput(f"zone {zone.name} has no address pool yet: add one with "
                                f"'govnet ipam pool add CIDR --vrf {zone.name}'")
-        families.append(versions)
-    for family in (4, 6):
-        if all(family in versions for versions in families):
-            return family
+        pools.append((zone, versions))
+    if families is not None:
+        wanted = choice(Families, families, "--family")
+        for zone, versions in pools:
+            for version in wanted.versions:
+                if version not in versions:
+                    raise InvalidInput(f"--family {wanted.value}: zone {zone.name} has no "
+                                       f"IPv{version} pool (add one with 'govnet ipam pool "
+                                       f"add CIDR --vrf {zone.name}')")
+        return wanted
+    for default in (Families.ipv4, Families.ipv6):
+        if all(default.versions[0] in versions for _, versions in pools):
+            return default
     raise InvalidInput("the zones have no address family in common (IPv4 in some, "
                        "IPv6 in others): submit one request per family")
 
@@ -118,7 +130,8 @@ def _check_attachment(session: Session, unit: Unit, device: str | None, port: st
 
 
 def check_fields(session: Session, unit: Unit, *, zones: Sequence[str], hosts: int | None,
-                 size: str | None, site: str, contact: str, purpose: str, model: str,
+                 size: str | None, families: str | None = None, site: str, contact: str,
+                 purpose: str, model: str,
                  device: str | None, port: str | None, application_doc: str | None,
                  security_plan: str | None) -> Checked:
     """Validate every field of a request; InvalidInput (exit 2) names the first bad one."""
@@ -132,16 +145,20 @@ def check_fields(session: Session, unit: Unit, *, zones: Sequence[str], hosts: i
         raise InvalidInput(f"--model: {model!r} is not one of gateway, routed")
     if (hosts is None) == (size is None):
         raise InvalidInput("give --hosts N or --size /N (one of them)")
-    family = _zone_family(session, vrfs)
-    length = space.hosts_to_prefixlen(hosts, family) if hosts is not None \
-        else space.parse_size(size or "", family)
+    chosen = _zone_families(session, vrfs, families)
+    family = chosen.versions[0]  # the family of --hosts/--size; an IPv6 LAN beside it is /64
+    if family == 6 and hosts is not None:
+        length = IPV6_LAN  # any host count fits a /64
+    else:
+        length = space.hosts_to_prefixlen(hosts, family) if hosts is not None \
+            else space.parse_size(size or "", family)
     low, high = LENGTHS[(family, model)]
     if not low <= length <= high:
         raise InvalidInput(f"a {model} unit LAN of /{length} is not sane for IPv{family}: "
                            f"between /{low} and /{high}")
     device, port = _check_attachment(session, unit, device, port)
     return Checked(
-        vrfs=vrfs, hosts=hosts, prefixlen=length, family=family,
+        vrfs=vrfs, hosts=hosts, prefixlen=length, family=family, families=chosen.value,
         site=check_text(site, "--site", 200), contact=check_text(contact, "--contact", 200),
         purpose=check_text(purpose, "--purpose", 500), model=model, device=device, port=port,
         application_doc=check_ref(application_doc, "--application-doc")
@@ -155,6 +172,7 @@ def _fields_of(session: Session, request: ConnectionRequest) -> dict[str, Any]:
     names = _vrf_names(session)
     return {
         "zones": [names[z.vrf_id] for z in zones_of(session, request)],
+        "families": request.families,
         "hosts": request.hosts,
         "size": None if request.hosts is not None else f"/{request.prefixlen}",
         "site": request.site, "contact": request.contact, "purpose": request.purpose,
@@ -231,7 +249,7 @@ def request_dict(session: Session, request: ConnectionRequest) -> dict[str, Any]
         "id": request.id, "unit": unit.name if unit else None,
         "district": district.name if district else None, "state": request.state,
         "zones": zones, "hosts": request.hosts, "size": f"/{request.prefixlen}",
-        "family": request.family, "model": request.model, "site": request.site,
+        "family": request.family, "families": request.families, "model": request.model, "site": request.site,
         "contact": request.contact, "purpose": request.purpose, "device": request.device,
         "port": request.port, "application_doc": request.application_doc,
         "security_plan": request.security_plan, "submitted_by": request.submitted_by,
@@ -307,7 +325,7 @@ def _set_zones(session: Session, request: ConnectionRequest, zones: Sequence[Vrf
 
 def submit(session: Session, actor: Actor, *, unit: str, zones: Sequence[str],
            hosts: int | None = None, size: str | None = None, site: str, contact: str,
-           purpose: str, model: str = "gateway", device: str | None = None,
+           purpose: str, model: str = "gateway", families: str | None = None, device: str | None = None,
            port: str | None = None, application_doc: str | None = None,
            security_plan: str | None = None) -> ConnectionRequest:
     """A unit's written application to connect; applicants for their own unit,
@@ -316,15 +334,16 @@ def submit(session: Session, actor: Actor, *, unit: str, zones: Sequence[str],
     require(actor, *SUBMITTERS, action="submit connection requests")
     unit_row = find_unit(session, unit)
     _check_unit_scope(actor, unit_row, action="submit connection requests")
-    fields = check_fields(session, unit_row, zones=zones, hosts=hosts, size=size, site=site,
-                          contact=contact, purpose=purpose, model=model, device=device,
-                          port=port, application_doc=application_doc,
+    fields = check_fields(session, unit_row, zones=zones, hosts=hosts, size=size,
+                          families=families, site=site, contact=contact, purpose=purpose,
+                          model=model, device=device, port=port, application_doc=application_doc,
                           security_plan=security_plan)
     now = utcnow()
     request = ConnectionRequest(
         unit_id=unit_row.id, district_id=unit_row.district_id,  # type: ignore[arg-type]
         contact=fields.contact, purpose=fields.purpose, site=fields.site, hosts=fields.hosts,
-        prefixlen=fields.prefixlen, family=fields.family, model=fields.model,
+        prefixlen=fields.prefixlen, family=fields.family, families=fields.families,
+        model=fields.model,
         device=fields.device, port=fields.port, application_doc=fields.application_doc,
         security_plan=fields.security_plan, state=S.submitted.value,
         submitted_by=actor.name, submitted_at=now, created_at=now, updated_at=now)
@@ -340,7 +359,7 @@ def resubmit(session: Session, actor: Actor, number: int, **corrections: Any
              ) -> ConnectionRequest:
     """The applicant's corrections to a returned request; back to submitted.
 
-    ``corrections`` are the fields of :func:`submit` (``zones``, ``hosts``, ``size``,
+    ``corrections`` are the fields of :func:`submit` (``zones``, ``families``, ``hosts``, ``size``,
     ``site``, ``contact``, ``purpose``, ``model``, ``device``, ``port``,
     ``application_doc``, ``security_plan``); ``None`` leaves a field as it was.
     """
@@ -361,7 +380,8 @@ def resubmit(session: Session, actor: Actor, number: int, **corrections: Any
     unit_row = session.get(Unit, request.unit_id)
     assert unit_row is not None
     fields = check_fields(session, unit_row, **(merged | given))
-    columns = ("site", "contact", "purpose", "hosts", "prefixlen", "family", "model", "device",
+    columns = ("site", "contact", "purpose", "hosts", "prefixlen", "family", "families", "model",
+               "device",
                "port", "application_doc", "security_plan")
     changes = {k: getattr(fields, k) for k in columns if getattr(fields, k) != getattr(request, k)}
     zones_before = merged["zones"]

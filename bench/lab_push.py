@@ -20,6 +20,7 @@ brings one up (and takes it down again unless ``--keep``).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -126,6 +127,7 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3, help="repetitions (median reported)")
     ap.add_argument("--keep", action="store_true", help="leave a lab this run brought up")
     args = ap.parse_args()
+    os.environ.setdefault("GOVNET_LAB_PASSWORD", "govlab-bench")  # a throwaway lab's
     control.require_prerequisites()
 
     st = state.load()

@@ -30,6 +30,8 @@ ZONES = [  # name, description, pools
     ("专用网络区", "departments' private zone 专用网络区", ["10.96.0.0/14"]),
     ("互联网接入区", "internet access zone 互联网接入区", ["198.51.100.0/24"]),
 ]
+# The non-public zones' VPN instance / VRF on devices: name, route distinguisher (= RT).
+ZONE_INSTANCES = {"专用网络区": ("ZWZY", "65000:20"), "互联网接入区": ("ZWHLW", "65000:30")}
 CITY_UNITS = ["市教育局", "市卫生健康局", "市公安局", "市人力资源和社会保障局", "市政务服务数据管理局"]
 DISTRICT_UNITS = {
     "金平区": ["金平区教育局", "金平区卫生健康局", "金平区石炮台街道办事处"],
@@ -176,7 +178,9 @@ def seed(session: Session, *, admin: str, operations: bool = True) -> dict[str, 
     for name, code in DISTRICTS:
         org.add_district(session, SYSTEM, name, code=code)
     for zone, description, pools in ZONES:
-        service.add_vrf(session, SYSTEM, zone, description=description)
+        device_name, rd = ZONE_INSTANCES.get(zone, (None, None))
+        service.add_vrf(session, SYSTEM, zone, description=description,
+                        device_name=device_name, rd=rd)
         for cidr in pools:
             service.add_pool(session, SYSTEM, cidr, vrf=zone, description=f"{zone} 市级地址池")
     for unit in CITY_UNITS:

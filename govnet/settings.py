@@ -4,7 +4,8 @@
 ``GOVNET_USER``    the user to act as when ``--as`` is not given (honoured only for an
                    admin login or root: see ``govnet.identity``); else the login name.
 ``GOVNET_LANG``    ``zh_CN`` or ``en``; else taken from the locale.
-``GOVNET_INTERCONNECT_PREFIXLEN``  30 or 31 (IPv4 interconnects; IPv6 uses 126 or 127).
+``GOVNET_INTERCONNECT_PREFIXLEN``  30 or 31 (IPv4 interconnects).
+``GOVNET_INTERCONNECT6_PREFIXLEN``  126 or 127 (IPv6 interconnects; default 96 + the IPv4 one).
 ``GOVNET_QUARANTINE_DAYS``  default quarantine of a released block (30).
 """
 
@@ -29,6 +30,7 @@ class Settings:
     lang: str
     interconnect_prefixlen: int
     quarantine_days: int
+    interconnect6_prefixlen: int = 127
 
 
 def default_db_url() -> str:
@@ -57,10 +59,13 @@ def _int_env(name: str, default: int, allowed: range | tuple[int, ...]) -> int:
 @cache
 def settings() -> Settings:
     """The process-wide settings (tests call ``settings.cache_clear()``)."""
+    link4 = _int_env("GOVNET_INTERCONNECT_PREFIXLEN", 31, (30, 31))
     return Settings(
         db_url=os.environ.get("GOVNET_DB") or default_db_url(),
         user=os.environ.get("GOVNET_USER") or getpass.getuser(),
         lang=_lang(),
-        interconnect_prefixlen=_int_env("GOVNET_INTERCONNECT_PREFIXLEN", 31, (30, 31)),
+        interconnect_prefixlen=link4,
         quarantine_days=_int_env("GOVNET_QUARANTINE_DAYS", 30, range(0, 3651)),
+        interconnect6_prefixlen=_int_env("GOVNET_INTERCONNECT6_PREFIXLEN", 96 + link4,
+                                         (126, 127)),
     )

@@ -39,11 +39,18 @@ def _said(data: dict[str, Any], verb: str) -> str:
 
 @vrf_app.command("add")
 def vrf_add(name: str, description: str = typer.Option("", "--description"),
+            device_name: str | None = typer.Option(
+                None, "--device-name", help="VPN instance / VRF name on devices (letters, "
+                "digits, - _); default: the zone's name."),
+            rd: str | None = typer.Option(None, "--rd", help="Route distinguisher ASN:NN."),
+            rt: str | None = typer.Option(None, "--rt", help="Route target ASN:NN "
+                                          "(default: the RD)."),
             json_: bool = JSON_OPTION) -> None:
     """Add a zone (VRF) with its own address space."""
     with transaction() as s:
-        vrf = service.add_vrf(s, acting(s), name, description=description)
-        data = {"name": vrf.name, "description": vrf.description}
+        vrf = service.add_vrf(s, acting(s), name, description=description,
+                              device_name=device_name, rd=rd, rt=rt)
+        data = service.vrf_dict(vrf)
     emit(data, json_, lambda: f"added VRF {data['name']}")
 
 
@@ -52,9 +59,10 @@ def vrf_list(json_: bool = JSON_OPTION) -> None:
     """List the zones."""
     with read() as s:
         acting(s)
-        data = [{"name": v.name, "description": v.description} for v in service.list_vrfs(s)]
-    emit(data, json_, lambda: table("VRFs", ("name", "description"),
-                                    ((d["name"], d["description"]) for d in data)))
+        data = [service.vrf_dict(v) for v in service.list_vrfs(s)]
+    emit(data, json_, lambda: table("VRFs", ("name", "description", "device", "rd", "rt"),
+                                    ((d["name"], d["description"], d["device_name"] or "",
+                                      d["rd"] or "", d["rt"] or "") for d in data)))
 
 
 @vrf_app.command("remove")

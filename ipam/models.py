@@ -54,6 +54,11 @@ class Vrf(SQLModel, table=True):
     name: str = Field(unique=True, max_length=64)
     description: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+    # How devices name the zone's VPN instance / VRF (None: the zone's own name), and its
+    # route distinguisher / route target: provisioning defines the instance when missing.
+    device_name: str | None = Field(default=None, max_length=30)
+    rd: str | None = Field(default=None, max_length=32)
+    rt: str | None = Field(default=None, max_length=32)
 
 
 class Prefix(SQLModel, table=True):

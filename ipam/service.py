@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from govnet import audit, validate
 from govnet.auth import Actor, require, require_district, scope_where, sees
+from govnet.confignames import check_identifier, check_rd
 from govnet.errors import (
     AlreadyExists,
     InvalidInput,
@@ -41,17 +42,39 @@ ALLOCATORS = (Role.municipal_operator, Role.district_operator)
 
 # -- zones ------------------------------------------------------------------
 
-def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "") -> Vrf:
+def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "",
+            device_name: str | None = None, rd: str | None = None,
+            rt: str | None = None) -> Vrf:
+    """A zone; ``device_name`` (the VPN instance / VRF name on devices), ``rd`` and ``rt``
+    (``ASN:NN``; rt defaults to rd) let provisioning define the instance where missing."""
     require(actor, Role.municipal_operator, action="add VRFs")
     name = validate.name(name, "VRF name")
     description = _text(description, "description")
+    if device_name is not None:
+        device_name = check_identifier(device_name.strip(), "--device-name")
+    rd = check_rd(rd.strip(), "--rd") if rd is not None else None
+    rt = check_rd(rt.strip(), "--rt") if rt is not None else None
+    if rt is not None and rd is None:
+        raise InvalidInput("--rt needs --rd (a route target without a route distinguisher)")
     if session.scalars(select(Vrf).where(col(Vrf.name) == name)).first():
         raise AlreadyExists(f"VRF {name!r} exists already")
-    vrf = Vrf(name=name, description=description)
+    if device_name is not None and session.scalars(
+            select(Vrf).where(col(Vrf.device_name) == device_name)).first():
+        raise AlreadyExists(f"device VRF name {device_name!r} is used by another zone")
+    vrf = Vrf(name=name, description=description, device_name=device_name, rd=rd,
+              rt=rt or rd)
     session.add(vrf)
     session.flush()
-    audit.record(session, actor, "ipam.vrf.add", "vrf", name, after={"description": description})
+    after = {"description": description} | {  # the device fields only when given
+        k: v for k, v in vrf_dict(vrf).items() if k in ("device_name", "rd", "rt") and v}
+    audit.record(session, actor, "ipam.vrf.add", "vrf", name, after=after)
     return vrf
+
+
+def vrf_dict(vrf: Vrf) -> dict[str, Any]:
+    """The plain-data view of a zone."""
+    return {"name": vrf.name, "description": vrf.description,
+            "device_name": vrf.device_name, "rd": vrf.rd, "rt": vrf.rt}
 
 
 _FIRST_VRF = select(Vrf).order_by(col(Vrf.id)).limit(1)
@@ -176,8 +199,8 @@ def _length(size: str | None, hosts: int | None, version: int, purpose: str) -> 
     if purpose == Purpose.loopback.value:
         return space.BITS[version]
     if purpose == Purpose.interconnect.value:
-        v4 = settings().interconnect_prefixlen
-        return v4 if version == 4 else 96 + v4
+        return (settings().interconnect_prefixlen if version == 4
+                else settings().interconnect6_prefixlen)
     raise InvalidInput("give --size /N or --hosts N")
 
 
@@ -454,7 +477,8 @@ def assign_address(session: Session, actor: Actor, prefix: Prefix, *, address: s
     else:
         hosts = net if net.version == 6 or net.prefixlen >= 31 else net.iter_hosts()
         ip = next((h for h in hosts if str(h) not in taken
-                   and not (net.version == 6 and h == net.network)), None)
+                   and not (net.version == 6 and net.prefixlen < 127
+                                 and h == net.network)), None)
         if ip is None:
             raise SpaceExhausted(f"no free address left in {net}")
     row = IpAddress(prefix_id=prefix.id, vrf_id=prefix.vrf_id, address=str(ip),  # type: ignore[arg-type]

@@ -8,24 +8,37 @@ OpenSSH exits 5 (DeviceError) with the ``apt-get install`` line to run.
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import typer
 
 from govnet.errors import Conflict, GovnetError, InvalidInput
 from lab import control, state
-from lab.sshd import DEFAULT_PASSWORD
+from lab.topology import LAB_VRF
 
 app = typer.Typer(
     help="Real-router lab: FRR routers (core + one aggregation per district) and unit "
     "hosts in network namespaces, reachable over SSH on 198.18.0.0/24 (bridge govlab0). "
-    f"Lab user govlab, password from GOVNET_LAB_PASSWORD (default {DEFAULT_PASSWORD}).",
+    "Lab user govlab, password from GOVNET_LAB_PASSWORD (required). Dual-stack; a second "
+    f"zone in VRF {LAB_VRF} (a network namespace per router) on each aggregation router's "
+    "port ethv1.",
     no_args_is_help=True,
 )
 
 
-def _register(st: state.LabState) -> None:
+def _district_names(session: object, given: list[str] | None) -> list[str]:
+    """Districts of agg1, agg2, …: as given, else the database's in the order they were made."""
+    if given:
+        return given
+    from sqlmodel import col, select
+
+    from govnet.models import District
+
+    return [d.name for d in session.exec(  # type: ignore[attr-defined]
+        select(District).order_by(col(District.id)))]
+
+
+def _register(st: state.LabState, districts: list[str] | None = None) -> None:
     """Register the routers in the inventory; a missing inventory module is only a note."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -35,7 +48,8 @@ def _register(st: state.LabState) -> None:
         from lab.register import register_lab
 
         with transaction() as session:
-            names = register_lab(session, acting(session), st)
+            names = _district_names(session, districts)
+            registered = register_lab(session, acting(session), st, districts=names)
     except SQLAlchemyError as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise GovnetError(f"lab is up, but the inventory database is not usable ({first}); "
@@ -46,8 +60,18 @@ def _register(st: state.LabState) -> None:
     except GovnetError as exc:
         raise type(exc)(f"lab is up, but registering it in the inventory failed: {exc.message}"
                         " (fix that, then run `govnet lab register`)") from exc
-    typer.echo(f"registered in the inventory: {', '.join(names)} (platform frr, credential "
-               "govlab@env:GOVNET_LAB_PASSWORD)")
+    aggs = [n for n in st.topology.routers if n.district is not None]
+    where = ", ".join(f"{n.name} {names[n.district - 1]}" for n in aggs
+                      if n.district is not None and n.district <= len(names))
+    typer.echo(f"registered in the inventory: {', '.join(registered)} (platform frr, credential "
+               "govlab@env:GOVNET_LAB_PASSWORD)" + (f"; districts: {where}" if where else ""))
+    if len(names) < len(aggs):
+        typer.echo(f"note: {len(aggs) - len(names)} aggregation router(s) have no district "
+                   "(add districts with `govnet org district add`, or give --district)")
+
+
+DISTRICTS = typer.Option(None, "--district", help="District of agg1, agg2, … in order "
+                         "(repeat); default: the database's districts in creation order.")
 
 
 @app.command()
@@ -56,30 +80,31 @@ def up(
     units: int = typer.Option(2, "--units", help="Unit-host namespaces per aggregation router."),
     register: bool = typer.Option(True, "--register/--no-register",
                                   help="Add the routers to the inventory (platform frr)."),
+    vrf: str = typer.Option(LAB_VRF, "--vrf", help="Device VRF name of the second zone."),
+    district: list[str] | None = DISTRICTS,
 ) -> None:
-    """Bring the lab up (exit 4 if one is already up)."""
-    st = control.up(districts, units)
+    """Bring the lab up (exit 4 if one is already up; exit 2 without GOVNET_LAB_PASSWORD)."""
+    st = control.up(districts, units, vrf)
     r = st.topology.routers
     typer.echo(f"lab up in {st.bringup_seconds:.2f} s (OSPF converged {st.converge_seconds:.2f} s "
                f"later): {len(r)} routers, {len(st.topology.hosts)} unit hosts; "
                f"state {state.state_path()}")
     for n in r:
-        typer.echo(f"  {n.name:<6} ssh govlab@{n.mgmt_ip}  loopback {n.loopback}")
-    if not os.environ.get("GOVNET_LAB_PASSWORD"):
-        typer.echo(f"note: GOVNET_LAB_PASSWORD is unset, so the lab password is "
-                   f"{DEFAULT_PASSWORD!r}; `export GOVNET_LAB_PASSWORD={DEFAULT_PASSWORD}` "
-                   "so govnet's credential reference resolves")
+        typer.echo(f"  {n.name:<6} ssh govlab@{n.mgmt_ip}  loopback {n.loopback} "
+                   f"{n.loopback6}, in VRF {n.vrf} {n.vrf_loopback}")
+    typer.echo(f"second zone: VRF {vrf} (network namespace per router) on port ethv1 of each "
+               "aggregation router")
     if register:
-        _register(st)
+        _register(st, district)
 
 
 @app.command()
-def register() -> None:
+def register(district: list[str] | None = DISTRICTS) -> None:
     """Add the running lab's routers and unit ports to the inventory (again)."""
     st = state.load()
     if st is None or st.status != "up":
         raise Conflict("no lab is up; run `govnet lab up` first")
-    _register(st)
+    _register(st, district)
 
 
 @app.command("unit-addr")
@@ -160,14 +185,19 @@ def unit_up(number: int = typer.Argument(..., min=1, help="A connected request's
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return
     for zone in data["zones"]:
-        typer.echo(f"{data['host']}: {zone['address']} on {zone['ifname']}, default via "
-                   f"{zone['gateway']}" + (f", LAN {zone['lan_address']} on lo"
-                                           if zone["lan_address"] else ""))
+        for six in ("", "6"):
+            if zone[f"address{six}"]:
+                lan = zone[f"lan_address{six}"]
+                typer.echo(f"{data['host']}: {zone[f'address{six}']} on {zone['ifname']}, "
+                           f"default via {zone[f'gateway{six}']}"
+                           + (f", LAN {lan} on lo" if lan else "")
+                           + (f" (VRF {zone['vrf']})" if zone["vrf"] else ""))
     if data["announced"]:
         typer.echo(f"{data['device']}: now announces unit space into OSPF "
                    f"({len(data['announced'])} lines; the lab's day-0 stand-in)")
-    typer.echo(f"{data['host']} {'reaches' if data['reaches_core'] else 'does NOT reach'} "
-               "the core's loopback")
+    for target, ok in data["pinged"].items():
+        typer.echo(f"{data['host']} {'reaches' if ok else 'does NOT reach'} the core's "
+                   f"loopback {target}")
 
 
 @app.command("unit-down")

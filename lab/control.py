@@ -22,10 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from govnet.confignames import check_identifier
 from govnet.errors import Conflict, DeviceError
 from lab import frr, netns, sshd, state
 from lab.state import LabState
-from lab.topology import Node, plan
+from lab.topology import LAB_VRF, Node, plan
 
 INSTALL_HINT = "install it with: apt-get install frr openssh-server iproute2"
 
@@ -106,11 +107,18 @@ def lab_lock() -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def up(districts: int = 2, units_per_agg: int = 2) -> LabState:
-    """Build the lab (see :func:`_up`), holding the machine-wide lab lock."""
+def up(districts: int = 2, units_per_agg: int = 2, vrf: str = LAB_VRF) -> LabState:
+    """Build the lab (see :func:`_up`), holding the machine-wide lab lock.
+
+    Refused up front (exit 2) while ``GOVNET_LAB_PASSWORD`` is unset: the lab user's
+    password is that variable, and the inventory's credential reference reads the
+    same variable whenever govnet provisions a lab router, so a lab built without it
+    would come up and then fail on its first push."""
     require_prerequisites()
+    sshd.lab_password()
+    check_identifier(vrf, "--vrf")
     with lab_lock():
-        return _up(districts, units_per_agg)
+        return _up(districts, units_per_agg, vrf)
 
 
 def down() -> list[str]:
@@ -120,7 +128,7 @@ def down() -> list[str]:
         return _down()
 
 
-def _up(districts: int, units_per_agg: int) -> LabState:
+def _up(districts: int, units_per_agg: int, vrf: str = LAB_VRF) -> LabState:
     """Build the lab; Conflict (exit 4) if one is already recorded or present.
 
     On any failure the half-made lab is removed again before the error propagates.
@@ -130,7 +138,7 @@ def _up(districts: int, units_per_agg: int) -> LabState:
         what = f"{len(current.topology.routers)} routers" if current else "leftovers"
         raise Conflict(f"lab is already up ({what}, state in {state.lab_dir()}); "
                        "run `govnet lab down` first")
-    topo = plan(districts, units_per_agg)
+    topo = plan(districts, units_per_agg, vrf)
     _check_lab_dir(state.lab_dir())
     st = LabState(topology=topo, started_at=time.time())
     t0 = time.monotonic()
@@ -176,6 +184,8 @@ def _down() -> list[str]:
                         os.kill(pid, 15)
                     except ProcessLookupError:
                         pass
+    if state.lab_dir().exists():  # VRF views first: a bind mount keeps a namespace alive
+        removed += frr.unmount_views(state.lab_dir())
     names = set(netns.lab_namespaces())
     if st is not None:
         names |= {n.netns for n in st.topology.nodes if Path(f"/run/netns/{n.netns}").exists()}
@@ -250,6 +260,14 @@ def status() -> dict[str, Any]:
             "nodes": nodes}
 
 
+def exec_argv(node: Node, argv: list[str]) -> list[str]:
+    """``argv`` as run in the node: ``vtysh`` on a router is bound to that router's daemons
+    (their vty sockets are per router, not in /var/run/frr)."""
+    if node.is_router and argv and Path(argv[0]).name == "vtysh":
+        return [*frr.vtysh_argv(node), *argv[1:]]
+    return argv
+
+
 def exec_node(name: str, argv: list[str]) -> int:
     """Run ``argv`` inside a node's namespace and return its exit code."""
     require_prerequisites()
@@ -257,4 +275,4 @@ def exec_node(name: str, argv: list[str]) -> int:
     if st is None:
         raise Conflict("no lab is up; run `govnet lab up` first")
     node = st.topology.node(name)
-    return netns.exec_in(node.netns, argv)
+    return netns.exec_in(node.netns, exec_argv(node, argv))

@@ -73,9 +73,17 @@ def dot1q_supported() -> bool:
         sh(["ip", "netns", "del", probe], check=False)
 
 
+def _uplink_netns(topo: Topology, host: Node) -> str:
+    """The namespace holding the router end of a unit host's cable (the VRF's for ethv1)."""
+    assert host.uplink is not None
+    router = topo.node(host.uplink[0])
+    return router.vrf_netns if host.uplink[1] in router.vrf_ports else router.netns
+
+
 def root_commands(topo: Topology, dot1q: bool = True) -> list[str]:
     """Root-namespace batch: namespaces, bridge, and every veth created straight into place."""
     cmds = [f"netns add {n.netns}" for n in topo.nodes]
+    cmds += [f"netns add {r.vrf_netns}" for r in topo.routers if r.vrf]
     cmds += [f"link add {BRIDGE} type bridge",
              f"addr add {MGMT_GATEWAY}/{MGMT_PREFIXLEN} dev {BRIDGE}", f"link set {BRIDGE} up"]
     for r in topo.routers:
@@ -86,14 +94,29 @@ def root_commands(topo: Topology, dot1q: bool = True) -> list[str]:
         peer = topo.node(link.peer)
         cmds.append(f"link add {link.iface} netns {core.netns} type veth "
                     f"peer name {link.peer_iface} netns {peer.netns}")
+    for link in core.vrf_links:
+        peer = topo.node(link.peer)
+        cmds.append(f"link add {link.iface} netns {core.vrf_netns} type veth "
+                    f"peer name {link.peer_iface} netns {peer.vrf_netns}")
     for h in topo.hosts:
         assert h.uplink is not None
-        router = topo.node(h.uplink[0])
-        cmds.append(f"link add {h.uplink[1]} netns {router.netns} type veth "
+        where = _uplink_netns(topo, h)
+        cmds.append(f"link add {h.uplink[1]} netns {where} type veth "
                     f"peer name eth0 netns {h.netns}")
         if not dot1q:  # one veth pair per VLAN stands in for the dot1q subinterfaces
-            cmds += [f"link add {h.uplink[1]}.{vid} netns {router.netns} type veth "
+            cmds += [f"link add {h.uplink[1]}.{vid} netns {where} type veth "
                      f"peer name eth0.{vid} netns {h.netns}" for vid in UNIT_VLANS]
+    return cmds
+
+
+def _port_commands(ports: Iterable[str], dot1q: bool) -> list[str]:
+    cmds = []
+    for port in ports:
+        cmds.append(f"link set {port} up")
+        for vid in UNIT_VLANS:
+            if dot1q:
+                cmds.append(f"link add link {port} name {port}.{vid} type vlan id {vid}")
+            cmds.append(f"link set {port}.{vid} up")
     return cmds
 
 
@@ -104,21 +127,25 @@ def node_commands(node: Node, dot1q: bool = True) -> list[str]:
         cmds += [f"addr add {node.mgmt_ip}/{MGMT_PREFIXLEN} dev {MGMT_IFACE}",
                  f"link set {MGMT_IFACE} up"]
         cmds += [f"link set {link.iface} up" for link in node.links]
-    ports = node.unit_ports if node.is_router else ["eth0"]
-    for port in ports:
-        cmds.append(f"link set {port} up")
-        for vid in UNIT_VLANS:
-            if dot1q:
-                cmds.append(f"link add link {port} name {port}.{vid} type vlan id {vid}")
-            cmds.append(f"link set {port}.{vid} up")
-    return cmds
+    return cmds + _port_commands(node.unit_ports if node.is_router else ["eth0"], dot1q)
+
+
+def vrf_commands(node: Node, dot1q: bool = True) -> list[str]:
+    """The router's VRF namespace: its links and VRF ports up, their VLAN subinterfaces."""
+    cmds = ["link set lo up"] + [f"link set {link.iface} up" for link in node.vrf_links]
+    return cmds + _port_commands(node.vrf_ports, dot1q)
+
+
+FORWARDING = ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
 
 
 def _configure_node(node: Node, dot1q: bool) -> None:
     ip_batch(node_commands(node, dot1q), node.netns)
     if node.is_router:  # a new namespace copies the host's forwarding setting
-        sh(["ip", "netns", "exec", node.netns, "sysctl", "-qw", "net.ipv4.ip_forward=1",
-            "net.ipv6.conf.all.forwarding=1"])
+        sh(["ip", "netns", "exec", node.netns, "sysctl", "-qw", *FORWARDING])
+    if node.is_router and node.vrf:
+        ip_batch(vrf_commands(node, dot1q), node.vrf_netns)
+        sh(["ip", "netns", "exec", node.vrf_netns, "sysctl", "-qw", *FORWARDING])
 
 
 def build(topo: Topology, dot1q: bool) -> None:
@@ -158,24 +185,36 @@ def destroy(namespaces: Iterable[str]) -> None:
     sh(["ip", "link", "del", BRIDGE], check=False)
 
 
-def ospf_routes(netns: str) -> set[str]:
-    """Destinations the kernel of ``netns`` holds as OSPF routes (``proto ospf``)."""
-    out = sh(["ip", "-n", netns, "route", "show", "proto", "ospf"], check=False)
-    return {line.split()[0] for line in out.splitlines() if line.strip()}
+def ospf_routes(netns: str, *family: str) -> set[str]:
+    """Destinations the kernel of ``netns`` reaches through a gateway (the lab has no static
+    routes at day 0, so these are OSPF's: IPv4 shows ``proto ospf``, IPv6 routes with
+    link-local next hops may show none)."""
+    out = sh(["ip", *family, "-n", netns, "route", "show"], check=False)
+    return {line.split()[0] for line in out.splitlines() if " via " in line}
 
 
 def wait_converged(topo: Topology, timeout: float = 20.0) -> float:
-    """Wait until every router's kernel has an OSPF route to every other loopback.
+    """Wait until every router's kernel has an OSPF route (OSPFv2 and OSPFv3) to every other
+    loopback, in the global table and in the VRF.
 
     Returns the seconds waited; raises DeviceError naming the routers still missing some.
     """
     t0 = time.monotonic()
-    loopbacks = {r.name: f"{r.loopback}" for r in topo.routers}
+
+    def wanted(r: Node) -> list[tuple[str, list[str], set[str]]]:
+        others = [n for n in topo.routers if n.name != r.name]
+        checks = [(r.netns, [], {n.loopback for n in others}),
+                  (r.netns, ["-6"], {n.loopback6 for n in others if n.loopback6})]
+        if r.vrf:
+            checks += [(r.vrf_netns, [], {n.vrf_loopback for n in others if n.vrf}),
+                       (r.vrf_netns, ["-6"], {n.vrf_loopback6 for n in others if n.vrf})]
+        return checks
+
     pending = list(topo.routers)
     while pending:
-        pending = [r for r in pending
-                   if not {lb for n, lb in loopbacks.items() if n != r.name} <= {
-                       d.removesuffix("/32") for d in ospf_routes(r.netns)}]
+        pending = [r for r in pending if any(
+            not want <= {d.split("/")[0] for d in ospf_routes(ns, *family)}
+            for ns, family, want in wanted(r))]
         if not pending:
             break
         if time.monotonic() - t0 > timeout:

@@ -3,8 +3,10 @@
 Routers are registered with platform ``frr``, their management address as host,
 role ``core``/``aggregation`` and the credential reference
 ``govlab@env:GOVNET_LAB_PASSWORD`` (the secret stays in the environment). Each
-aggregation router's unit ports (``ethu1``…) are attachable with VLANs 100–103,
-the dot1q subinterfaces the lab pre-provisions.
+aggregation router's unit ports (``ethu1``…, and ``ethv1`` inside the second zone's
+VRF) are attachable with VLANs 100–103, the dot1q subinterfaces the lab
+pre-provisions. Aggregation router ``agg<i>`` is registered with the i-th district
+given (``lab up`` passes the database's districts in creation order by default).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def register_lab(session: Any, actor: Any, state: LabState,
         service.add_device(session, actor, name=node.name, platform="frr", host=node.mgmt_ip,
                            port=22, role=node.kind, district=district, site="govnet-lab",
                            credential=CREDENTIAL_REF, demo=False, replace=True)
-        for port in node.unit_ports:
+        for port in [*node.unit_ports, *node.vrf_ports]:
             service.add_port(session, actor, device=node.name, name=port,
                              vlans=(min(UNIT_VLANS), max(UNIT_VLANS)))
         names.append(node.name)

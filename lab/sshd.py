@@ -1,9 +1,10 @@
 """One sshd per router namespace whose logins land in that router's vtysh.
 
 The lab user ``govlab`` (group ``frrvty``, which vtysh needs to reach the daemons)
-gets its password from ``GOVNET_LAB_PASSWORD`` (default ``govlab-pass``): the same
-variable the inventory credential reference ``govlab@env:GOVNET_LAB_PASSWORD``
-names. Each sshd listens only on its router's management address.
+gets its password from ``GOVNET_LAB_PASSWORD`` (required: ``lab up`` refuses to start
+without it): the same variable the inventory credential reference
+``govlab@env:GOVNET_LAB_PASSWORD`` names, so provisioning finds the password the lab
+was built with. Each sshd listens only on its router's management address.
 """
 
 from __future__ import annotations
@@ -13,18 +14,23 @@ import pwd
 import subprocess
 from pathlib import Path
 
-from govnet.errors import DeviceError
+from govnet.errors import DeviceError, InvalidInput
 from lab.frr import paths, read_pid_file, vtysh_argv
 from lab.netns import sh
 from lab.topology import LAB_USER, Node
 
 SSHD = Path("/usr/sbin/sshd")
-DEFAULT_PASSWORD = "govlab-pass"
+PASSWORD_ENV = "GOVNET_LAB_PASSWORD"
 
 
 def lab_password() -> str:
-    """The lab user's password: ``$GOVNET_LAB_PASSWORD`` or ``govlab-pass``."""
-    return os.environ.get("GOVNET_LAB_PASSWORD") or DEFAULT_PASSWORD
+    """The lab user's password, ``$GOVNET_LAB_PASSWORD``; InvalidInput (exit 2) when unset."""
+    password = os.environ.get(PASSWORD_ENV)
+    if not password:
+        raise InvalidInput(f"{PASSWORD_ENV} is not set: export {PASSWORD_ENV}=<a password> "
+                           "first (the lab user's password; govnet's credential reference "
+                           f"govlab@env:{PASSWORD_ENV} reads it when it provisions)")
+    return password
 
 
 def ensure_user() -> bool:

@@ -30,22 +30,29 @@ def _check(vid: int) -> str:
     return f"eth0.{vid}"
 
 
-def configure(host: Node, vid: int, address: str, gateway: str | None = None) -> None:
-    """Put ``address`` (CIDR) on the host's VLAN ``vid`` and, if given, a default route.
+def configure(host: Node, vid: int, address: str | None, gateway: str | None = None, *,
+              address6: str | None = None, gateway6: str | None = None) -> None:
+    """Put ``address`` and/or ``address6`` (CIDR) on the host's VLAN ``vid`` and, if given,
+    default routes (IPv4 ``gateway``, IPv6 ``gateway6``).
 
     Any address and default route the VLAN had before are replaced.
     """
     dev = _check(vid)
-    try:
-        net = IPNetwork(address)
-        gw = IPAddress(gateway) if gateway else None
-    except (AddrFormatError, ValueError) as exc:
-        raise InvalidInput(f"bad address for {host.name}: {exc}") from None
-    if gw is not None and gw not in net:
-        raise InvalidInput(f"gateway {gw} is not in {net.cidr}")
-    cmds = [f"addr flush dev {dev} scope global", f"addr add {net} dev {dev}"]
-    if gw is not None:  # ip infers the family from the gateway address
-        cmds.append(f"route replace default via {gw} dev {dev}")
+    cmds = [f"addr flush dev {dev} scope global"]
+    for cidr, via in ((address, gateway), (address6, gateway6)):
+        if cidr is None:
+            continue
+        try:
+            net = IPNetwork(cidr)
+            gw = IPAddress(via) if via else None
+        except (AddrFormatError, ValueError) as exc:
+            raise InvalidInput(f"bad address for {host.name}: {exc}") from None
+        if gw is not None and gw not in net:
+            raise InvalidInput(f"gateway {gw} is not in {net.cidr}")
+        # nodad: the lab's links are point-to-point, and DAD would hold the address back
+        cmds.append(f"addr add {net} dev {dev}" + (" nodad" if net.version == 6 else ""))
+        if gw is not None:  # ip infers the family from the gateway address
+            cmds.append(f"route replace default via {gw} dev {dev}")
     ip_batch(cmds, host.netns)
 
 

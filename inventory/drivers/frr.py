@@ -166,10 +166,14 @@ class FrrDriver(NetmikoDriver):
 
     # -- getters ---------------------------------------------------------------
     def run_json(self, command: str) -> Any:
-        """A vtysh ``… json`` command, decoded."""
+        """A vtysh ``… json`` command, decoded.
+
+        ``… vrf all json`` prints one JSON object per VRF, one after another: they are
+        merged into one, lists under the same key joined (a route table's entries for
+        one prefix in two VRFs both stay; each names its ``vrfName``)."""
         out = self.run(command)
         try:
-            return json.loads(out) if out.strip() else {}
+            return _json_merged(out) if out.strip() else {}
         except json.JSONDecodeError as exc:
             first = out.strip().splitlines()[0] if out.strip() else ""
             raise DeviceError(f"{self.where}: {command!r} gave no JSON: {first}") from exc
@@ -194,9 +198,14 @@ class FrrDriver(NetmikoDriver):
         }
 
     def get_interfaces(self) -> list[InterfaceInfo]:
-        """Every interface zebra knows, from ``show interface json`` (no link-local)."""
+        """Every interface zebra knows, without link-local addresses: the default VRF's,
+        then those only in another VRF (``vrf all`` merges every VRF into one JSON object,
+        so a name in several VRFs, such as ``lo``, is taken from the default VRF)."""
         result = []
-        for name, data in sorted(self.run_json("show interface json").items()):
+        found = self.run_json("show interface json")
+        found |= {k: v for k, v in self.run_json("show interface vrf all json").items()
+                  if k not in found}
+        for name, data in sorted(found.items()):
             vrf = data.get("vrfName", "default")
             vlan = data.get("vlanId")
             if vlan is None and (m := re.search(r"\.(\d+)$", name)):
@@ -225,3 +234,30 @@ class FrrDriver(NetmikoDriver):
         data = self.run_json(f"show interface {name} json")
         entry = data.get(name, data)
         return entry.get("operationalStatus") == "up"
+
+
+def _json_merged(text: str) -> Any:
+    """One JSON value, or several objects in a row merged (lists under one key joined).
+
+    >>> _json_merged('{"a": [1]} {"a": [2], "b": 3}')
+    {'a': [1, 2], 'b': 3}
+    """
+    decoder, values, at = json.JSONDecoder(), [], 0
+    text = text.strip()
+    while at < len(text):
+        value, at = decoder.raw_decode(text, at)
+        values.append(value)
+        while at < len(text) and text[at].isspace():
+            at += 1
+    if len(values) == 1 or not all(isinstance(v, dict) for v in values):
+        if len(values) != 1:
+            raise json.JSONDecodeError("several JSON values that are not objects", text, 0)
+        return values[0]
+    merged: dict[str, Any] = {}
+    for value in values:
+        for key, item in value.items():
+            if isinstance(merged.get(key), list) and isinstance(item, list):
+                merged[key] = merged[key] + item
+            else:
+                merged.setdefault(key, item)
+    return merged

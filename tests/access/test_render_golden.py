@@ -41,7 +41,8 @@ PORTS: dict[str, tuple[str, int | str | None]] = {
     "cisco_ios": ("GigabitEthernet0/0/1", "GOV-A-IN"),
     "ruijie_os": ("GigabitEthernet 0/1", "GOV-A-IN"),
 }
-CASES = ("gateway", "routed", "routed_public", "gateway_switch")
+CASES = ("gateway", "routed", "routed_public", "gateway_switch", "routed_v6only",
+         "gateway_v6only")
 # Every (platform, case) that exists: FRR has no switch form.
 PAIRS = [(p, c) for p in sorted(PLATFORMS) for c in CASES
          if not (c.endswith("_switch") and PLATFORMS[p].vlan_interface is None)]
@@ -54,6 +55,7 @@ def sample(platform: str, case: str = "routed", /, **changes: object) -> AttachS
     routed: private zone ZWWW, /30 + /126 interconnect, route label, IPv4 + IPv6.
     routed_public: public zone (global table), /31, two LANs, IPv4 only.
     gateway_switch: the gateway case on an L3 switch (VLAN interface, trunk port).
+    routed_v6only / gateway_v6only: IPv6 only (no IPv4 family), zone ZWWW, a /127.
     """
     port, acl = PORTS[platform]
     fields: dict[str, object] = dict(
@@ -76,6 +78,14 @@ def sample(platform: str, case: str = "routed", /, **changes: object) -> AttachS
             acl=3101 if isinstance(acl, int) else None,
             ipv4=FamilySpec(interconnect="10.1.2.0/31", local="10.1.2.0",
                             next_hop="10.1.2.1", lans=("192.168.21.0/24", "10.30.0.0/16")))
+    elif case == "routed_v6only":
+        fields.update(
+            model="routed", vlan=102, description="GOV-UNIT-C", ipv4=None,
+            ipv6=FamilySpec(interconnect="2001:db8:2::/127", local="2001:db8:2::",
+                            next_hop="2001:db8:2::1", lans=("2001:db8:30::/64",)))
+    elif case == "gateway_v6only":
+        fields.update(model="gateway", vlan=103, description="GOV-UNIT-D", ipv4=None,
+                      ipv6=FamilySpec(gateway="2001:db8:40::1/64"))
     else:
         raise ValueError(case)
     fields.update(changes)
@@ -146,7 +156,7 @@ def test_vendors_example_huawei() -> None:
 
 
 BINDING = {  # the line that puts the subinterface into the zone's VPN instance / VRF
-    "frr": "interface ethu1.100 vrf ZWWW",
+    "frr": "interface {subinterface} vrf ZWWW",
     "huawei_vrp": " ip binding vpn-instance ZWWW",
     "huawei_vrpv8": " ip binding vpn-instance ZWWW",
     "huawei_ce": " ip binding vpn-instance ZWWW",
@@ -158,13 +168,15 @@ BINDING = {  # the line that puts the subinterface into the zone's VPN instance 
 
 @pytest.mark.parametrize(("platform", "case"), PAIRS)
 def test_vpn_binding_precedes_addresses(platform: str, case: str) -> None:
-    lines = render_attach(sample(platform, case))
+    spec = sample(platform, case)
+    lines = render_attach(spec)
     addresses = [i for i, line in enumerate(lines) if " address " in line]
     assert addresses
     if case == "routed_public":
         assert not any("ZWWW" in line for line in lines), "public zone: global table"
     else:
-        assert lines.index(BINDING[platform]) < min(addresses)
+        binding = BINDING[platform].format(subinterface=spec.subinterface)
+        assert lines.index(binding) < min(addresses)
 
 
 @pytest.mark.parametrize("platform", sorted(p for p, (_, acl) in PORTS.items() if acl))

@@ -24,6 +24,8 @@ from lab import control, state
 from lab.sshd import lab_password
 
 ROOT = Path(__file__).resolve().parents[2]
+# `lab up` refuses to start without the lab user's password: the test lab's, unless given.
+os.environ.setdefault("GOVNET_LAB_PASSWORD", "govlab-test-pass")
 
 
 def lab_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

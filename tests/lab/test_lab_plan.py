@@ -5,6 +5,9 @@ No root needed: these run everywhere and pin down what the lab builds.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,8 @@ from lab import control, netns, sshd
 from lab import frr as lab_frr
 from lab.__main__ import main
 from lab.topology import plan
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_plan_addresses_and_cabling() -> None:
@@ -64,6 +69,10 @@ def test_day0_frr_config_uses_network_statements_and_fast_ospf() -> None:
     assert " network 10.255.0.1/32 area 0" in conf and " network 10.254.2.0/31 area 0" in conf
     assert "redistribute connected" not in conf
     assert conf.count(" ip ospf network point-to-point") == 2
+    assert conf.count(" ipv6 ospf6 network point-to-point") == 2
+    vrf = lab_frr.render_vrf_conf(plan(2).node("core"))
+    assert "router ospf vrf ZWEDU" in vrf and "interface ev-agg1 vrf ZWEDU" in vrf
+    assert " ipv6 address fd47:6f76:ff::1/128" in conf
     assert " timers throttle spf 0 50 500" in conf and " ip ospf dead-interval 3" in conf
 
 
@@ -77,10 +86,24 @@ def test_sshd_config_forces_vtysh_on_the_mgmt_address() -> None:
 
 
 def test_lab_password_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("GOVNET_LAB_PASSWORD", raising=False)
-    assert sshd.lab_password() == "govlab-pass"
     monkeypatch.setenv("GOVNET_LAB_PASSWORD", "s3cret")
     assert sshd.lab_password() == "s3cret"
+    monkeypatch.delenv("GOVNET_LAB_PASSWORD")
+    with pytest.raises(InvalidInput, match="GOVNET_LAB_PASSWORD is not set: export"):
+        sshd.lab_password()
+
+
+def test_lab_up_without_password_is_refused_before_anything_is_made(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("GOVNET_LAB_PASSWORD", raising=False)
+    monkeypatch.setenv("GOVNET_LAB_DIR", str(tmp_path / "lab"))
+    proc = subprocess.run([sys.executable, "-m", "lab", "up"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env=os.environ.copy())
+    assert proc.returncode in (2, 5), proc.stderr  # 5: no root/FRR here (checked first)
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error: ")
+    if proc.returncode == 2:
+        assert "GOVNET_LAB_PASSWORD is not set" in proc.stderr
+    assert not (tmp_path / "lab").exists()
 
 
 def test_missing_frr_stops_with_the_install_line(monkeypatch: pytest.MonkeyPatch,

@@ -40,7 +40,8 @@ def test_register_lab_adds_routers_and_unit_ports(db: str) -> None:
     assert agg2["credential"] == "govlab@env:GOVNET_LAB_PASSWORD"
     assert agg2["demo"] is False
     assert [(p["name"], p["vlans"]) for p in agg2["ports"]] == [("ethu1", "100-103"),
-                                                               ("ethu2", "100-103")]
+                                                               ("ethu2", "100-103"),
+                                                               ("ethv1", "100-103")]
     assert devices["core"]["role"] == "core" and devices["core"]["ports"] == []
 
 
@@ -55,5 +56,34 @@ def test_register_command_needs_a_running_lab(db: str, tmp_path: Path,
     assert "no lab is up" in capsys.readouterr().err
     state.save(LabState(topology=plan(1), status="up"))
     assert main(["register"]) == 0
-    assert "registered in the inventory: core, agg1" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "registered in the inventory: core, agg1" in out
+    assert "1 aggregation router(s) have no district" in out
     assert set(_devices()) == {"core", "agg1"}
+    assert _devices()["agg1"]["district"] is None
+
+
+def test_register_gives_aggregation_routers_their_districts(
+        db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from govnet import console, org
+    from govnet.auth import load_actor
+
+    monkeypatch.setenv("GOVNET_LAB_DIR", str(tmp_path / "lab"))
+    monkeypatch.setattr(console.state, "acting_as", None)
+    with gdb.transaction() as s:
+        for name in ("金平区", "龙湖区", "濠江区"):
+            org.add_district(s, load_actor(s, "admin"), name)
+    state.save(LabState(topology=plan(2), status="up"))
+    assert main(["register"]) == 0  # the database's districts, in the order they were made
+    assert "districts: agg1 金平区, agg2 龙湖区" in capsys.readouterr().out
+    devices = _devices()
+    assert (devices["agg1"]["district"], devices["agg2"]["district"]) == ("金平区", "龙湖区")
+    assert devices["core"]["district"] is None
+    assert main(["register", "--district", "濠江区", "--district", "金平区"]) == 0
+    devices = _devices()
+    assert (devices["agg1"]["district"], devices["agg2"]["district"]) == ("濠江区", "金平区")
+    before = _devices()
+    assert main(["register", "--district", "无此区"]) == 2
+    assert "无此区" in capsys.readouterr().err
+    assert _devices() == before

@@ -30,7 +30,8 @@ def test_status_json_lists_every_node(lab: Lab) -> None:
     data = json.loads(lab.cli("status", "--json").stdout)
     nodes = {n["name"]: n for n in data["nodes"]}
     assert data["up"] is True and data["converge_seconds"] > 0
-    assert set(nodes) == {"core", "agg1", "agg2", "unit-1-1", "unit-1-2", "unit-2-1", "unit-2-2"}
+    assert set(nodes) == {"core", "agg1", "agg2", "unit-1-1", "unit-1-2", "unit-2-1", "unit-2-2",
+                          "unit-1-v", "unit-2-v"}
     core = {"kind": "core", "namespace": "govlab-core", "mgmt_address": "198.18.0.10",
             "loopback": "10.255.0.1"}
     assert {k: nodes["core"][k] for k in core} == core
@@ -41,7 +42,7 @@ def test_status_json_lists_every_node(lab: Lab) -> None:
             nodes["unit-2-1"]["port"]) == ("unit-host", "agg2", "ethu1")
     for name in ("core", "agg1", "agg2"):
         assert nodes[name]["running"] and nodes[name]["ssh"], nodes[name]
-        assert set(nodes[name]["processes"]) == {"zebra", "staticd", "ospfd", "sshd"}
+        assert set(nodes[name]["processes"]) == {"zebra", "staticd", "ospfd", "ospf6d", "sshd"}
 
 
 def test_up_again_is_a_conflict(lab: Lab) -> None:
@@ -49,6 +50,13 @@ def test_up_again_is_a_conflict(lab: Lab) -> None:
     assert proc.returncode == 4
     assert proc.stderr.startswith("error: lab is already up") and "\n" == proc.stderr[-1]
     assert "Traceback" not in proc.stderr
+
+
+def test_exec_vtysh_reaches_the_routers_daemons(lab: Lab) -> None:
+    out = lab.cli("exec", "agg1", "--", "vtysh", "-c", "show vrf").stdout
+    assert "vrf ZWEDU" in out  # this router's zebra (its VRF), not /var/run/frr
+    out = lab.cli("exec", "core", "--", "/usr/bin/vtysh", "-c", "show running-config").stdout
+    assert "hostname core" in out and "ip address 10.255.0.1/32" in out
 
 
 def test_exec_passes_the_exit_code_through(lab: Lab) -> None:
@@ -65,9 +73,11 @@ def test_facts_and_interfaces(router) -> None:
     assert facts["uptime"] is not None and facts["uptime"] >= 0
     assert {"eth-core", "lo", "ethu1", "ethu1.100", "ethu2.103"} <= set(facts["interface_list"])
     ifaces = {i.name: i for i in agg1.get_interfaces()}
-    assert ifaces["eth-core"].addresses == ["10.254.1.1/31"] and ifaces["eth-core"].up
+    assert ifaces["eth-core"].addresses == ["10.254.1.1/31", "fd47:6f76:fe:1::1/127"]
+    assert ifaces["eth-core"].up and ifaces["eth-core"].vrf == ""
     assert ifaces["eth-core"].description == "to-core"
-    assert ifaces["lo"].addresses == ["10.255.0.11/32"]
+    assert ifaces["lo"].addresses == ["10.255.0.11/32", "fd47:6f76:ff::11/128"]
+    assert ifaces["ev-core"].vrf == "ZWEDU" and ifaces["ethv1.100"].vrf == "ZWEDU"
     assert ifaces["ethu1.100"].vlan == 100 and ifaces["ethu1.100"].addresses == []
     assert agg1.verify_interface_up("ethu1.100")
     assert agg1.verify_route("10.255.0.1/32"), "OSPF route to the core loopback"
