@@ -41,7 +41,7 @@ def test_demo_refuses_a_database_holding_other_data(any_db, cli):
                                    "user ×2): the demo seeds only an empty database"),
         ("demo --no-tui --reset", None, 4, "'govnet demo --reset --force' wipes it"),
         ("demo --no-tui --force", None, 2, "--force goes with --reset"),
-        ("demo --no-tui --reset --force", "ops", 3, "may not wipe a database holding other data"),
+        ("demo --no-tui --reset --force", "ops", 3, "may not seed or reset the demo data"),
     ]:
         r = cli(command, as_=as_)
         assert r.code == code and message in r.err and r.err.count("\n") == 1, (command, r.err)
