@@ -12,17 +12,19 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlmodel import Session
 
-from govnet.auth import Actor, load_actor
 from govnet.errors import GovnetError
 from govnet.settings import settings
+
+if TYPE_CHECKING:  # the database layer is imported by the commands that use it
+    from sqlmodel import Session
+
+    from govnet.auth import Actor
 
 # Piped output is read by scripts: never truncate it to a guessed terminal width.
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 400)
@@ -44,6 +46,8 @@ def actor_name() -> str:
 
 def acting(session: Session) -> Actor:
     """The Actor for ``--as`` / ``GOVNET_USER`` / the login name."""
+    from govnet.auth import load_actor
+
     return load_actor(session, actor_name())
 
 
@@ -75,6 +79,18 @@ def fail(exc: GovnetError) -> int:
     return exc.exit_code
 
 
+def _database_error(exc: Exception) -> str | None:
+    """The first line of a SQLAlchemy operational/programming error, else None.
+
+    SQLAlchemy is looked up, not imported: a command that never loaded it cannot fail in it.
+    """
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is None or not isinstance(exc, (sa_exc.OperationalError, sa_exc.ProgrammingError)):
+        return None
+    orig = getattr(exc, "orig", None)
+    return str(orig).strip().splitlines()[0] if orig else str(exc)
+
+
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     """Run the Typer app; map every error to one stderr line and an exit code."""
     state.acting_as = None  # set again by --as; never carried from an earlier run
@@ -90,14 +106,15 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     except typer.TyperException as exc:  # usage errors: exit 2, like invalid input
         err.print(f"error: {exc.format_message()}", markup=False)
         return exc.exit_code
-    except (OperationalError, ProgrammingError) as exc:
-        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        err.print(f"error: database: {first} (did you run 'govnet init'?)", markup=False)
-        return 1
     except KeyboardInterrupt:
         err.print("interrupted")
         return 130
-    except Exception as exc:  # a bug: still one line, the traceback only on request
+    except Exception as exc:
+        database = _database_error(exc)
+        if database is not None:
+            err.print(f"error: database: {database} (did you run 'govnet init'?)", markup=False)
+            return 1
+        # a bug: still one line, the traceback only on request
         if os.environ.get("GOVNET_DEBUG"):
             raise
         err.print(f"error: internal error ({type(exc).__name__}: {exc}); "

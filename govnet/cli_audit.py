@@ -1,0 +1,45 @@
+"""``govnet audit …``: read and verify the hash-chained audit log."""
+
+from __future__ import annotations
+
+import typer
+
+from govnet import audit
+from govnet.auth import require
+from govnet.console import JSON_OPTION, acting, emit, table
+from govnet.db import read
+from govnet.models import Role
+
+app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+@app.command("list")
+def audit_list(limit: int = typer.Option(50, "--limit"),
+               action: str | None = typer.Option(None, "--action"),
+               actor: str | None = typer.Option(None, "--actor"),
+               search: str | None = typer.Option(None, "--search"),
+               json_: bool = JSON_OPTION) -> None:
+    """The newest audit events first."""
+    with read() as s:
+        viewer = acting(s)
+        data = [{"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
+                 "action": e.action, "object": f"{e.object_type}:{e.object_id}",
+                 "before": e.before, "after": e.after}
+                for e in audit.list_events(s, limit=limit, action=action, actor=actor,
+                                           search=search, viewer=viewer)]
+    emit(data, json_, lambda: table("audit", ("seq", "at", "actor", "action", "object"),
+                                    ([d["seq"], d["at"], d["actor"], d["action"], d["object"]]
+                                     for d in data)))
+
+
+@app.command("verify")
+def audit_verify(json_: bool = JSON_OPTION) -> None:
+    """Check the hash chain; exit 4 if any event was edited or removed."""
+    with read() as s:
+        require(acting(s), Role.authority, Role.municipal_operator, Role.auditor,
+                action="verify the audit chain")
+        result = audit.verify(s)
+    emit(result.as_dict(), json_, lambda: f"audit chain intact: {result.events} events"
+         if result.ok else f"audit chain BROKEN: {result.problem}")
+    if not result.ok:
+        raise typer.Exit(4)
