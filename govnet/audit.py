@@ -71,9 +71,17 @@ def event_hash(
 _HEAD = table_of(AuditHead)
 _EVENTS = table_of(AuditEvent)
 _HEAD_COLUMNS = (_HEAD.c.id, _HEAD.c.seq, _HEAD.c.hash)
-# The first chain no other transaction holds (SQLite renders no lock: it has one writer).
-_TAKE_FREE = Prepared(select(*_HEAD_COLUMNS).order_by(_HEAD.c.id).limit(1)
-                      .with_for_update(skip_locked=True))
+_NEXT_SEQ_OF = {  # the next event number
+    "postgresql": EVENT_NUMBER.next_value(),
+    "sqlite": select(func.coalesce(func.max(_EVENTS.c.seq), 0) + 1).scalar_subquery(),
+}
+_NEXT_SEQ = {d: Prepared(select(expr.label("next"))) for d, expr in _NEXT_SEQ_OF.items()}
+# The first chain no other transaction holds, with the next event number, in one round
+# trip (SQLite renders no lock: it has one writer).
+_FREE = (select(*_HEAD_COLUMNS).order_by(_HEAD.c.id).limit(1)
+         .with_for_update(skip_locked=True).subquery("free"))
+_TAKE_FREE = {d: Prepared(select(_FREE.c.id, _FREE.c.seq, _FREE.c.hash, expr.label("next")))
+              for d, expr in _NEXT_SEQ_OF.items()}
 _TAKE = Prepared(select(*_HEAD_COLUMNS).where(_HEAD.c.id == bindparam("chain")).with_for_update())
 _NEXT_ID = func.coalesce(func.max(_HEAD.c.id), 0)
 _NEW_CHAIN_ROWS = select((_NEXT_ID + 1).label("id"), literal(0).label("seq"),
@@ -85,39 +93,36 @@ _NEW_CHAIN = {
     "sqlite": Prepared(insert(_HEAD).from_select(["id", "seq", "hash"], _NEW_CHAIN_ROWS)
                        .returning(*_HEAD_COLUMNS)),
 }
-_NEXT_SEQ = {
-    "postgresql": Prepared(select(EVENT_NUMBER.next_value().label("seq"))),
-    "sqlite": Prepared(select((func.coalesce(func.max(_EVENTS.c.seq), 0) + 1).label("seq"))),
-}
-_MOVE_HEAD = Prepared(update(_HEAD).where(_HEAD.c.id == bindparam("chain")).values(
-    seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == bindparam("h_chain")).values(
+    seq=bindparam("h_seq"), hash=bindparam("h_hash"))
 _EVENT_COLUMNS = ("seq", "chain", "chain_seq", "at", "actor", "action", "object_type",
                   "object_id", "before", "after", "prev_hash", "hash")
-_APPEND = Prepared(insert(_EVENTS).values(
-    {c: bindparam(c, type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS}))
+_INSERT_EVENT = insert(_EVENTS).values(
+    {c: bindparam(c, type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS})
+# PostgreSQL moves the head in the same statement (a data-modifying CTE); SQLite cannot.
+_APPEND = {"postgresql": [Prepared(_INSERT_EVENT.add_cte(_MOVE_HEAD.cte("moved")))],
+           "sqlite": [Prepared(_INSERT_EVENT), Prepared(_MOVE_HEAD)]}
 
 
-def _take_chain(session: Session) -> Any:
-    """Lock the head row of a chain for this transaction: a free one, a new one, or wait."""
-    head = _TAKE_FREE.first(session)
+def _take_chain(session: Session, dialect: str) -> tuple[Any, int]:
+    """Lock the head row of a chain for this transaction (a free one, a new one, or wait
+    for one) and draw the next event number."""
+    head = _TAKE_FREE[dialect].first(session)
     if head is not None:
-        return head
-    dialect = session.get_bind().dialect.name
+        return head, head.next
     head = _NEW_CHAIN[dialect].first(session)
-    if head is not None:
-        return head
-    # Every chain is held (more than CHAINS writers at once): queue behind one of them.
-    head = (_TAKE.first(session, {"chain": random.randint(1, CHAINS)})
-            or _TAKE.first(session, {"chain": 1}))
+    if head is None:  # every chain is held (more than CHAINS writers): queue behind one
+        head = (_TAKE.first(session, {"chain": random.randint(1, CHAINS)})
+                or _TAKE.first(session, {"chain": 1}))
     if head is None:
         raise GovnetError("the audit chain has no head row it can lock")
-    return head
+    return head, _NEXT_SEQ[dialect].first(session).next
 
 
 def _append(session: Session, actor: Actor | str, action: str, object_type: str, object_id: Any,
             *, before: Any, after: Any) -> tuple[int, str]:
-    head = _take_chain(session)
-    seq = _NEXT_SEQ[session.get_bind().dialect.name].rows(session)[0][0]
+    dialect = session.get_bind().dialect.name
+    head, seq = _take_chain(session, dialect)
     fields: dict[str, Any] = dict(
         seq=seq, chain=head.id, chain_seq=head.seq + 1, at=utcnow(),
         actor=actor if isinstance(actor, str) else actor.name, action=action,
@@ -125,9 +130,10 @@ def _append(session: Session, actor: Actor | str, action: str, object_type: str,
         after=_canonical(after), prev_hash=head.hash,
     )
     digest = event_hash(**fields)
-    _APPEND.run(session, {**fields, "hash": digest})
-    _MOVE_HEAD.run(session, {"chain": head.id, "new_seq": fields["chain_seq"],
-                             "new_hash": digest})
+    params = {**fields, "hash": digest, "h_chain": head.id, "h_seq": fields["chain_seq"],
+              "h_hash": digest}
+    for statement in _APPEND[dialect]:
+        statement.run(session, params)
     return seq, digest
 
 
