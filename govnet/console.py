@@ -80,15 +80,18 @@ def fail(exc: GovnetError) -> int:
 
 
 def _database_error(exc: Exception) -> str | None:
-    """The first line of a SQLAlchemy operational/programming error, else None.
+    """The first line of a database operational/programming error, else None.
 
-    SQLAlchemy is looked up, not imported: a command that never loaded it cannot fail in it.
+    SQLAlchemy's errors and the drivers' own (statements run by govnet.prepared reach the
+    driver directly) are looked up, not imported: a command that never loaded a database
+    module cannot fail in one.
     """
-    sa_exc = sys.modules.get("sqlalchemy.exc")
-    if sa_exc is None or not isinstance(exc, (sa_exc.OperationalError, sa_exc.ProgrammingError)):
+    kinds = tuple(getattr(sys.modules[m], name) for m in ("sqlalchemy.exc", "sqlite3", "psycopg")
+                  if m in sys.modules for name in ("OperationalError", "ProgrammingError"))
+    if not kinds or not isinstance(exc, kinds):
         return None
-    orig = getattr(exc, "orig", None)
-    return str(orig).strip().splitlines()[0] if orig else str(exc)
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from govnet import db as gdb
 from govnet import org
 from govnet.cli import SUBAPPS
 from govnet.db import transaction
 from govnet.lazygroup import load_target
+from govnet.settings import settings
 from ipam import service
 from tests.conftest import actor
 
@@ -78,3 +80,20 @@ def test_a_lazy_sub_app_runs_and_refuses_like_an_eager_one(db, cli):
     assert r.code == 2 and "No such command 'nosuch'" in r.err
     assert "Did you mean 'ipam'" in cli("ipm").err
     assert cli("ipam vrf list --json").out.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", ["user list", "audit head", "ipam allocate --size /30 "
+                                     "--within 10.0.0.0/16 --owner unit"])
+def test_a_database_without_the_schema_is_one_line_asking_for_init(tmp_path, monkeypatch, cli,
+                                                                   command):
+    """Errors of the driver itself (statements run by govnet.prepared) are mapped too."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    sqlite3.connect(path).execute("CREATE TABLE govnet_user (id INTEGER PRIMARY KEY)").close()
+    monkeypatch.setenv("GOVNET_DB", f"sqlite:///{path}")
+    settings.cache_clear()
+    gdb.dispose_all()
+    r = cli(command)
+    assert r.code == 1 and r.err.startswith("error: database: ")
+    assert "did you run 'govnet init'?" in r.err and len(r.err.splitlines()) == 1
