@@ -46,6 +46,7 @@ bench-lab: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ipam_alloc.py
+	$(BIN)/python bench/cli_start.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy govnet ipam access inventory lab tui compliance

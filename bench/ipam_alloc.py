@@ -8,12 +8,17 @@ fit, insert, commit) as the reference, and prints the ratio. The floor is one ba
 SQLite insert + commit. Children are /30s at a stride of /29 (a hole after each),
 so the free-block index really holds ~N blocks, not a handful.
 
-    python bench/ipam_alloc.py [--sizes 0,1000,10000,100000] [--no-pg]
+``--concurrency`` measures throughput instead: separate processes started together at
+a barrier, each allocating /30s through the services (committed, audited) from a
+district block: 1 client; 8 clients on 8 blocks in 8 districts; 8 clients on one block.
+
+    python bench/ipam_alloc.py [--sizes 0,1000,10000,100000] [--no-pg] [--concurrency]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
 import os
 import sqlite3
 import statistics
@@ -21,14 +26,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from netaddr import IPNetwork, IPSet  # noqa: E402
 from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
+from govnet import audit, org  # noqa: E402
 from govnet import db as gdb  # noqa: E402
-from govnet import org  # noqa: E402
 from govnet.auth import load_actor  # noqa: E402
 from govnet.migrate import upgrade  # noqa: E402
 from govnet.settings import settings  # noqa: E402
@@ -128,6 +134,69 @@ def floor(tmp: Path, count: int = 2000) -> list[float]:
     return times
 
 
+CLIENT_BLOCKS = 8  # district blocks (one per district) for the concurrency runs
+
+
+def concurrency_db(kind: str, tmp: Path) -> str:
+    """A fresh database with 8 districts, each with a /18 block and a unit."""
+    url = fresh_db(kind, tmp)
+    with gdb.transaction() as s:
+        actor = load_actor(s, "bench")
+        for i in range(CLIENT_BLOCKS):
+            org.add_district(s, actor, f"d{i}")
+            org.add_unit(s, actor, f"u{i}", district=f"d{i}")
+            service.delegate(s, actor, district=f"d{i}", prefix=f"10.{i}.0.0/18", vrf="v")
+    gdb.dispose_all()
+    return url
+
+
+def _client(url: str, block: int, count: int, barrier: Any) -> tuple[float, float, int]:
+    os.environ["GOVNET_DB"] = url
+    settings.cache_clear()
+    gdb.dispose_all()
+    with gdb.read() as s:
+        actor = load_actor(s, "bench")
+    with gdb.transaction() as s:  # warm: connection, compiled statements
+        service.allocate(s, actor, owner=f"u{block}", size="/30", within=f"10.{block}.0.0/18",
+                         vrf="v")
+    barrier.wait()
+    start = time.monotonic()  # CLOCK_MONOTONIC: comparable across processes
+    for _ in range(count):
+        with gdb.transaction() as s:
+            service.allocate(s, actor, owner=f"u{block}", size="/30",
+                             within=f"10.{block}.0.0/18", vrf="v")
+    return start, time.monotonic(), count
+
+
+def throughput(url: str, blocks: list[int], count: int) -> float:
+    """Allocations per second of len(blocks) processes, from the barrier to the last one."""
+    ctx = mp.get_context("spawn")
+    with ctx.Manager() as manager:
+        barrier = manager.Barrier(len(blocks))
+        with ctx.Pool(len(blocks)) as pool:
+            results = pool.starmap(_client, [(url, b, count, barrier) for b in blocks])
+    start = min(r[0] for r in results)
+    end = max(r[1] for r in results)
+    return sum(r[2] for r in results) / (end - start)
+
+
+def run_concurrency(kinds: list[str], tmp: Path, count: int) -> None:
+    print(f"throughput, allocations/s (each client {count} allocations after one warm-up)")
+    print(f"{'db':<11}{'1 client':>10}{'8 on 8 blocks':>15}{'ratio':>7}{'8 on 1 block':>14}"
+          f"{'ratio':>7}")
+    for kind in kinds:
+        url = concurrency_db(kind, tmp)
+        one = throughput(url, [0], count)
+        spread = throughput(url, list(range(CLIENT_BLOCKS)), count)
+        same = throughput(url, [1] * CLIENT_BLOCKS, count)
+        with gdb.read() as s:
+            intact = audit.verify(s)
+        print(f"{kind:<11}{one:>10.0f}{spread:>15.0f}{spread / one:>6.1f}×{same:>14.0f}"
+              f"{same / one:>6.1f}×   audit chain: {'intact' if intact.ok else intact.problem}"
+              f" ({intact.events} events)", flush=True)
+        gdb.dispose_all()
+
+
 def ms(values: list[float]) -> tuple[float, float]:
     ordered = sorted(values)
     return statistics.median(ordered) * 1e3, ordered[int(0.95 * (len(ordered) - 1))] * 1e3
@@ -139,11 +208,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--ref-runs", type=int, default=15)
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--concurrency", action="store_true",
+                        help="measure throughput with 1 and 8 clients instead of latency")
+    parser.add_argument("--count", type=int, default=150,
+                        help="allocations per client in --concurrency")
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     kinds = ["sqlite"] + ([] if args.no_pg else ["postgresql"])
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
+        if args.concurrency:
+            run_concurrency(kinds, tmp, args.count)
+            return
         fmed, fp95 = ms(floor(tmp))
         print(f"floor: one bare SQLite insert + commit: median {fmed:.3f} ms, p95 {fp95:.3f} ms")
         print(f"{'db':<11}{'children':>9} {'govnet med':>11} {'p95':>8} "

@@ -1,30 +1,52 @@
-"""The hash-chained audit log.
+"""The hash-chained audit log: several parallel chains, sealed together by anchors.
 
-Each event stores the hash of the previous one and a SHA-256 over its own
-fields and that previous hash; a single head row names the newest event. An
-edited row breaks its own hash, a deleted row breaks the next event's link, and
-a deleted tail disagrees with the head. ``record`` is called by services inside
-their transaction, as the last write before commit: the head row is locked
-(``FOR UPDATE`` on PostgreSQL; SQLite's write lock already serializes), so the
-chain stays linear under concurrent writers and is held only briefly.
+Each event belongs to one of up to :data:`CHAINS` chains. Inside a chain it has a
+position (``chain_seq``), the hash of its predecessor in that chain, and a SHA-256
+over its own fields and that hash; a head row per chain names the chain's newest
+event. An edited row breaks its own hash, a deleted row leaves a hole in its
+chain's positions and breaks the next link, a deleted tail disagrees with the head.
+
+Why several chains: with one chain every audited write in the city held its head
+row from the append until commit, so all writers queued behind one row. An append
+now locks the first head row no other transaction holds (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL), so writers in different parents never wait for each other;
+while every chain is busy a new one is added, up to :data:`CHAINS`, and only beyond
+that does a writer wait. Within a chain the order is the commit order of its head
+lock, so no event is ever sealed out of order and a rolled-back transaction leaves
+nothing to explain. ``seq``, the event number shown to users, comes from a database
+sequence on PostgreSQL (a rollback leaves a gap there; gaps in ``seq`` are never
+evidence, holes in a chain's positions are). SQLite serializes writers anyway: it
+keeps one chain, and ``seq`` equals the position.
+
+Anchors (:func:`checkpoint`, ``govnet audit head``) append an ``audit.head`` event
+whose payload records the head of every chain; its hash therefore covers the whole
+history before it. An operator writes that hash down elsewhere; ``verify(head=H)``
+proves the chains are intact and that the history H sealed is still there,
+unchanged. See docs/audit.md.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import Sequence, bindparam, func, insert, literal, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select
 
-from govnet.auth import Actor
-from govnet.models import AuditEvent, AuditHead, table_of, utcnow
+from govnet.auth import Actor, require
+from govnet.errors import GovnetError
+from govnet.models import AuditEvent, AuditHead, Role, table_of, utcnow
 from govnet.prepared import Prepared
 
 GENESIS = "0" * 64
+CHAINS = 32  # most writers that append at the same time without waiting for one another
+CHECKPOINT = "audit.head"
+EVENT_NUMBER = Sequence("audit_event_number")  # PostgreSQL; created by migration 0007
 
 
 def _canonical(value: Any) -> Any:
@@ -34,48 +56,113 @@ def _canonical(value: Any) -> Any:
 
 def event_hash(
     *, seq: int, at: datetime, actor: str, action: str, object_type: str, object_id: str,
-    before: Any, after: Any, prev_hash: str,
+    before: Any, after: Any, prev_hash: str, chain: int = 1, chain_seq: int | None = None,
 ) -> str:
-    payload = json.dumps(
-        [seq, at.isoformat(timespec="microseconds"), actor, action, object_type, object_id,
-         before, after, prev_hash],
-        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-    )
+    """SHA-256 of an event. Chain and position are hashed unless they are (1, seq), the
+    only shape before chains existed, so events recorded then still verify."""
+    fields = [seq, at.isoformat(timespec="microseconds"), actor, action, object_type, object_id,
+              before, after, prev_hash]
+    if (chain, seq if chain_seq is None else chain_seq) != (1, seq):
+        fields += [chain, chain_seq]
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 _HEAD = table_of(AuditHead)
 _EVENTS = table_of(AuditEvent)
-_READ_HEAD = Prepared(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update())
-_NEW_HEAD = Prepared(insert(_HEAD).values(id=1, seq=0, hash=GENESIS))
-_MOVE_HEAD = Prepared(update(_HEAD).where(_HEAD.c.id == 1).values(
-    seq=bindparam("new_seq"), hash=bindparam("new_hash")))
-_EVENT_COLUMNS = ("seq", "at", "actor", "action", "object_type", "object_id", "before", "after",
-                  "prev_hash", "hash")
-_APPEND = Prepared(insert(_EVENTS).values(
-    {c: bindparam(c, type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS}))
+_HEAD_COLUMNS = (_HEAD.c.id, _HEAD.c.seq, _HEAD.c.hash)
+_NEXT_SEQ_OF = {  # the next event number
+    "postgresql": EVENT_NUMBER.next_value(),
+    "sqlite": select(func.coalesce(func.max(_EVENTS.c.seq), 0) + 1).scalar_subquery(),
+}
+_NEXT_SEQ = {d: Prepared(select(expr.label("next"))) for d, expr in _NEXT_SEQ_OF.items()}
+# The first chain no other transaction holds, with the next event number, in one round
+# trip (SQLite renders no lock: it has one writer).
+_FREE = (select(*_HEAD_COLUMNS).order_by(_HEAD.c.id).limit(1)
+         .with_for_update(skip_locked=True).subquery("free"))
+_TAKE_FREE = {d: Prepared(select(_FREE.c.id, _FREE.c.seq, _FREE.c.hash, expr.label("next")))
+              for d, expr in _NEXT_SEQ_OF.items()}
+_TAKE = Prepared(select(*_HEAD_COLUMNS).where(_HEAD.c.id == bindparam("chain")).with_for_update())
+_NEXT_ID = func.coalesce(func.max(_HEAD.c.id), 0)
+_NEW_CHAIN_ROWS = select((_NEXT_ID + 1).label("id"), literal(0).label("seq"),
+                         literal(GENESIS).label("hash")).having(_NEXT_ID < CHAINS)
+# Two writers adding the same chain: the second waits for the first's commit, then skips.
+_NEW_CHAIN = {
+    "postgresql": Prepared(pg_insert(_HEAD).from_select(["id", "seq", "hash"], _NEW_CHAIN_ROWS)
+                           .on_conflict_do_nothing().returning(*_HEAD_COLUMNS)),
+    "sqlite": Prepared(insert(_HEAD).from_select(["id", "seq", "hash"], _NEW_CHAIN_ROWS)
+                       .returning(*_HEAD_COLUMNS)),
+}
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == bindparam("h_chain")).values(
+    seq=bindparam("h_seq"), hash=bindparam("h_hash"))
+_EVENT_COLUMNS = ("seq", "chain", "chain_seq", "at", "actor", "action", "object_type",
+                  "object_id", "before", "after", "prev_hash", "hash")
+_INSERT_EVENT = insert(_EVENTS).values(
+    {c: bindparam(c, type_=_EVENTS.c[c].type) for c in _EVENT_COLUMNS})
+# PostgreSQL moves the head in the same statement (a data-modifying CTE); SQLite cannot.
+_APPEND = {"postgresql": [Prepared(_INSERT_EVENT.add_cte(_MOVE_HEAD.cte("moved")))],
+           "sqlite": [Prepared(_INSERT_EVENT), Prepared(_MOVE_HEAD)]}
+
+
+def _take_chain(session: Session, dialect: str) -> tuple[Any, int]:
+    """Lock the head row of a chain for this transaction (a free one, a new one, or wait
+    for one) and draw the next event number."""
+    head = _TAKE_FREE[dialect].first(session)
+    if head is not None:
+        return head, head.next
+    head = _NEW_CHAIN[dialect].first(session)
+    if head is None:  # every chain is held (more than CHAINS writers): queue behind one
+        head = (_TAKE.first(session, {"chain": random.randint(1, CHAINS)})
+                or _TAKE.first(session, {"chain": 1}))
+    if head is None:
+        raise GovnetError("the audit chain has no head row it can lock")
+    return head, _NEXT_SEQ[dialect].first(session).next
+
+
+def _append(session: Session, actor: Actor | str, action: str, object_type: str, object_id: Any,
+            *, before: Any, after: Any) -> tuple[int, str]:
+    dialect = session.get_bind().dialect.name
+    head, seq = _take_chain(session, dialect)
+    fields: dict[str, Any] = dict(
+        seq=seq, chain=head.id, chain_seq=head.seq + 1, at=utcnow(),
+        actor=actor if isinstance(actor, str) else actor.name, action=action,
+        object_type=object_type, object_id=str(object_id), before=_canonical(before),
+        after=_canonical(after), prev_hash=head.hash,
+    )
+    digest = event_hash(**fields)
+    params = {**fields, "hash": digest, "h_chain": head.id, "h_seq": fields["chain_seq"],
+              "h_hash": digest}
+    for statement in _APPEND[dialect]:
+        statement.run(session, params)
+    return seq, digest
 
 
 def record(
     session: Session, actor: Actor | str, action: str, object_type: str, object_id: Any,
     *, before: Any = None, after: Any = None,
 ) -> str:
-    """Append one event to the chain (inside the caller's transaction); returns its hash."""
-    head = _READ_HEAD.first(session)
-    if head is None:
-        _NEW_HEAD.run(session, {})
-        seq, prev = 0, GENESIS
-    else:
-        seq, prev = head.seq, head.hash
-    fields: dict[str, Any] = dict(
-        seq=seq + 1, at=utcnow(), actor=actor if isinstance(actor, str) else actor.name,
-        action=action, object_type=object_type, object_id=str(object_id),
-        before=_canonical(before), after=_canonical(after), prev_hash=prev,
-    )
-    digest = event_hash(**fields)
-    _APPEND.run(session, {**fields, "hash": digest})
-    _MOVE_HEAD.run(session, {"new_seq": fields["seq"], "new_hash": digest})
-    return digest
+    """Append one event (inside the caller's transaction, as its last write); returns its hash."""
+    return _append(session, actor, action, object_type, object_id, before=before, after=after)[1]
+
+
+VERIFIERS = (Role.authority, Role.municipal_operator, Role.auditor)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    seq: int
+    hash: str
+    chains: int
+
+
+def checkpoint(session: Session, actor: Actor) -> Anchor:
+    """Seal the current head of every chain into one event; its hash is the anchor."""
+    require(actor, *VERIFIERS, action="record the audit head")
+    heads = [[h.id, h.seq, h.hash] for h in session.execute(
+        select(*_HEAD_COLUMNS).order_by(_HEAD.c.id))]
+    seq, digest = _append(session, actor, CHECKPOINT, "audit", "head", before=None,
+                          after={"heads": heads})
+    return Anchor(seq, digest, max(len(heads), 1))
 
 
 @dataclass(frozen=True)
@@ -89,28 +176,69 @@ class VerifyResult:
         return {"ok": self.ok, "events": self.events, "problem": self.problem, "seq": self.seq}
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the chain; report the first event that was edited, removed or forged."""
-    prev, expected_seq, count = GENESIS, 1, 0
-    for ev in session.exec(select(AuditEvent).order_by(col(AuditEvent.seq))):
+def _anchored(session: Session, head: str) -> dict[tuple[int, int], str] | str:
+    """What anchor ``head`` sealed: {(chain, position): hash}, or why it cannot be found."""
+    ev = session.exec(select(AuditEvent).where(col(AuditEvent.hash) == head)).first()
+    if ev is None:
+        return (f"head {head} is not in the chain: the history it sealed was rewritten "
+                "or removed")
+    sealed = {(ev.chain, ev.chain_seq): ev.hash}
+    if ev.action == CHECKPOINT and isinstance(ev.after, dict):
+        sealed.update({(c, n): h for c, n, h in ev.after.get("heads", []) if n})
+    return sealed
+
+
+def verify(session: Session, *, head: str | None = None) -> VerifyResult:
+    """Walk every chain; report the first event edited, removed or forged.
+
+    With ``head`` (an anchor hash recorded earlier), also prove that the history it
+    sealed is still there, unchanged.
+    """
+    sealed: dict[tuple[int, int], str] = {}
+    if head is not None:
+        found = _anchored(session, head.strip().lower())
+        if isinstance(found, str):
+            return VerifyResult(False, 0, found)
+        sealed = found
+    heads = {h.id: (h.seq, h.hash) for h in session.execute(select(*_HEAD_COLUMNS))}
+    ends: dict[int, tuple[int, str, int]] = {}  # chain -> (last position, its hash, its seq)
+    count = 0
+    for ev in session.exec(select(AuditEvent).order_by(col(AuditEvent.chain),
+                                                      col(AuditEvent.chain_seq))):
         count += 1
-        if ev.seq != expected_seq:
-            return VerifyResult(False, count, f"event {expected_seq} is missing", expected_seq)
+        position, prev, _ = ends.get(ev.chain, (0, GENESIS, 0))
+        if ev.chain_seq != position + 1:
+            return VerifyResult(False, count, f"an event before event {ev.seq} is missing "
+                                f"(chain {ev.chain}, position {position + 1})", ev.seq)
         if ev.prev_hash != prev:
             return VerifyResult(False, count, f"event {ev.seq} does not follow its predecessor",
                                 ev.seq)
-        fields: dict[str, Any] = dict(seq=ev.seq, at=ev.at, actor=ev.actor, action=ev.action,
-                      object_type=ev.object_type, object_id=ev.object_id,
-                      before=ev.before, after=ev.after, prev_hash=ev.prev_hash)
+        fields: dict[str, Any] = dict(
+            seq=ev.seq, chain=ev.chain, chain_seq=ev.chain_seq, at=ev.at, actor=ev.actor,
+            action=ev.action, object_type=ev.object_type, object_id=ev.object_id,
+            before=ev.before, after=ev.after, prev_hash=ev.prev_hash)
         if event_hash(**fields) != ev.hash:
             return VerifyResult(False, count, f"event {ev.seq} was altered", ev.seq)
-        prev, expected_seq = ev.hash, expected_seq + 1
-    head = session.get(AuditHead, 1)
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    if head_seq != expected_seq - 1 or head_hash != prev:
-        return VerifyResult(False, count,
-                            f"the chain ends at event {expected_seq - 1} but its head says "
-                            f"{head_seq}: events were removed", head_seq)
+        recorded = sealed.pop((ev.chain, ev.chain_seq), None)
+        if recorded is not None and recorded != ev.hash:
+            return VerifyResult(False, count, f"event {ev.seq} differs from what head {head} "
+                                "sealed: the history before it was rewritten", ev.seq)
+        ends[ev.chain] = (ev.chain_seq, ev.hash, ev.seq)
+    for chain in sorted(set(heads) | set(ends)):
+        position, last, seq = ends.get(chain, (0, GENESIS, 0))
+        head_seq, head_hash = heads.get(chain, (None, None))
+        if head_seq is None:
+            return VerifyResult(False, count, f"chain {chain} has no head row: it was removed",
+                                seq or None)
+        if (head_seq, head_hash) != (position, last):
+            return VerifyResult(False, count, f"chain {chain} ends at position {position} but its "
+                                f"head says {head_seq}: events were removed", seq or None)
+    if heads and sorted(heads) != list(range(1, len(heads) + 1)):
+        return VerifyResult(False, count, "a chain's head row was removed")
+    if sealed:
+        (chain, position), _ = min(sealed.items())
+        return VerifyResult(False, count, f"head {head} sealed chain {chain} up to position "
+                            f"{position}, which is gone: events were removed")
     return VerifyResult(True, count)
 
 

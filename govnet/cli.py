@@ -3,47 +3,41 @@
 Global option ``--as NAME`` picks the acting user (else ``GOVNET_USER``, else the
 login name). Every data command takes ``--json``. Errors print one line on
 stderr and exit 2 invalid input, 3 not permitted, 4 conflict, 5 device, 1 other.
+
+Sub-apps are rows of :data:`SUBAPPS` and are imported only when invoked
+(:mod:`govnet.lazygroup`): ``govnet --help`` imports none of them, ``govnet ipam …``
+only the IPAM CLI. Keep this module's imports to typer and :mod:`govnet.console`.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 
-from access.cli import app as access_app
-from compliance.cli import app as compliance_app
-from govnet import audit, identity, org
-from govnet.auth import load_actor, require
-from govnet.console import JSON_OPTION, acting, acting_name, actor_name, emit, run, state, table
-from govnet.db import read, transaction
-from govnet.errors import GovnetError
-from govnet.migrate import upgrade
-from govnet.models import District, Role
-from govnet.settings import settings
-from inventory.cli import app as inventory_app
-from ipam.cli import app as ipam_app
-from lab.cli import app as lab_app
+from govnet.console import JSON_OPTION, actor_name, emit, run, state
+from govnet.lazygroup import lazy_group
+
+# name -> ("module:attr", help shown by `govnet --help`). One line per sub-app.
+SUBAPPS: dict[str, tuple[str, str]] = {
+    "user": ("govnet.cli_org:user_app", "Users, roles and scopes."),
+    "org": ("govnet.cli_org:org_app", "Districts and units."),
+    "ipam": ("ipam.cli:app", "Address plan: pools, district blocks, allocations."),
+    "access": ("access.cli:app", "Connection requests, private networks and provisioning."),
+    "inventory": ("inventory.cli:app", "Devices, ports, config backups and discovery."),
+    "compliance": ("compliance.cli:app", "Compliance: find what is on the network without "
+                   "approval (Art. 41), isolate it (Art. 40)."),
+    "audit": ("govnet.cli_audit:app", "The hash-chained audit log."),
+    "lab": ("lab.cli:app", "Real-router lab: FRR routers (core + one aggregation per district) "
+            "and unit hosts in network namespaces."),
+}
 
 app = typer.Typer(
     help="govnet — network operations for the e-government extranet (电子政务外网).",
     no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+    cls=lazy_group(SUBAPPS),
 )
-user_app = typer.Typer(help="Users, roles and scopes.", no_args_is_help=True)
-org_app = typer.Typer(help="Districts and units.", no_args_is_help=True)
-district_app = typer.Typer(help="Districts and counties.", no_args_is_help=True)
-unit_app = typer.Typer(help="Government units.", no_args_is_help=True)
-audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
-org_app.add_typer(district_app, name="district")
-org_app.add_typer(unit_app, name="unit")
-app.add_typer(user_app, name="user")
-app.add_typer(org_app, name="org")
-app.add_typer(ipam_app, name="ipam")
-app.add_typer(access_app, name="access")
-app.add_typer(inventory_app, name="inventory")
-app.add_typer(compliance_app, name="compliance")
-app.add_typer(audit_app, name="audit")
-app.add_typer(lab_app, name="lab")
 
 
 @app.callback()
@@ -55,6 +49,13 @@ def root(as_: str | None = typer.Option(None, "--as", help="Act as this user."))
 def init(json_: bool = JSON_OPTION) -> None:
     """Create or upgrade the database schema; on an empty database the login user becomes
     admin. On a database with users it never creates or promotes anyone."""
+    from govnet import identity, org
+    from govnet.console import acting_name
+    from govnet.db import transaction
+    from govnet.migrate import upgrade
+    from govnet.models import Role
+    from govnet.settings import settings
+
     revision = upgrade()
     name: str | None = None
     with transaction() as s:
@@ -82,7 +83,13 @@ def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the demo and se
     from sqlalchemy.engine import make_url
 
     from govnet import demo as demo_data
+    from govnet import identity
+    from govnet.auth import load_actor, require
+    from govnet.console import acting_name
+    from govnet.db import transaction
     from govnet.errors import Conflict, InvalidInput
+    from govnet.migrate import upgrade
+    from govnet.settings import settings
 
     if force and not reset:
         raise InvalidInput("--force goes with --reset")
@@ -113,6 +120,8 @@ def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the demo and se
 @app.command()
 def tui() -> None:
     """Open the terminal UI as the acting user."""
+    from govnet.errors import GovnetError
+
     try:
         from tui.app import run as run_tui
     except ImportError as exc:
@@ -120,166 +129,10 @@ def tui() -> None:
     run_tui(actor_name())
 
 
-@user_app.command("add")
-def user_add(name: str, role: str = typer.Option(..., "--role"),
-             district: str | None = typer.Option(None, "--district"),
-             unit: str | None = typer.Option(None, "--unit"), json_: bool = JSON_OPTION) -> None:
-    """Add a user with a role (district_operator needs --district, applicant --unit)."""
-    with transaction() as s:
-        user = org.add_user(s, acting(s), name, role=role, district=district, unit=unit)
-        data = {"name": user.name, "role": user.role, "district": district, "unit": unit}
-    emit(data, json_, lambda: f"added user {name} ({role})")
-
-
-@user_app.command("list")
-def user_list(json_: bool = JSON_OPTION) -> None:
-    """List users with their roles and scopes."""
-    with read() as s:
-        viewer = acting(s)
-        districts = {d.id: d.name for d in org.list_districts(s, viewer)}
-        units = {u.id: u.name for u in org.list_units(s, viewer)}
-        data = [{"name": u.name, "role": u.role, "district": districts.get(u.district_id),
-                 "unit": units.get(u.unit_id)} for u in org.list_users(s, viewer)]
-    emit(data, json_, lambda: table("users", ("name", "role", "district", "unit"),
-                                    ([d["name"], d["role"], d["district"], d["unit"]]
-                                     for d in data)))
-
-
-@user_app.command("remove")
-def user_remove(name: str, json_: bool = JSON_OPTION) -> None:
-    """Remove a user (admin; never yourself or the last admin)."""
-    from govnet import org_edit
-
-    with transaction() as s:
-        data = {"name": name, **org_edit.remove_user(s, acting(s), name)}
-    emit(data, json_, lambda: f"removed user {name} ({data['role']})")
-
-
-@user_app.command("role")
-def user_role(name: str, role: str = typer.Option(..., "--role"),
-              district: str | None = typer.Option(None, "--district"),
-              unit: str | None = typer.Option(None, "--unit"), json_: bool = JSON_OPTION) -> None:
-    """Change a user's role and scope (admin; never your own)."""
-    from govnet import org_edit
-
-    with transaction() as s:
-        data = {"name": name, **org_edit.set_role(s, acting(s), name, role=role,
-                                                  district=district, unit=unit)}
-    emit(data, json_, lambda: f"{name} is now {data['role']}"
-         + "".join(f" of {data[k]}" for k in ("district", "unit") if data[k]))
-
-
-@district_app.command("add")
-def district_add(name: str, code: str | None = typer.Option(None, "--code"),
-                 json_: bool = JSON_OPTION) -> None:
-    """Add a district or county."""
-    with transaction() as s:
-        d = org.add_district(s, acting(s), name, code=code)
-        data = {"name": d.name, "code": d.code}
-    emit(data, json_, lambda: f"added district {name}")
-
-
-@district_app.command("rename")
-def district_rename(old: str, new: str, json_: bool = JSON_OPTION) -> None:
-    """Rename a district (by name or code)."""
-    from govnet import org_edit
-
-    with transaction() as s:
-        d = org_edit.rename_district(s, acting(s), old, new)
-        data = {"name": d.name, "code": d.code, "was": old}
-    emit(data, json_, lambda: f"renamed district {old} to {data['name']}")
-
-
-@district_app.command("remove")
-def district_remove(name: str, json_: bool = JSON_OPTION) -> None:
-    """Remove a district nothing refers to (no unit, user, block, device…)."""
-    from govnet import org_edit
-
-    with transaction() as s:
-        d = org_edit.remove_district(s, acting(s), name)
-        data = {"name": d.name, "code": d.code}
-    emit(data, json_, lambda: f"removed district {data['name']}")
-
-
-@unit_app.command("add")
-def unit_add(name: str, district: str | None = typer.Option(None, "--district"),
-             json_: bool = JSON_OPTION) -> None:
-    """Add a government unit (city-level without --district)."""
-    with transaction() as s:
-        u = org.add_unit(s, acting(s), name, district=district)
-        data = {"name": u.name, "district": district}
-    emit(data, json_, lambda: f"added unit {name}")
-
-
-@unit_app.command("rename")
-def unit_rename(old: str, new: str, json_: bool = JSON_OPTION) -> None:
-    """Rename a government unit."""
-    from govnet import org_edit
-
-    with transaction() as s:
-        data = {"name": org_edit.rename_unit(s, acting(s), old, new).name, "was": old}
-    emit(data, json_, lambda: f"renamed unit {old} to {data['name']}")
-
-
-@unit_app.command("remove")
-def unit_remove(name: str, json_: bool = JSON_OPTION) -> None:
-    """Remove a unit nothing refers to (no request, prefix, user…)."""
-    from govnet import org_edit
-
-    with transaction() as s:
-        data = {"name": org_edit.remove_unit(s, acting(s), name).name}
-    emit(data, json_, lambda: f"removed unit {data['name']}")
-
-
-@org_app.command("list")
-def org_list(json_: bool = JSON_OPTION) -> None:
-    """Districts and units."""
-    with read() as s:
-        viewer = acting(s)
-        districts: dict[int | None, District] = {d.id: d for d in org.list_districts(s, viewer)}
-        data = {
-            "districts": [{"name": d.name, "code": d.code} for d in districts.values()],
-            "units": [{"name": u.name, "district": districts[u.district_id].name
-                       if u.district_id else None} for u in org.list_units(s, viewer)],
-        }
-    emit(data, json_, lambda: table(
-        "units", ("unit", "district"),
-        ([u["name"], u["district"] or "市级 city"] for u in data["units"])))
-
-
-@audit_app.command("list")
-def audit_list(limit: int = typer.Option(50, "--limit"),
-               action: str | None = typer.Option(None, "--action"),
-               actor: str | None = typer.Option(None, "--actor"),
-               search: str | None = typer.Option(None, "--search"),
-               json_: bool = JSON_OPTION) -> None:
-    """The newest audit events first."""
-    with read() as s:
-        viewer = acting(s)
-        data = [{"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
-                 "action": e.action, "object": f"{e.object_type}:{e.object_id}",
-                 "before": e.before, "after": e.after}
-                for e in audit.list_events(s, limit=limit, action=action, actor=actor,
-                                           search=search, viewer=viewer)]
-    emit(data, json_, lambda: table("audit", ("seq", "at", "actor", "action", "object"),
-                                    ([d["seq"], d["at"], d["actor"], d["action"], d["object"]]
-                                     for d in data)))
-
-
-@audit_app.command("verify")
-def audit_verify(json_: bool = JSON_OPTION) -> None:
-    """Check the hash chain; exit 4 if any event was edited or removed."""
-    with read() as s:
-        require(acting(s), Role.authority, Role.municipal_operator, Role.auditor,
-                action="verify the audit chain")
-        result = audit.verify(s)
-    emit(result.as_dict(), json_, lambda: f"audit chain intact: {result.events} events"
-         if result.ok else f"audit chain BROKEN: {result.problem}")
-    if not result.ok:
-        raise typer.Exit(4)
-
-
 def main(argv: list[str] | None = None) -> int:
+    # pydantic (under Typer's option parsing and SQLModel) scans every installed
+    # distribution for plugins on first use, ~25 ms of each command; govnet uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     return run(app, argv)
 
 

@@ -12,18 +12,18 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlmodel import Session
 
-from govnet import identity
-from govnet.auth import Actor, load_actor
-from govnet.db import read
 from govnet.errors import GovnetError
+
+if TYPE_CHECKING:  # the database layer is imported by the commands that use it
+    from sqlmodel import Session
+
+    from govnet.auth import Actor
 
 # Piped output is read by scripts: never truncate it to a guessed terminal width.
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 400)
@@ -42,17 +42,23 @@ state = _State()
 def acting_name(session: Session) -> str:
     """The user this run acts as: the OS login, or ``--as`` / ``GOVNET_USER`` when the
     login may choose (an admin login, or root; see :mod:`govnet.identity`)."""
+    from govnet import identity
+
     return identity.resolve(session, identity.requested(state.acting_as))
 
 
 def actor_name() -> str:
     """:func:`acting_name` in a read of its own (for the TUI and the demo)."""
+    from govnet.db import read
+
     with read() as s:
         return acting_name(s)
 
 
 def acting(session: Session) -> Actor:
     """The Actor this run acts as (see :func:`acting_name`)."""
+    from govnet.auth import load_actor
+
     return load_actor(session, acting_name(session))
 
 
@@ -84,6 +90,21 @@ def fail(exc: GovnetError) -> int:
     return exc.exit_code
 
 
+def _database_error(exc: Exception) -> str | None:
+    """The first line of a database operational/programming error, else None.
+
+    SQLAlchemy's errors and the drivers' own (statements run by govnet.prepared reach the
+    driver directly) are looked up, not imported: a command that never loaded a database
+    module cannot fail in one.
+    """
+    kinds = tuple(getattr(sys.modules[m], name) for m in ("sqlalchemy.exc", "sqlite3", "psycopg")
+                  if m in sys.modules for name in ("OperationalError", "ProgrammingError"))
+    if not kinds or not isinstance(exc, kinds):
+        return None
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     """Run the Typer app; map every error to one stderr line and an exit code."""
     state.acting_as = None  # set again by --as; never carried from an earlier run
@@ -99,14 +120,15 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     except typer.TyperException as exc:  # usage errors: exit 2, like invalid input
         err.print(f"error: {exc.format_message()}", markup=False)
         return exc.exit_code
-    except (OperationalError, ProgrammingError) as exc:
-        first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        err.print(f"error: database: {first} (did you run 'govnet init'?)", markup=False)
-        return 1
     except KeyboardInterrupt:
         err.print("interrupted")
         return 130
-    except Exception as exc:  # a bug: still one line, the traceback only on request
+    except Exception as exc:
+        database = _database_error(exc)
+        if database is not None:
+            err.print(f"error: database: {database} (did you run 'govnet init'?)", markup=False)
+            return 1
+        # a bug: still one line, the traceback only on request
         if os.environ.get("GOVNET_DEBUG"):
             raise
         err.print(f"error: internal error ({type(exc).__name__}: {exc}); "

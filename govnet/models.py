@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, MetaData, Table
+from sqlalchemy import JSON, Column, MetaData, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # One naming convention so Alembic migrations name constraints the same everywhere.
@@ -70,10 +70,16 @@ class User(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """One audited change. ``hash`` covers every field and ``prev_hash``."""
+    """One audited change: event number ``seq``, position ``chain_seq`` in chain ``chain``.
 
+    ``hash`` covers every field and ``prev_hash`` (see govnet/audit.py).
+    """
+
+    __table_args__ = (UniqueConstraint("chain", "chain_seq"),)
     id: int | None = Field(default=None, primary_key=True)
     seq: int = Field(unique=True)
+    chain: int = 1
+    chain_seq: int
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str = Field(max_length=64)
     action: str = Field(max_length=64, index=True)
@@ -86,7 +92,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 class AuditHead(SQLModel, table=True):
-    """The single row naming the newest event: detects deletion at the tail too."""
+    """One row per chain (``id``), naming its newest event: detects deletion at the tail too."""
 
     id: int = Field(default=1, primary_key=True)
     seq: int = 0

@@ -67,7 +67,9 @@ class Prepared:
         cur = raw.cursor()
         try:
             cur.execute(compiled.sql, compiled.bind(params or {}))
-            fetched = cur.fetchall() if cur.description else []
+            # A statement with result columns always returns rows; asking the driver for
+            # cur.description builds column objects (psycopg: ~10% of an allocation).
+            fetched = cur.fetchall() if compiled.row is not None or cur.description else []
         finally:
             cur.close()
         return [compiled.row(*r) for r in fetched] if compiled.row else list(fetched)

@@ -1,7 +1,7 @@
 """dual stack and zones: connection_request.families; vrf.device_name, rd, rt
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-02 13:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,56 @@
+"""``govnet audit …``: read and verify the hash-chained audit log."""
+
+from __future__ import annotations
+
+import typer
+
+from govnet import audit
+from govnet.auth import require
+from govnet.console import JSON_OPTION, acting, emit, table
+from govnet.db import read, transaction
+
+app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+
+
+@app.command("list")
+def audit_list(limit: int = typer.Option(50, "--limit"),
+               action: str | None = typer.Option(None, "--action"),
+               actor: str | None = typer.Option(None, "--actor"),
+               search: str | None = typer.Option(None, "--search"),
+               json_: bool = JSON_OPTION) -> None:
+    """The newest audit events first."""
+    with read() as s:
+        viewer = acting(s)
+        data = [{"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
+                 "action": e.action, "object": f"{e.object_type}:{e.object_id}",
+                 "before": e.before, "after": e.after}
+                for e in audit.list_events(s, limit=limit, action=action, actor=actor,
+                                           search=search, viewer=viewer)]
+    emit(data, json_, lambda: table("audit", ("seq", "at", "actor", "action", "object"),
+                                    ([d["seq"], d["at"], d["actor"], d["action"], d["object"]]
+                                     for d in data)))
+
+
+@app.command("verify")
+def audit_verify(head: str | None = typer.Option(
+        None, "--head", help="An anchor from 'govnet audit head': also prove nothing before it "
+        "was rewritten."), json_: bool = JSON_OPTION) -> None:
+    """Check the hash chains; exit 4 if any event was edited or removed."""
+    with read() as s:
+        require(acting(s), *audit.VERIFIERS, action="verify the audit chain")
+        result = audit.verify(s, head=head)
+    anchored = f", and head {head} seals the history before it" if head else ""
+    emit(result.as_dict(), json_, lambda: f"audit chain intact: {result.events} events{anchored}"
+         if result.ok else f"audit chain BROKEN: {result.problem}")
+    if not result.ok:
+        raise typer.Exit(4)
+
+
+@app.command("head")
+def audit_head(json_: bool = JSON_OPTION) -> None:
+    """Seal the current head of every chain into one hash; record it outside govnet."""
+    with transaction() as s:
+        anchor = audit.checkpoint(s, acting(s))
+    data = {"head": anchor.hash, "seq": anchor.seq, "chains": anchor.chains}
+    emit(data, json_, lambda: f"{anchor.hash}\n(event {anchor.seq}; record this hash elsewhere "
+         f"and check it later with 'govnet audit verify --head {anchor.hash}')")
