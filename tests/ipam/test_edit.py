@@ -92,7 +92,7 @@ REFUSED = [
     ("ipam edit 10.0.1.0/24 --vrf public --description ''", None, 2,
      "is reserved: its description is the reason"),
     ("ipam edit 10.0.0.0/24 --vrf public --description '坏\x07'", None, 2,
-     "--description must be at most 200 printable characters"),
+     "--description: control character U+0007"),
     ("ipam edit 10.0.7.0/24 --vrf public --description x", None, 2, "no prefix 10.0.7.0/24"),
 ]
 
