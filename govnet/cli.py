@@ -12,6 +12,7 @@ import sys
 import typer
 
 from access.cli import app as access_app
+from api import cli as api_cli
 from compliance.cli import app as compliance_app
 from govnet import audit, org
 from govnet.auth import require
@@ -44,6 +45,7 @@ app.add_typer(inventory_app, name="inventory")
 app.add_typer(compliance_app, name="compliance")
 app.add_typer(audit_app, name="audit")
 app.add_typer(lab_app, name="lab")
+api_cli.mount(app)
 
 
 @app.callback()
@@ -103,11 +105,16 @@ def tui() -> None:
 @user_app.command("add")
 def user_add(name: str, role: str = typer.Option(..., "--role"),
              district: str | None = typer.Option(None, "--district"),
-             unit: str | None = typer.Option(None, "--unit"), json_: bool = JSON_OPTION) -> None:
+             unit: str | None = typer.Option(None, "--unit"),
+             cert_subject: str | None = typer.Option(
+                 None, "--cert-subject", help="API login by client certificate: \"CN=…\"."),
+             json_: bool = JSON_OPTION) -> None:
     """Add a user with a role (district_operator needs --district, applicant --unit)."""
     with transaction() as s:
-        user = org.add_user(s, acting(s), name, role=role, district=district, unit=unit)
-        data = {"name": user.name, "role": user.role, "district": district, "unit": unit}
+        user = org.add_user(s, acting(s), name, role=role, district=district, unit=unit,
+                            cert_subject=cert_subject)
+        data = {"name": user.name, "role": user.role, "district": district, "unit": unit,
+                "cert_subject": user.cert_subject}
     emit(data, json_, lambda: f"added user {name} ({role})")
 
 
@@ -170,11 +177,8 @@ def audit_list(limit: int = typer.Option(50, "--limit"),
     """The newest audit events first."""
     with read() as s:
         viewer = acting(s)
-        data = [{"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
-                 "action": e.action, "object": f"{e.object_type}:{e.object_id}",
-                 "before": e.before, "after": e.after}
-                for e in audit.list_events(s, limit=limit, action=action, actor=actor,
-                                           search=search, viewer=viewer)]
+        data = [audit.event_dict(e) for e in audit.list_events(
+            s, limit=limit, action=action, actor=actor, search=search, viewer=viewer)]
     emit(data, json_, lambda: table("audit", ("seq", "at", "actor", "action", "object"),
                                     ([d["seq"], d["at"], d["actor"], d["action"], d["object"]]
                                      for d in data)))

@@ -271,17 +271,19 @@ def _free(session: Session, prefix: Any, parent: Any) -> None:
 
 # -- allocation ---------------------------------------------------------------
 
-def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = None,
+def allocate(session: Session, actor: Actor, *, owner: str | None, size: str | None = None,
              hosts: int | None = None, district: str | None = None, within: str | None = None,
              vrf: str | None = None, purpose: str = "lan", description: str = "",
              family: int | None = None) -> Prefix:
-    """Allocate the best-fitting free block for a unit, from a district's blocks or a parent."""
+    """Allocate the best-fitting free block for a unit, from a district's blocks or a parent.
+
+    ``owner`` None (the NetBox-shaped API, whose clients name no unit) leaves it unowned."""
     require(actor, *ALLOCATORS, action="allocate addresses")
     if (district is None) == (within is None):
         raise InvalidInput("give --district D or --within CIDR")
     purpose = _purpose(purpose)
     zone = vrf_row(session, vrf)
-    unit = unit_row(session, owner)
+    unit = unit_row(session, owner) if owner is not None else None
     source = space.parse_cidr(within) if within else None
     version = _family_of(source, family)
     length = _length(size, hosts, version, purpose)
@@ -305,12 +307,15 @@ def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = N
                                  f"{zone.name}: apply for one with 'govnet ipam apply'")
     _check_scope(actor, parents, unit)
     net, parent = _allocate_from(session, parents, version, length)
-    district_id = parent.district_id if parent.status == Status.delegated.value else unit.district_id
+    district_id = (parent.district_id if parent.status == Status.delegated.value
+                   else unit.district_id if unit is not None else None)
     prefix = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.allocated,
-                         district_id=district_id, owner_id=unit.id, purpose=purpose,
+                         district_id=district_id, owner_id=unit.id if unit is not None else None,
+                         purpose=purpose,
                          description=_text(description, "description"))
     audit.record(session, actor, "ipam.allocate", "prefix", f"{zone.name}:{net}",
-                 after={"prefix": str(net), "owner": unit.name, "purpose": purpose,
+                 after={"prefix": str(net), "owner": unit.name if unit is not None else None,
+                        "purpose": purpose,
                         "parent": parent.cidr})
     return prefix
 

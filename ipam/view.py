@@ -44,3 +44,8 @@ def prefix_dict(session: Session, prefix: Prefix, names: Names | None = None) ->
         "quarantine_until": prefix.quarantine_until.isoformat() if prefix.quarantine_until
         else None,
     }
+
+
+def vrf_dict(vrf: Vrf) -> dict[str, Any]:
+    """The contract's JSON shape of a zone (VRF)."""
+    return {"name": vrf.name, "description": vrf.description}
