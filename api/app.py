@@ -37,11 +37,11 @@ class RecordTokenUse:
             await send(message)
 
         await self.app(scope, receive, send_status)
-        from api.auth import record_use
+        from api.auth import record_use, use_due
 
-        request = Request(scope)
-        if getattr(request.state, "caller", None) is not None:
-            await run_in_threadpool(record_use, request, status)
+        caller = use_due(Request(scope), status)
+        if caller is not None:
+            await run_in_threadpool(record_use, caller)
 
 
 def create_app() -> FastAPI:

@@ -101,22 +101,26 @@ def authenticate(request: Request) -> Caller:
     return caller
 
 
-def current_actor(caller: Caller = Depends(authenticate)) -> Actor:
-    return caller.actor
+async def current_actor(caller: Caller = Depends(authenticate)) -> Actor:
+    return caller.actor  # async: no thread hop for a one-liner
 
 
 ACTOR = Depends(current_actor)
 
 
-def record_use(request: Request, status: int) -> None:
-    """After a successful answer: note the token's last use (at most once a minute).
+def use_due(request: Request, status: int) -> Caller | None:
+    """The caller whose token use is to be recorded after this answer, if any.
 
     Refused requests record nothing, so a refusal changes nothing in the database.
     """
     caller: Caller | None = getattr(request.state, "caller", None)
     if caller is None or caller.token_id is None or status >= 400:
-        return
-    if not tokens.use_due(caller.last_used_at):
-        return
+        return None
+    return caller if tokens.use_due(caller.last_used_at) else None
+
+
+def record_use(caller: Caller) -> None:
+    """Note the token's last use (at most once a minute, see ``govnet.tokens.use_due``)."""
+    assert caller.token_id is not None
     with transaction() as s:
         tokens.record_use(s, caller.token_id, caller.last_used_at)
