@@ -153,12 +153,13 @@ def _seed() -> dict[str, str]:
     return made
 
 
-def start_server(db_url: str, pki: Pki, log: Path, *extra: str) -> tuple[subprocess.Popen, str]:
+def start_server(db_url: str, pki: Pki, log: Path, *extra: str, client_ca: bool = True
+                 ) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "GOVNET_DB": db_url, "PYTHONPATH": str(ROOT)}
     cmd = [sys.executable, "-m", "govnet.cli", "serve", "--host", "127.0.0.1", "--port",
            str(port), "--tls-cert", pki.pair("server")[0], "--tls-key", pki.pair("server")[1],
-           "--client-ca", pki.ca, *extra]
+           *(["--client-ca", pki.ca] if client_ca else []), *extra]
     out = log.open("ab")
     proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     deadline = time.monotonic() + 60

@@ -302,3 +302,24 @@ def test_16_concurrent_clients_allocate_from_one_parent_without_overlap(api: Ser
         stored = s.execute(text("select count(*) from prefix where parent_id = :p"),
                            {"p": pool["id"]}).scalar_one()
     assert stored == 128
+
+
+def test_a_proxy_forwarded_certificate_counts_only_when_configured(api: Server) -> None:
+    from urllib.parse import quote
+
+    from tests.api.conftest import start_server, stop_server
+
+    pem = quote(Path(api.pki.pair("jinping-ops")[0]).read_text())
+    header = {"X-SSL-Client-Cert": pem}
+    for trusted, expected in ((True, 200), (False, 401)):
+        extra = ("--proxy-cert-header", "X-SSL-Client-Cert", "--trusted-proxy", "127.0.0.1")
+        proc, url = start_server(api.db_url, api.pki, api.log, *(extra if trusted else ()),
+                                 client_ca=False)
+        try:
+            with httpx.Client(base_url=url, verify=api.pki.ca) as c:
+                r = c.get("/api/v1/devices", headers=header)
+                assert r.status_code == expected, r.text
+                if trusted:
+                    assert [d["name"] for d in r.json()["results"]] == ["jinping-agg-1"]
+        finally:
+            stop_server(proc)
