@@ -8,6 +8,7 @@ terminal and in a script.
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from govnet.errors import Conflict, DeviceError, GovnetError, InvalidInput, NotFound, NotPermitted
@@ -43,4 +44,18 @@ def install(app: FastAPI) -> None:
         assert isinstance(exc, GovnetError)
         return error_response(exc)
 
+    async def on_invalid(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = [f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body') or 'body'}: "
+                    f"{e.get('msg', 'invalid')}" for e in exc.errors()]
+        return JSONResponse({"detail": "; ".join(problems), "error": "invalid_input",
+                             "errors": jsonable_errors(exc)}, status_code=422)
+
     app.add_exception_handler(GovnetError, on_error)
+    app.add_exception_handler(RequestValidationError, on_invalid)
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict[str, object]]:
+    """The validation errors without the offending input (it may be long, or a secret)."""
+    return [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")}
+            for e in exc.errors()]

@@ -171,6 +171,20 @@ def test_token_revoke_and_expiry(api: Server, cli) -> None:
     assert cli(f"token revoke {second['key']}").code == 4
 
 
+def test_bad_input_is_one_line_and_changes_nothing(api: Server) -> None:
+    before = db_snapshot()
+    with api.client("jinping-ops") as c:
+        r = c.post("/api/v1/allocations", json={"owner": "金平区教育局", "size": "/99",
+                                                 "district": JINPING})
+        assert r.status_code == 400 and r.json()["error"] == "invalid_input"
+        r = c.post("/api/v1/allocations", json={"owner": "金平区教育局", "sise": "/28"})
+        assert r.status_code == 422 and "sise" in r.json()["detail"]
+        r = c.post("/api/v1/allocations", json={"owner": "无此单位", "size": "/28",
+                                                 "district": JINPING})
+        assert r.status_code == 404 and r.json()["detail"] == "unknown unit '无此单位'"
+    assert db_snapshot() == before
+
+
 def test_the_netbox_token_form_is_accepted(api: Server) -> None:
     with api.client() as c:
         r = c.get("/api/v1/vrfs", headers={"Authorization": f"Token {api.tokens['city-ops']}"})
@@ -316,10 +330,29 @@ def test_a_proxy_forwarded_certificate_counts_only_when_configured(api: Server) 
         proc, url = start_server(api.db_url, api.pki, api.log, *(extra if trusted else ()),
                                  client_ca=False)
         try:
-            with httpx.Client(base_url=url, verify=api.pki.ca) as c:
+            with httpx.Client(base_url=url, verify=ssl.create_default_context(cafile=api.pki.ca)) as c:
                 r = c.get("/api/v1/devices", headers=header)
                 assert r.status_code == expected, r.text
                 if trusted:
                     assert [d["name"] for d in r.json()["results"]] == ["jinping-agg-1"]
         finally:
             stop_server(proc)
+
+
+@pytest.mark.parametrize(("who", "method", "path", "body"), [
+    ("authority", "post", "/api/v1/allocations", {"owner": "市教育局", "size": "/28",
+                                                 "within": "10.80.0.0/13"}),
+    ("authority", "post", "/api/v1/applications/1/approve", {}),
+    ("edu-applicant", "post", "/api/v1/pools", {"prefix": "172.16.0.0/16"}),
+    ("edu-applicant", "post", "/api/v1/requests/1/approve", {"doc": "x"}),
+    ("edu-applicant", "get", "/api/v1/devices", None),
+    ("city-ops", "post", "/api/v1/requests/3/approve", {"doc": "x"}),
+])
+def test_roles_are_refused_what_they_may_not_do(api: Server, who: str, method: str, path: str,
+                                                body: dict | None) -> None:
+    before = db_snapshot()
+    with api.client(token=api.tokens[who]) as c:
+        r = c.request(method.upper(), path, json=body)
+    assert r.status_code == 403 and r.json()["error"] == "not_permitted", r.text
+    assert f"{who} (" in r.json()["detail"]
+    assert db_snapshot() == before
