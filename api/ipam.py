@@ -109,7 +109,7 @@ def pools(vrf: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
         vrf_id = service.get_vrf(s, vrf).id if vrf else None
         count, rows = query.find(s, actor, vrf_id=vrf_id, status="container", limit=paging.limit,
                                  offset=paging.offset)
-        names = Names.load(s)
+        names = Names.of(s, rows)
         return paging.page(count, [prefix_dict(s, p, names) for p in rows])
 
 
@@ -132,7 +132,7 @@ def prefixes(vrf: str | None = None, prefix: str | None = None,
         count, rows = query.find(s, actor, vrf_id=vrf_id, prefix=prefix, within=within,
                                  status=status, parent_id=parent, limit=paging.limit,
                                  offset=paging.offset)
-        names = Names.load(s)
+        names = Names.of(s, rows)
         return paging.page(count, [prefix_dict(s, p, names) for p in rows])
 
 
@@ -141,7 +141,7 @@ def prefix_show(prefix_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
     """One prefix with its utilization (``govnet ipam show``)."""
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
-        names = Names.load(s)
+        names = Names.of(s, [p])
         return prefix_dict(s, p, names) | report.usage_of(s, p, names).as_dict()
 
 
@@ -149,7 +149,7 @@ def prefix_show(prefix_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
 def prefix_free(prefix_id: int, actor: Actor = ACTOR) -> list[str]:
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
-        return report.free(s, actor, p.cidr, vrf=Names.load(s).vrfs[p.vrf_id])
+        return report.free(s, actor, p.cidr, vrf=Names.of(s, [p]).vrfs[p.vrf_id])
 
 
 @router.get("/tree")

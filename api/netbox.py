@@ -44,8 +44,13 @@ def _family(version: int) -> dict[str, Any]:
     return {"value": version, "label": f"IPv{version}"}
 
 
+def _url(request: Request, path: str) -> str:
+    """An absolute URL under this server (cheaper than ``url_for``, which walks the routes)."""
+    return f"{request.base_url}api/{path}"
+
+
 def _nested_vrf(request: Request, vrf_id: int, name: str | None) -> dict[str, Any]:
-    return {"id": vrf_id, "url": str(request.url_for("netbox_vrf", vrf_id=vrf_id)),
+    return {"id": vrf_id, "url": _url(request, f"ipam/vrfs/{vrf_id}/"),
             "display": name, "name": name, "rd": None}
 
 
@@ -62,7 +67,7 @@ def prefix_object(request: Request, p: Prefix, names: Names) -> dict[str, Any]:
     status = STATUS[Status(p.status)]
     owner = names.units.get(p.owner_id) if p.owner_id else None
     return {
-        "id": p.id, "url": str(request.url_for("netbox_prefix", prefix_id=p.id)),
+        "id": p.id, "url": _url(request, f"ipam/prefixes/{p.id}/"),
         "display": p.cidr, "family": _family(p.version), "prefix": p.cidr,
         "vrf": _nested_vrf(request, p.vrf_id, names.vrfs.get(p.vrf_id)),
         "scope_type": None, "scope_id": None, "scope": None,
@@ -144,20 +149,21 @@ def prefixes(request: Request, prefix: str | None = None,
     with read() as s:
         if id is not None:
             found = [query.get_by_id(s, actor, id)] if s.get(Prefix, id) else []
-            names = Names.load(s)
+            names = Names.of(s, found)
             return paging.page(len(found), [prefix_object(request, p, names) for p in found])
         count, rows = query.find(s, actor, vrf_id=vrf, prefix=prefix,
                                  within=within or within_include,
                                  within_include=within is None and within_include is not None,
                                  limit=paging.limit, offset=paging.offset)
-        names = Names.load(s)
+        names = Names.of(s, rows)
         return paging.page(count, [prefix_object(request, p, names) for p in rows])
 
 
 @router.get("/ipam/prefixes/{prefix_id}/", name="netbox_prefix")
 def prefix_detail(request: Request, prefix_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
-        return prefix_object(request, query.get_by_id(s, actor, prefix_id), Names.load(s))
+        p = query.get_by_id(s, actor, prefix_id)
+        return prefix_object(request, p, Names.of(s, [p]))
 
 
 @router.get("/ipam/prefixes/{prefix_id}/available-prefixes/")
@@ -166,7 +172,7 @@ def available_prefixes(request: Request, prefix_id: int, actor: Actor = ACTOR
     """The free blocks of a pool or district block (``govnet ipam free``)."""
     with read() as s:
         parent = query.get_by_id(s, actor, prefix_id)
-        names = Names.load(s)
+        names = Names.of(s, [parent])
         if parent.status not in (Status.container.value, Status.delegated.value):
             return []
         vrf = _nested_vrf(request, parent.vrf_id, names.vrfs.get(parent.vrf_id))
@@ -205,7 +211,7 @@ def create_available_prefixes(request: Request, prefix_id: int,
     items, many = _items(body)
     with transaction() as s:
         parent = query.get_by_id(s, actor, prefix_id)
-        names = Names.load(s)
+        vrf = Names.of(s, [parent]).vrfs[parent.vrf_id]
         made = []
         for item in items:
             length = item.get("prefix_length")
@@ -213,11 +219,10 @@ def create_available_prefixes(request: Request, prefix_id: int,
                 raise InvalidInput("prefix_length: give the length of the prefix to allocate")
             made.append(service.allocate(
                 s, actor, owner=_owner(s, item), size=f"/{length}", within=parent.cidr,
-                vrf=names.vrfs[parent.vrf_id],
+                vrf=vrf,
                 purpose=(item.get("custom_fields") or {}).get("purpose") or "lan",
                 description=str(item.get("description") or "")))
-        if any(p.owner_id and p.owner_id not in names.units for p in made):
-            names = Names.load(s)
+        names = Names.of(s, made)
         out = [prefix_object(request, p, names) for p in made]
     return out if many else out[0]
 
@@ -228,7 +233,7 @@ def available_ips(request: Request, prefix_id: int,
                   ) -> list[dict[str, Any]]:
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
-        vrf = _nested_vrf(request, p.vrf_id, Names.load(s).vrfs.get(p.vrf_id))
+        vrf = _nested_vrf(request, p.vrf_id, Names.of(s, [p]).vrfs.get(p.vrf_id))
         return [{"family": p.version, "address": f"{ip}/{p.prefixlen}", "vrf": vrf}
                 for ip in query.free_addresses(s, p, limit=limit)]
 
@@ -240,7 +245,7 @@ def create_available_ips(request: Request, prefix_id: int, body: Any = Body(None
     items, many = _items(body)
     with transaction() as s:
         p = query.get_by_id(s, actor, prefix_id)
-        names = Names.load(s)
+        names = Names.of(s, [p])
         out = [_ip_object(request, service.assign_address(
             s, actor, p, description=str(i.get("description") or ""),
             device=str((i.get("custom_fields") or {}).get("device") or ""),
