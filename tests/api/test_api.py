@@ -356,3 +356,19 @@ def test_roles_are_refused_what_they_may_not_do(api: Server, who: str, method: s
     assert r.status_code == 403 and r.json()["error"] == "not_permitted", r.text
     assert f"{who} (" in r.json()["detail"]
     assert db_snapshot() == before
+
+
+def test_plan_reads_tree_free_utilization_pools(api: Server) -> None:
+    block = _block_of(api, JINPING)
+    with api.client("jinping-ops") as c:
+        tree = c.get("/api/v1/tree", params={"prefix": block["prefix"], "depth": 1}).json()
+        assert tree[0]["prefix"] == block["prefix"] and tree[0]["children"]
+        free = c.get(f"/api/v1/prefixes/{block['id']}/free").json()
+        assert free and all(IPNetwork(f) in IPNetwork(block["prefix"]) for f in free)
+        use = c.get("/api/v1/utilization", params={"district": JINPING}).json()
+        assert use["count"] >= 2 and {u["district"] for u in use["results"]} == {JINPING}
+        assert c.get("/api/v1/utilization", params={"district": LONGHU}).status_code == 403
+        pools = c.get("/api/v1/pools", params={"vrf": PUBLIC}).json()
+        assert {p["status"] for p in pools["results"]} == {"container"}
+        csv = c.get("/api/v1/report", params={"district": JINPING, "format": "csv"})
+        assert csv.headers["content-type"].startswith("text/csv") and "prefix,vrf" in csv.text
