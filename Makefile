@@ -19,7 +19,7 @@ demo: $(STAMP)
 ## Set up and run every test (lab tests need root, FRR and OpenSSH; else they skip).
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy govnet ipam access inventory lab tui compliance
+	$(BIN)/mypy govnet ipam access inventory lab tui compliance api
 	$(BIN)/python -m pytest -n 2 -q -m "not lab"
 	$(BIN)/python -m pytest -q -m lab -p no:xdist; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
 
@@ -49,7 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/cli_start.py
 
 typecheck: $(STAMP)
-	$(BIN)/mypy govnet ipam access inventory lab tui compliance
+	$(BIN)/mypy govnet ipam access inventory lab tui compliance api
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

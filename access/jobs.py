@@ -256,3 +256,16 @@ def list_jobs(session: Session, actor: Any, number: int | None) -> list[dict[str
             continue
         visible.append(job_dict(session, job))
     return visible
+
+
+def get_job(session: Session, actor: Any, job_id: int) -> dict[str, Any]:
+    """Job ``job_id`` with its steps, if the actor may read its request (or reads all)."""
+    from access.workflow import get_request
+    from govnet.errors import NotFound
+
+    job = session.get(Job, job_id)
+    if job is None or (job.request_id is None and not actor.reads_all):
+        raise NotFound(f"no job {job_id}")
+    if job.request_id is not None:
+        get_request(session, actor, job.request_id)
+    return job_dict(session, job)

@@ -114,12 +114,34 @@ def _prepare_attach(session: Any, actor: Actor, number: int) -> Plan:
     return plan
 
 
+@dataclass(frozen=True)
+class Started:
+    """A job whose records exist and whose device phase has not begun (see :func:`start`)."""
+
+    plan: Plan
+    job_id: int
+    kind: JobKind
+    fresh: bool
+
+
 def provision(number: int, actor: Actor, *, dry_run: bool = False,
               progress: Progress | None = None) -> Outcome:
     """Provision request ``number`` (see the module docstring); never raises GovnetError
     for a device failure: the Outcome says ``failed`` with the error and exit code."""
     if dry_run:
         return _dry_run(number, actor, JobKind.attach)
+    return finish(start(number, actor), actor, progress=progress)
+
+
+def finish(started: Started, actor: Actor, *, progress: Progress | None = None) -> Outcome:
+    """The device phase of a started job, then the transaction that settles it."""
+    return _run(started.plan, started.job_id, actor, started.kind, fresh=started.fresh,
+                progress=progress)
+
+
+def start(number: int, actor: Actor) -> Started:
+    """Every check and the job row of ``provision`` (one transaction), no device contact
+    yet: a refusal raises here; the API answers with the job before the device phase."""
     with read() as s:
         request = workflow.get_request(s, actor, number)
         connected = request.state == S.connected.value
@@ -133,11 +155,11 @@ def provision(number: int, actor: Actor, *, dry_run: bool = False,
             plan = attachment.plan_of(s, workflow.get_request(s, actor, number))
             assert plan is not None
             job_id = _new_job(s, actor, plan, JobKind.attach)
-        return _run(plan, job_id, actor, JobKind.attach, fresh=False, progress=progress)
+        return Started(plan, job_id, JobKind.attach, fresh=False)
     with transaction() as s:
         plan = _prepare_attach(s, actor, number)
         job_id = _new_job(s, actor, plan, JobKind.attach)
-    return _run(plan, job_id, actor, JobKind.attach, fresh=True, progress=progress)
+    return Started(plan, job_id, JobKind.attach, fresh=True)
 
 
 def _run(plan: Plan, job_id: int, actor: Actor, kind: JobKind, *, fresh: bool,

@@ -244,14 +244,29 @@ def verify(session: Session, *, head: str | None = None) -> VerifyResult:
 
 def list_events(
     session: Session, *, limit: int = 50, action: str | None = None, actor: str | None = None,
-    search: str | None = None, viewer: Actor | None = None,
+    search: str | None = None, viewer: Actor | None = None, offset: int = 0,
 ) -> list[AuditEvent]:
     """The newest events first, optionally filtered.
 
     A ``viewer`` whose role does not read everything (district operator, applicant)
     sees only the events it caused itself.
     """
-    query = select(AuditEvent).order_by(col(AuditEvent.seq).desc())
+    return list(session.exec(_filtered(select(AuditEvent), action=action, actor=actor,
+                                       search=search, viewer=viewer)
+                             .order_by(col(AuditEvent.seq).desc()).offset(offset).limit(limit)))
+
+
+def count_events(session: Session, *, action: str | None = None, actor: str | None = None,
+                 search: str | None = None, viewer: Actor | None = None) -> int:
+    """How many events :func:`list_events` would page through with these filters."""
+    from sqlalchemy import func
+
+    return session.exec(_filtered(select(func.count()).select_from(AuditEvent), action=action,
+                                  actor=actor, search=search, viewer=viewer)).one()
+
+
+def _filtered(query: Any, *, action: str | None, actor: str | None, search: str | None,
+              viewer: Actor | None) -> Any:
     if viewer is not None and not viewer.reads_all:
         query = query.where(col(AuditEvent.actor) == viewer.name)
     if action:
@@ -261,4 +276,11 @@ def list_events(
     if search:
         like = f"%{search}%"
         query = query.where(col(AuditEvent.object_id).like(like) | col(AuditEvent.action).like(like))
-    return list(session.exec(query.limit(limit)))
+    return query
+
+
+def event_dict(event: AuditEvent) -> dict[str, Any]:
+    """An audit event as JSON-ready data (``govnet audit list --json`` and the API)."""
+    return {"seq": event.seq, "at": event.at.isoformat(timespec="seconds"), "actor": event.actor,
+            "action": event.action, "object": f"{event.object_type}:{event.object_id}",
+            "before": event.before, "after": event.after}

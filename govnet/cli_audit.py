@@ -21,11 +21,8 @@ def audit_list(limit: int = typer.Option(50, "--limit"),
     """The newest audit events first."""
     with read() as s:
         viewer = acting(s)
-        data = [{"seq": e.seq, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor,
-                 "action": e.action, "object": f"{e.object_type}:{e.object_id}",
-                 "before": e.before, "after": e.after}
-                for e in audit.list_events(s, limit=limit, action=action, actor=actor,
-                                           search=search, viewer=viewer)]
+        data = [audit.event_dict(e) for e in audit.list_events(
+            s, limit=limit, action=action, actor=actor, search=search, viewer=viewer)]
     emit(data, json_, lambda: table("audit", ("seq", "at", "actor", "action", "object"),
                                     ([d["seq"], d["at"], d["actor"], d["action"], d["object"]]
                                      for d in data)))

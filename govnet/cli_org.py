@@ -20,11 +20,16 @@ org_app.add_typer(unit_app, name="unit")
 @user_app.command("add")
 def user_add(name: str, role: str = typer.Option(..., "--role"),
              district: str | None = typer.Option(None, "--district"),
-             unit: str | None = typer.Option(None, "--unit"), json_: bool = JSON_OPTION) -> None:
+             unit: str | None = typer.Option(None, "--unit"),
+             cert_subject: str | None = typer.Option(
+                 None, "--cert-subject", help="API login by client certificate: \"CN=…\"."),
+             json_: bool = JSON_OPTION) -> None:
     """Add a user with a role (district_operator needs --district, applicant --unit)."""
     with transaction() as s:
-        user = org.add_user(s, acting(s), name, role=role, district=district, unit=unit)
-        data = {"name": user.name, "role": user.role, "district": district, "unit": unit}
+        user = org.add_user(s, acting(s), name, role=role, district=district, unit=unit,
+                            cert_subject=cert_subject)
+        data = {"name": user.name, "role": user.role, "district": district, "unit": unit,
+                "cert_subject": user.cert_subject}
     emit(data, json_, lambda: f"added user {name} ({role})")
 
 

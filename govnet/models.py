@@ -67,6 +67,9 @@ class User(SQLModel, table=True):
     district_id: int | None = Field(default=None, foreign_key="district.id")
     unit_id: int | None = Field(default=None, foreign_key="unit.id")
     created_at: datetime = Field(default_factory=utcnow)
+    # The X.509 client certificate that logs this user in to the API ("CN=…", a full
+    # RFC 4514 subject, or a SAN entry such as "DNS:…" / "email:…").
+    cert_subject: str | None = Field(default=None, unique=True, max_length=255)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -97,3 +100,21 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     seq: int = 0
     hash: str = Field(default="0" * 64, max_length=64)
+
+
+class ApiToken(SQLModel, table=True):
+    """An API token of a user. Only the SHA-256 of the secret is stored; ``key`` is the
+    public part of the token that finds the row (the secret is ``<key>.<random>``)."""
+
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=32)
+    digest: str = Field(max_length=64)
+    user_id: int = Field(foreign_key="govnet_user.id", index=True)
+    read_only: bool = False
+    description: str = Field(default="", max_length=200)
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None

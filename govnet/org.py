@@ -91,22 +91,31 @@ def role_scope(session: Session, role: str, district: str | None, unit: str | No
 
 def add_user(
     session: Session, actor: Actor | None, name: str, *, role: str,
-    district: str | None = None, unit: str | None = None,
+    district: str | None = None, unit: str | None = None, cert_subject: str | None = None,
 ) -> User:
-    """Add a login. ``actor`` None is the bootstrap of ``govnet init``."""
+    """Add a login. ``actor`` None is the bootstrap of ``govnet init``.
+
+    ``cert_subject`` maps an X.509 client certificate to this user (see govnet.certs)."""
     if actor is not None:
         require(actor, action="add users")
     name = _check_name("user", name, 64)
     role_value, district_row, unit_row = role_scope(session, role, district, unit)
     if session.exec(select(User).where(col(User.name) == name)).first():
         raise AlreadyExists(f"user {name!r} exists already")
+    if cert_subject is not None:
+        from govnet.certs import check_subject
+
+        cert_subject = check_subject(cert_subject)
+        if session.exec(select(User).where(col(User.cert_subject) == cert_subject)).first():
+            raise AlreadyExists(f"another user has the certificate subject {cert_subject!r}")
     user = User(name=name, role=role_value.value,
                 district_id=district_row.id if district_row else None,
-                unit_id=unit_row.id if unit_row else None)
+                unit_id=unit_row.id if unit_row else None, cert_subject=cert_subject)
     session.add(user)
     session.flush()
     audit.record(session, actor or name, "user.add", "user", name,
-                 after={"role": role_value.value, "district": district, "unit": unit})
+                 after={"role": role_value.value, "district": district, "unit": unit,
+                        **({"cert_subject": cert_subject} if cert_subject else {})})
     return user
 
 

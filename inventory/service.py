@@ -402,6 +402,12 @@ def snapshots(session: Session, device: Device, *, limit: int | None = None
     return list(session.exec(query.limit(limit) if limit else query))
 
 
+def snapshot_dict(snap: ConfigSnapshot) -> dict[str, Any]:
+    """A config snapshot's record (not its text) as JSON-ready data."""
+    return {"id": snap.id, "taken_at": snap.taken_at.isoformat(timespec="seconds"),
+            "sha256": snap.sha256, "by": snap.taken_by}
+
+
 def interfaces(session: Session, device: Device) -> list[DiscoveredInterface]:
     return list(session.exec(select(DiscoveredInterface).where(
         DiscoveredInterface.device_id == device.id).order_by(col(DiscoveredInterface.name))))
@@ -417,8 +423,7 @@ def show(session: Session, actor: Actor, name: str) -> dict[str, Any]:
                    "in_use": [{"vlan": c.vlan, "owner": c.owner}
                               for c in vlan_claims(session, p)]}
                   for p in list_ports(session, device)],
-        "last_backup": {"taken_at": last[0].taken_at.isoformat(timespec="seconds"),
-                        "sha256": last[0].sha256, "by": last[0].taken_by} if last else None,
+        "last_backup": snapshot_dict(last[0]) if last else None,
         "interfaces": [{"name": i.name, "up": i.up, "description": i.description,
                         "vrf": i.vrf, "addresses": i.addresses, "vlan": i.vlan,
                         "seen_at": i.seen_at.isoformat(timespec="seconds")}

@@ -11,7 +11,7 @@ from rich.tree import Tree
 from govnet.console import JSON_OPTION, acting, emit, out, table
 from govnet.db import read, transaction
 from ipam import applications, report, service
-from ipam.view import Names, prefix_dict
+from ipam.view import Names, prefix_dict, vrf_dict
 
 app = typer.Typer(help="Address plan: pools, district blocks, allocations.", no_args_is_help=True)
 vrf_app = typer.Typer(help="Extranet zones (VRFs).", no_args_is_help=True)
@@ -50,7 +50,7 @@ def vrf_add(name: str, description: str = typer.Option("", "--description"),
     with transaction() as s:
         vrf = service.add_vrf(s, acting(s), name, description=description,
                               device_name=device_name, rd=rd, rt=rt)
-        data = service.vrf_dict(vrf)
+        data = vrf_dict(vrf)
     emit(data, json_, lambda: f"added VRF {data['name']}")
 
 
@@ -59,7 +59,7 @@ def vrf_list(json_: bool = JSON_OPTION) -> None:
     """List the zones."""
     with read() as s:
         acting(s)
-        data = [service.vrf_dict(v) for v in service.list_vrfs(s)]
+        data = [vrf_dict(v) for v in service.list_vrfs(s)]
     emit(data, json_, lambda: table("VRFs", ("name", "description", "device", "rd", "rt"),
                                     ((d["name"], d["description"], d["device_name"] or "",
                                       d["rd"] or "", d["rt"] or "") for d in data)))

@@ -35,7 +35,7 @@ from govnet.prepared import Prepared
 from govnet.settings import settings
 from ipam import space, store
 from ipam.models import PARENT_STATUSES, IpAddress, Prefix, Purpose, Status, Vrf
-from ipam.view import prefix_dict
+from ipam.view import prefix_dict, vrf_dict
 
 ALLOCATORS = (Role.municipal_operator, Role.district_operator)
 
@@ -69,12 +69,6 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "",
         k: v for k, v in vrf_dict(vrf).items() if k in ("device_name", "rd", "rt") and v}
     audit.record(session, actor, "ipam.vrf.add", "vrf", name, after=after)
     return vrf
-
-
-def vrf_dict(vrf: Vrf) -> dict[str, Any]:
-    """The plain-data view of a zone."""
-    return {"name": vrf.name, "description": vrf.description,
-            "device_name": vrf.device_name, "rd": vrf.rd, "rt": vrf.rt}
 
 
 _FIRST_VRF = select(Vrf).order_by(col(Vrf.id)).limit(1)
@@ -290,11 +284,13 @@ def _free(session: Session, prefix: Any, parent: Any) -> None:
 
 # -- allocation ---------------------------------------------------------------
 
-def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = None,
+def allocate(session: Session, actor: Actor, *, owner: str | None, size: str | None = None,
              hosts: int | None = None, district: str | None = None, within: str | None = None,
              vrf: str | None = None, purpose: str = "lan", description: str = "",
              family: int | None = None) -> Prefix:
-    """Allocate the best-fitting free block for a unit, from a district's blocks or a parent."""
+    """Allocate the best-fitting free block for a unit, from a district's blocks or a parent.
+
+    ``owner`` None (the NetBox-shaped API, whose clients name no unit) leaves it unowned."""
     require(actor, *ALLOCATORS, action="allocate addresses")
     if district is not None and within is not None:
         raise InvalidInput("give --district D or --within CIDR, not both (a district's "
@@ -303,7 +299,7 @@ def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = N
         raise InvalidInput("give --district D or --within CIDR")
     purpose = _purpose(purpose)
     zone = vrf_row(session, vrf)
-    unit = unit_row(session, owner)
+    unit = unit_row(session, owner) if owner is not None else None
     source = space.parse_cidr(within) if within else None
     version = _family_of(source, family)
     length = _length(size, hosts, version, purpose)
@@ -328,11 +324,13 @@ def allocate(session: Session, actor: Actor, *, owner: str, size: str | None = N
     _check_scope(actor, parents, unit)
     net, parent = _allocate_from(session, parents, version, length)
     prefix = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.allocated,
-                         district_id=district_label(parent, None, net), owner_id=unit.id,
+                         district_id=district_label(parent, None, net),
+                         owner_id=unit.id if unit is not None else None,
                          purpose=purpose,
                          description=_text(description, "description"))
     audit.record(session, actor, "ipam.allocate", "prefix", f"{zone.name}:{net}",
-                 after={"prefix": str(net), "owner": unit.name, "purpose": purpose,
+                 after={"prefix": str(net), "owner": unit.name if unit is not None else None,
+                        "purpose": purpose,
                         "parent": parent.cidr})
     return prefix
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,24 @@ class Names:
         )
 
 
+    @classmethod
+    def of(cls, session: Session, prefixes: Iterable[Any]) -> Names:
+        """Only the names these prefixes (or rows) refer to: a few keyed lookups, not
+        whole tables (a city has hundreds of units; an API answer names a handful)."""
+        rows = list(prefixes)
+
+        def names(model: Any, ids: set[Any]) -> dict[int, str]:
+            ids.discard(None)
+            if not ids:
+                return {}
+            return dict(session.execute(select(col(model.id), col(model.name))  # type: ignore[arg-type]
+                                        .where(col(model.id).in_(ids))).all())
+
+        return cls(vrfs=names(Vrf, {p.vrf_id for p in rows}),
+                   districts=names(District, {p.district_id for p in rows}),
+                   units=names(Unit, {p.owner_id for p in rows}))
+
+
 def prefix_dict(session: Session, prefix: Prefix, names: Names | None = None) -> dict[str, Any]:
     """The contract's JSON shape of a prefix."""
     names = names or Names.load(session)
@@ -44,3 +63,9 @@ def prefix_dict(session: Session, prefix: Prefix, names: Names | None = None) ->
         "quarantine_until": prefix.quarantine_until.isoformat() if prefix.quarantine_until
         else None,
     }
+
+
+def vrf_dict(vrf: Vrf) -> dict[str, Any]:
+    """The contract's JSON shape of a zone (VRF)."""
+    return {"name": vrf.name, "description": vrf.description,
+            "device_name": vrf.device_name, "rd": vrf.rd, "rt": vrf.rt}

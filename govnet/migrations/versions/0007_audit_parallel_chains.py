@@ -6,7 +6,7 @@ the sequence ``audit_event_number`` (owned by the column, so TRUNCATE … RESTAR
 IDENTITY restarts it), started after the highest existing number.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02 12:50:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""The network API: govnet's services over HTTPS for district agencies and automation."""

@@ -1,0 +1,60 @@
+"""The FastAPI application: govnet's services over HTTP, OpenAPI at /api/docs and /api/schema.
+
+Handlers are thin: each opens one transaction (or a read), calls the service with
+the authenticated :class:`~govnet.auth.Actor`, and answers with the serializer the
+CLI's ``--json`` uses. Errors become the contract's HTTP kinds (:mod:`api.errors`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from api import errors
+
+VERSION = "1"
+
+
+class RecordTokenUse:
+    """ASGI middleware: after a successful answer, note the token's last use."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def send_status(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, send_status)
+        from api.auth import record_use, use_due
+
+        caller = use_due(Request(scope), status)
+        if caller is not None:
+            await run_in_threadpool(record_use, caller)
+
+
+def create_app() -> FastAPI:
+    from api import access, inventory, ipam, netbox, provision
+
+    app = FastAPI(title="govnet", version=VERSION,
+                  description="Network operations for the e-government extranet: IPAM, "
+                  "connection requests, provisioning, inventory, compliance, audit. "
+                  "Authenticate with 'Authorization: Bearer TOKEN' (or 'Token TOKEN') or a "
+                  "client certificate.",
+                  docs_url="/api/docs", openapi_url="/api/schema", redoc_url=None)
+    errors.install(app)
+    for module in (ipam, access, provision, inventory, netbox):
+        app.include_router(module.router)
+    app.add_middleware(RecordTokenUse)
+    return app

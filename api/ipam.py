@@ -1,0 +1,247 @@
+"""/api/v1 address plan: zones, pools, prefixes, allocation, block applications (Art. 25).
+
+Each handler is one service call in one transaction; the answers are the CLI's
+``--json`` shapes (``ipam.view.prefix_dict``, ``report.Usage.as_dict``,
+``applications.application_dict``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth import ACTOR
+from api.paging import PAGING, Paging
+from govnet.auth import Actor
+from govnet.db import read, transaction
+from ipam import applications, query, report, service
+from ipam.view import Names, prefix_dict, vrf_dict
+
+router = APIRouter(prefix="/api/v1", tags=["ipam"])
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VrfIn(Body):
+    name: str
+    description: str = ""
+
+
+class PoolIn(Body):
+    prefix: str
+    vrf: str | None = None
+    description: str = ""
+
+
+class DelegationIn(Body):
+    district: str
+    size: str | None = Field(None, description="/N")
+    prefix: str | None = None
+    vrf: str | None = None
+    from_: str | None = Field(None, alias="from", description="The pool to take it from.")
+    family: int | None = None
+
+
+class AllocationIn(Body):
+    owner: str = Field(description="The unit that gets it.")
+    size: str | None = Field(None, description="/N, N or an IPv4 netmask")
+    hosts: int | None = None
+    district: str | None = None
+    within: str | None = None
+    vrf: str | None = None
+    purpose: str = "lan"
+    description: str = ""
+    family: int | None = None
+
+
+class ReservationIn(Body):
+    prefix: str
+    reason: str
+    vrf: str | None = None
+
+
+class ReleaseIn(Body):
+    prefix: str
+    vrf: str | None = None
+    quarantine_days: int | None = None
+
+
+class ApplicationIn(Body):
+    district: str
+    size: str | None = None
+    hosts: int | None = None
+    reason: str
+    vrf: str | None = None
+    family: int = 4
+
+
+class ApproveApplicationIn(Body):
+    prefix: str | None = None
+
+
+class RejectIn(Body):
+    reason: str
+
+
+# -- zones and pools ------------------------------------------------------------------
+
+@router.get("/vrfs")
+def vrfs(paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
+    with read() as s:
+        return paging.of(service.list_vrfs(s), vrf_dict)
+
+
+@router.post("/vrfs", status_code=201)
+def vrf_add(body: VrfIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    with transaction() as s:
+        return vrf_dict(service.add_vrf(s, actor, body.name, description=body.description))
+
+
+@router.get("/pools")
+def pools(vrf: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+          ) -> dict[str, Any]:
+    with read() as s:
+        vrf_id = service.get_vrf(s, vrf).id if vrf else None
+        count, rows = query.find(s, actor, vrf_id=vrf_id, status="container", limit=paging.limit,
+                                 offset=paging.offset)
+        names = Names.of(s, rows)
+        return paging.page(count, [prefix_dict(s, p, names) for p in rows])
+
+
+@router.post("/pools", status_code=201)
+def pool_add(body: PoolIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    with transaction() as s:
+        return prefix_dict(s, service.add_pool(s, actor, body.prefix, vrf=body.vrf,
+                                               description=body.description))
+
+
+# -- prefixes -------------------------------------------------------------------------
+
+@router.get("/prefixes")
+def prefixes(vrf: str | None = None, prefix: str | None = None,
+             within: str | None = Query(None, description="Strictly inside this CIDR."),
+             status: str | None = None, parent: int | None = Query(None, description="Parent id."),
+             paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
+    with read() as s:
+        vrf_id = service.get_vrf(s, vrf).id if vrf else None
+        count, rows = query.find(s, actor, vrf_id=vrf_id, prefix=prefix, within=within,
+                                 status=status, parent_id=parent, limit=paging.limit,
+                                 offset=paging.offset)
+        names = Names.of(s, rows)
+        return paging.page(count, [prefix_dict(s, p, names) for p in rows])
+
+
+@router.get("/prefixes/{prefix_id}")
+def prefix_show(prefix_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
+    """One prefix with its utilization (``govnet ipam show``)."""
+    with read() as s:
+        p = query.get_by_id(s, actor, prefix_id)
+        names = Names.of(s, [p])
+        return prefix_dict(s, p, names) | report.usage_of(s, p, names).as_dict()
+
+
+@router.get("/prefixes/{prefix_id}/free")
+def prefix_free(prefix_id: int, actor: Actor = ACTOR) -> list[str]:
+    with read() as s:
+        p = query.get_by_id(s, actor, prefix_id)
+        return report.free(s, actor, p.cidr, vrf=Names.of(s, [p]).vrfs[p.vrf_id])
+
+
+@router.get("/tree")
+def tree(prefix: str | None = None, vrf: str | None = None,
+         depth: int | None = Query(None, ge=0), actor: Actor = ACTOR) -> list[dict[str, Any]]:
+    with read() as s:
+        return report.tree(s, actor, prefix, vrf=vrf, depth=depth)
+
+
+@router.get("/utilization")
+def utilization(district: str | None = None, vrf: str | None = None,
+                paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
+    with read() as s:
+        return paging.of(report.utilization(s, actor, district=district, vrf=vrf),
+                         lambda u: u.as_dict())
+
+
+@router.get("/report")
+def district_report(district: str, format: str = Query("json", pattern="^(json|csv|md)$"),  # noqa: A002
+                    actor: Actor = ACTOR) -> Response:
+    """A district's usage report to the municipal agency (``govnet ipam report``)."""
+    with read() as s:
+        text = report.report(s, actor, district=district, fmt=format)
+    if format == "json":
+        return Response(json.dumps(json.loads(text), ensure_ascii=False),
+                        media_type="application/json")
+    return Response(text, media_type="text/csv" if format == "csv" else "text/markdown")
+
+
+# -- allocation -----------------------------------------------------------------------
+
+@router.post("/delegations", status_code=201)
+def delegate(body: DelegationIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    with transaction() as s:
+        return prefix_dict(s, service.delegate(s, actor, district=body.district, size=body.size,
+                                               prefix=body.prefix, vrf=body.vrf,
+                                               from_cidr=body.from_, family=body.family))
+
+
+@router.post("/allocations", status_code=201)
+def allocate(body: AllocationIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    with transaction() as s:
+        return prefix_dict(s, service.allocate(
+            s, actor, owner=body.owner, size=body.size, hosts=body.hosts, district=body.district,
+            within=body.within, vrf=body.vrf, purpose=body.purpose, description=body.description,
+            family=body.family))
+
+
+@router.post("/reservations", status_code=201)
+def reserve(body: ReservationIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    with transaction() as s:
+        return prefix_dict(s, service.reserve(s, actor, body.prefix, reason=body.reason,
+                                              vrf=body.vrf))
+
+
+@router.post("/releases")
+def release(body: ReleaseIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    """Release into quarantine (``quarantine_days`` 0 frees it at once)."""
+    with transaction() as s:
+        result = service.release(s, actor, body.prefix, vrf=body.vrf,
+                                 quarantine_days=body.quarantine_days)
+        return prefix_dict(s, result) if result else {"prefix": body.prefix, "status": "free"}
+
+
+# -- block applications ---------------------------------------------------------------
+
+@router.get("/applications")
+def application_list(status: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+                     ) -> dict[str, Any]:
+    with read() as s:
+        return paging.of(applications.list_applications(s, actor, status=status),
+                         lambda a: applications.application_dict(s, a))
+
+
+@router.post("/applications", status_code=201)
+def apply(body: ApplicationIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    with transaction() as s:
+        return applications.application_dict(s, applications.apply(
+            s, actor, district=body.district, size=body.size, hosts=body.hosts,
+            reason=body.reason, vrf=body.vrf, family=body.family))
+
+
+@router.post("/applications/{number}/approve")
+def application_approve(number: int, body: ApproveApplicationIn | None = None,
+                        actor: Actor = ACTOR) -> dict[str, Any]:
+    with transaction() as s:
+        return applications.application_dict(s, applications.approve(
+            s, actor, number, prefix=body.prefix if body else None))
+
+
+@router.post("/applications/{number}/reject")
+def application_reject(number: int, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    with transaction() as s:
+        return applications.application_dict(s, applications.reject(s, actor, number,
+                                                                    reason=body.reason))
