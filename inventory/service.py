@@ -339,8 +339,9 @@ def claim_vlan(session: Session, actor: Actor, port: Port, vlan: int | None = No
                owner: str) -> PortVlan:
     """Take ``vlan`` (or the lowest free one) on ``port`` for ``owner`` (e.g. ``request:12``).
 
-    The unique (port, vlan) constraint makes double use impossible, also for two
-    concurrent writers: the loser gets a Conflict (exit 4).
+    The port row is locked while the VLAN is chosen, so concurrent claims on one port
+    take the next free VLAN each; the unique (port, vlan) constraint still makes double
+    use impossible (a loser there gets a Conflict, exit 4).
     """
     device = session.get(Device, port.device_id)
     assert device is not None
@@ -349,6 +350,9 @@ def claim_vlan(session: Session, actor: Actor, port: Port, vlan: int | None = No
     if not owner:
         raise InvalidInput("a VLAN claim needs an owner (e.g. request:12)")
     where = f"{device.name}:{port.name}"
+    # Claims on one port queue behind its row (PostgreSQL; SQLite writes are serial
+    # already), so a concurrent writer's lowest free VLAN is seen, not raced for.
+    session.exec(select(Port.id).where(Port.id == port.id).with_for_update()).first()
     if vlan is None:
         free = free_vlans(session, port)
         if not free:

@@ -348,7 +348,7 @@ def test_parallel_across_devices_one_at_a_time_per_device(fake: type[FakeFrr]) -
     numbers = [_approved("单位1"), _approved("单位1b"), _approved("单位2", device="agg2"),
                _approved("单位2b", device="agg2")]
     outcomes = provisioning.provision_many(numbers, ops(), workers=4)
-    assert [o.state for o in outcomes] == ["connected"] * 4
+    assert [o.state for o in outcomes] == ["connected"] * 4, [o.error for o in outcomes]
     assert [o.device for o in outcomes] == ["agg1", "agg1", "agg2", "agg2"]
     assert fake.max_active == {"198.18.0.11": 1, "198.18.0.12": 1}  # one job per device
     assert fake.max_total >= 2  # ... but the two devices side by side
