@@ -26,7 +26,8 @@ from tests.access.test_render_golden import PAIRS, sample
 pytestmark = pytest.mark.lab
 
 FRR_BIN = Path("/usr/lib/frr")
-PORTS = ("ethu1.100", "ethu1.101")  # veths named like the subinterfaces, as the lab does
+PORTS = ("ethu1.100", "ethu1.101", "ethu1.102", "ethu1.103")  # veths named like the
+# subinterfaces of the sample specs (IPv4, dual-stack, IPv6-only), as the lab does
 
 
 def _missing() -> str | None:
@@ -58,7 +59,7 @@ class Router:
         for port in PORTS:
             _sh("ip", "-n", self.ns, "link", "add", port, "type", "veth", "peer", "name",
                 "p" + port.rsplit(".", 1)[1])
-        for link in ("lo", *PORTS, "p100", "p101"):
+        for link in ("lo", *PORTS, *("p" + port.rsplit(".", 1)[1] for port in PORTS)):
             _sh("ip", "-n", self.ns, "link", "set", link, "up")
         (self.base / "frr.conf").write_text("frr defaults traditional\nhostname rt\n")
         (self.base / "vtysh.conf").write_text("service integrated-vtysh-config\n")
