@@ -126,7 +126,8 @@ class GovnetApp(App[None]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.report(event.worker.error)
 
-    def report(self, exc: BaseException) -> None:
+    def report(self, exc: BaseException) -> str:
+        """Notify ``exc`` as an error; returns the text shown (a form shows it too)."""
         if isinstance(exc, GovnetError):
             text = exc.message
         elif isinstance(exc, (OperationalError, ProgrammingError)):
@@ -136,6 +137,7 @@ class GovnetApp(App[None]):
             self.log.error(exc)
             text = t("internal_error", kind=type(exc).__name__, text=exc)
         self.notify(text, title=t("error"), severity="error", timeout=10, markup=False)
+        return text
 
 
 def run(actor_name: str) -> int:

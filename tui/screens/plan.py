@@ -168,30 +168,20 @@ class PlanScreen(GovnetScreen):
     def action_allocate(self) -> None:
         node = self.selected_parent()
         if node is not None:
+            vrf, within = node.data.vrf, node.data.prefix["prefix"]  # type: ignore[union-attr]
             self.with_choices(lambda _d, units: self.app.push_screen(
-                AllocateForm(node.data.prefix["prefix"], units),  # type: ignore[union-attr]
-                lambda spec: self.allocate(node, spec)))
-
-    def allocate(self, node: TreeNode[Node], spec: dict[str, Any] | None) -> None:
-        if not spec:
-            return
-        vrf = node.data.vrf  # type: ignore[union-attr]
-        self.write(lambda s, a: t("plan.allocated", cidr=service.allocate(
-            s, a, vrf=vrf, **spec).cidr, owner=spec["owner"]), node)
+                AllocateForm(within, units).saving(lambda s, a, spec: t(
+                    "plan.allocated", cidr=service.allocate(s, a, vrf=vrf, **spec).cidr,
+                    owner=spec["owner"])), lambda spec: self.saved(spec, node)))
 
     def action_delegate(self) -> None:
         node = self.selected_parent()
         if node is not None:
+            vrf, pool = node.data.vrf, node.data.prefix["prefix"]  # type: ignore[union-attr]
             self.with_choices(lambda districts, _u: self.app.push_screen(
-                DelegateForm(node.data.prefix["prefix"], districts),  # type: ignore[union-attr]
-                lambda spec: self.delegate(node, spec)))
-
-    def delegate(self, node: TreeNode[Node], spec: dict[str, Any] | None) -> None:
-        if not spec:
-            return
-        vrf = node.data.vrf  # type: ignore[union-attr]
-        self.write(lambda s, a: t("plan.delegated", cidr=service.delegate(
-            s, a, vrf=vrf, **spec).cidr, district=spec["district"]), node)
+                DelegateForm(pool, districts).saving(lambda s, a, spec: t(
+                    "plan.delegated", cidr=service.delegate(s, a, vrf=vrf, **spec).cidr,
+                    district=spec["district"])), lambda spec: self.saved(spec, node)))
 
     def action_reserve(self) -> None:
         node = self.selected_parent()
@@ -199,13 +189,14 @@ class PlanScreen(GovnetScreen):
             table = self.query_one("#free", DataTable)
             first = str(table.get_row_at(0)[0]) if table.row_count else ""
             vrf = node.data.vrf  # type: ignore[union-attr]
+            form = ReserveForm(first if "/" in first else "").saving(lambda s, a, spec: t(
+                "plan.reserved", cidr=service.reserve(s, a, vrf=vrf, **spec).cidr))
+            self.app.push_screen(form, lambda spec: self.saved(spec, node))
 
-            def reserve(spec: dict[str, Any] | None) -> None:
-                if spec:
-                    self.write(lambda s, a: t("plan.reserved", cidr=service.reserve(
-                        s, a, vrf=vrf, **spec).cidr), node)
-
-            self.app.push_screen(ReserveForm(first if "/" in first else ""), reserve)
+    def saved(self, spec: object, node: TreeNode[Node] | None) -> None:
+        """A form closed: refresh ``node`` when it saved something."""
+        if spec and node is not None and node.data is not None:
+            self.refresh_node(node)
 
     def action_release(self) -> None:
         node = self.selected()
@@ -237,13 +228,9 @@ class PlanScreen(GovnetScreen):
         self.app.push_screen(BlockApplicationsScreen(), closed)
 
     def action_apply(self) -> None:
-        def submit(spec: dict[str, Any] | None) -> None:
-            if spec:
-                self.write(lambda s, a: t("plan.applied", n=applications.apply(s, a, **spec).id),
-                           None)
-
-        self.with_choices(lambda districts, _u: self.app.push_screen(ApplyForm(districts),
-                                                                     submit))
+        self.with_choices(lambda districts, _u: self.app.push_screen(
+            ApplyForm(districts).saving(lambda s, a, spec: t(
+                "plan.applied", n=applications.apply(s, a, **spec).id))))
 
     def action_report(self) -> None:
         """The district's usage report to the municipal agency (Art. 25), as Markdown."""

@@ -1,0 +1,76 @@
+"""Forms as a user types them: Enter submits once, a refusal keeps what was typed and
+says why in the form, the form fits a 100×30 terminal."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from textual.widgets import Button, Input, Static, TextArea
+
+from access.models import ConnectionRequest
+from govnet.db import read
+from govnet.models import AuditEvent
+from tests.tui.conftest import as_actor
+from tests.tui.pilot import settle
+from tui.app import GovnetApp
+from tui.screens.dialogs import FormScreen
+from tui.screens.request_forms import ReturnForm
+
+SMALL = (100, 30)
+
+
+def _returns() -> list[AuditEvent]:
+    with read() as s:
+        return [e for e in s.exec(select(AuditEvent)) if e.action.endswith("return")]
+
+
+async def test_return_enter_in_days_refused_then_saved_once(demo_db: str) -> None:
+    """Enter in "days": a refused value keeps the form and its text; corrected, the return
+    is saved once and the app keeps running (it used to dismiss twice and crash)."""
+    app = GovnetApp(as_actor("authority"), lang="en")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ReturnForm)
+        await pilot.press(*"stamped application")
+        days = form.query_one("#days", Input)
+        days.focus()
+        days.value = "999"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is form and app.is_running
+        said = str(form.query_one("#form-error", Static).render())
+        assert "999" in said and "365" in said
+        assert form.query_one("#missing", TextArea).text == "stamped application"
+        assert days.value == "999"
+        with read() as s:
+            assert s.get(ConnectionRequest, 1).state == "submitted"  # type: ignore[union-attr]
+
+        days.value = "10"
+        await pilot.press("enter", "enter")  # an impatient second Enter changes nothing
+        await settle(pilot)
+        assert app.is_running and not form.is_attached
+        with read() as s:
+            request = s.get(ConnectionRequest, 1)
+            assert request is not None and request.state == "returned"
+            assert request.returned_items == ["stamped application"]
+        assert len(_returns()) == 1
+        assert any("returned" in n.message for n in app._notifications)
+
+
+async def test_form_buttons_visible_at_100x30(demo_db: str) -> None:
+    """The longest form (a correction, with the returned items listed) shows its buttons."""
+    app = GovnetApp(as_actor("edu-applicant"), lang="zh_CN")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        for name in ("submit", "cancel"):
+            button = form.query_one(f"#{name}", Button)
+            region = button.region
+            assert region.height > 0 and region.bottom <= SMALL[1], (name, region)
