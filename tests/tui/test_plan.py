@@ -49,6 +49,12 @@ async def test_allocate_then_release(demo_db: str) -> None:
         await settle(pilot)
         assert _status(cidr) == "quarantined"
         assert "quarantined" in str(find_label(block, cidr))
+        # the cursor stays on the released row (it used to jump to a district block)
+        assert str(tree.cursor_node.label).startswith(cidr)  # type: ignore[union-attr]
+        await pilot.press("x")
+        await pilot.pause()
+        assert cidr in str(app.screen.query_one(".question").render())
+        await pilot.press("n")
 
 
 def find_label(node, cidr: str) -> str:  # type: ignore[no-untyped-def]

@@ -72,6 +72,8 @@ class PlanScreen(GovnetScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.keep: dict[int, int] = {}  # tree node id → prefix id to put the cursor back on
+        self.seek: str | None = None  # what "/" looks for
         self.query_one("#detail").border_title = t("plan.detail")
         free = self.query_one("#free", DataTable)
         free.border_title = t("plan.free")
@@ -110,7 +112,18 @@ class PlanScreen(GovnetScreen):
         assert data is not None
         parent_id = data.prefix.get("id") if data.kind == "prefix" else None
         children, more = queries.children(self.actor, data.vrf_id, parent_id, offset)
-        self.ui(self.plan_tree.fill, node, children, more, offset)
+        self.ui(self.filled, node, children, more, offset)
+
+    def filled(self, node: TreeNode[Node], children: list[Node], more: bool, offset: int
+               ) -> None:
+        """Show a page of children; the row the cursor was on before a refresh gets it back."""
+        tree = self.plan_tree
+        tree.fill(node, children, more, offset)
+        keep = self.keep.pop(node.id, None)
+        if keep is not None:
+            again = tree.by_prefix.get(keep)
+            # a new node has its line once the tree has laid out again
+            self.call_after_refresh(tree.move_cursor, again if again is not None else node)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
         data = event.node.data
@@ -134,7 +147,8 @@ class PlanScreen(GovnetScreen):
             table.add_row(Text(t("plan.free_none"), style="dim"), "")
         if node is not None:
             self.plan_tree.relabel(node, data)
-        else:  # found by "/": point at it if its branch is open
+        elif self.seek is not None:  # found by "/": point at it if its branch is open
+            self.seek = None
             tree = self.plan_tree
             found = tree.by_prefix.get(data.prefix["id"])
             if found is not None and found is not tree.cursor_node \
@@ -161,7 +175,8 @@ class PlanScreen(GovnetScreen):
         if event.input.id == "goto" and event.value.strip():
             node = self.plan_tree.cursor_node
             zone = node.data.vrf if node is not None and node.data else None
-            self.load_detail(zone, event.value.strip(), None)
+            self.seek = event.value.strip()
+            self.load_detail(zone, self.seek, None)
             self.plan_tree.focus()
 
     # -- actions ----------------------------------------------------------------------
@@ -265,7 +280,14 @@ class PlanScreen(GovnetScreen):
             self.app.call_from_thread(self.refresh_node, node)
 
     def refresh_node(self, node: TreeNode[Node]) -> None:
+        """Reload ``node`` and its open children; the cursor stays on its row, or on ``node``
+        while the children load (it never wanders to another prefix)."""
         was_open = node.is_expanded
+        cursor = self.plan_tree.cursor_node
+        if cursor is not None and cursor.parent is node and cursor.data is not None \
+                and cursor.data.kind == "prefix":
+            self.keep[node.id] = cursor.data.prefix["id"]
+            self.plan_tree.move_cursor(node)
         self.plan_tree.forget(node)
         if node.data is not None and node.data.kind == "prefix":
             self.load_detail(node.data.vrf, node.data.prefix["prefix"], node)
