@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from govnet.auth import Actor, load_actor
@@ -116,6 +117,12 @@ class GovnetApp(App[None]):
         """After the first paint, import the other screens so switching to them is quick."""
         for module, _name in LAZY.values():
             importlib.import_module(module)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen keys 1–6 are typing while a text field has the focus."""
+        if action == "switch_mode" and isinstance(self.focused, (Input, TextArea)):
+            return False
+        return True
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

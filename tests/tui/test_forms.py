@@ -74,3 +74,16 @@ async def test_form_buttons_visible_at_100x30(demo_db: str) -> None:
             button = form.query_one(f"#{name}", Button)
             region = button.region
             assert region.height > 0 and region.bottom <= SMALL[1], (name, region)
+
+
+async def test_digits_type_into_a_search_box(demo_db: str) -> None:
+    """`1`–`6` switch screens, except while a text field has the focus: then they are text."""
+    app = GovnetApp(as_actor("admin"), lang="en")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("slash", *"10.80.1.5")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.query_one("#goto", Input).value == "10.80.1.5"
