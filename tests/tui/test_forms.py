@@ -87,3 +87,15 @@ async def test_digits_type_into_a_search_box(demo_db: str) -> None:
         await settle(pilot)
         assert app.screen is screen
         assert screen.query_one("#goto", Input).value == "10.80.1.5"
+
+
+async def test_digits_type_into_the_request_search(demo_db: str) -> None:
+    app = GovnetApp(as_actor("admin"), lang="en")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("slash", *"0754-2")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "0754-2" in [i.value for i in screen.query(Input)]
