@@ -18,6 +18,7 @@ from govnet.auth import require
 from govnet.console import JSON_OPTION, acting, actor_name, emit, run, state, table
 from govnet.db import read, transaction
 from govnet.errors import AlreadyExists, GovnetError
+from govnet.messages import action_name
 from govnet.migrate import upgrade
 from govnet.models import District, Role
 from govnet.settings import settings
@@ -176,7 +177,8 @@ def audit_list(limit: int = typer.Option(50, "--limit"),
                 for e in audit.list_events(s, limit=limit, action=action, actor=actor,
                                            search=search, viewer=viewer)]
     emit(data, json_, lambda: table("audit", ("seq", "at", "actor", "action", "object"),
-                                    ([d["seq"], d["at"], d["actor"], d["action"], d["object"]]
+                                    ([d["seq"], d["at"], d["actor"],
+                                      action_name(str(d["action"])), d["object"]]
                                      for d in data)))
 
 

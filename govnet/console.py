@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from govnet.auth import Actor, load_actor
 from govnet.errors import GovnetError
+from govnet.messages import localize
 from govnet.settings import settings
 
 # Piped output is read by scripts: never truncate it to a guessed terminal width.
@@ -71,7 +72,7 @@ def emit(data: Any, as_json: bool, render: Callable[[], Any]) -> None:
 
 
 def fail(exc: GovnetError) -> int:
-    err.print(f"error: {exc.message}", markup=False)
+    err.print(f"error: {localize(exc.message)}", markup=False)
     return exc.exit_code
 
 

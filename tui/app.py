@@ -26,7 +26,8 @@ from textual.worker import Worker, WorkerState
 from govnet.auth import Actor, load_actor
 from govnet.db import read
 from govnet.errors import GovnetError
-from tui.i18n import role, set_lang, t
+from govnet.messages import localize
+from tui.i18n import lang, role, set_lang, t
 from tui.screens.base import GovnetScreen, translate_bindings
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
@@ -136,7 +137,7 @@ class GovnetApp(App[None]):
     def report(self, exc: BaseException) -> str:
         """Notify ``exc`` as an error; returns the text shown (a form shows it too)."""
         if isinstance(exc, GovnetError):
-            text = exc.message
+            text = localize(exc.message, lang())
         elif isinstance(exc, (OperationalError, ProgrammingError)):
             first = str(exc.orig or exc).strip().splitlines()[0]
             text = f"database: {first} (did you run 'govnet init'?)"

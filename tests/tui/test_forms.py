@@ -99,3 +99,30 @@ async def test_digits_type_into_the_request_search(demo_db: str) -> None:
         await settle(pilot)
         assert app.screen is screen
         assert "0754-2" in [i.value for i in screen.query(Input)]
+
+
+async def test_service_refusal_and_audit_actions_in_chinese(demo_db: str) -> None:
+    """In zh_CN the service's refusal is shown in Chinese, and so are audit actions."""
+    from textual.widgets import DataTable
+
+    app = GovnetApp(as_actor("authority"), lang="zh_CN")
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press(*"stamped")
+        days = form.query_one("#days", Input)
+        days.focus()
+        days.value = "999"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "补正期限应为 1–365 天" in str(form.query_one("#form-error", Static).render())
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        table = app.screen.query_one("#events", DataTable)
+        actions = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
+        assert "接入·申请·提交" in actions, actions
