@@ -87,7 +87,8 @@ ACTION_PARTS: dict[str, str] = {
     "submit": "提交", "resubmit": "更正重报", "withdraw": "撤回", "return": "退回补正",
     "approve": "核准", "reject": "不予受理", "provision": "开通", "disconnect": "断开",
     "committed": "已提交", "zones": "网络区", "scan": "扫描", "acknowledge": "确认",
-    "isolate": "隔离", "restore": "恢复", "check": "检查", "backup": "备份", "diff": "比较", "rename": "改名", "edit": "修改", "role": "角色",
+    "isolate": "隔离", "restore": "恢复", "check": "检查", "backup": "备份", "diff": "比较",
+    "rename": "改名", "edit": "修改", "role": "角色",
 }
 
 
