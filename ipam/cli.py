@@ -10,7 +10,7 @@ from rich.tree import Tree
 
 from govnet.console import JSON_OPTION, acting, emit, out, table
 from govnet.db import read, transaction
-from ipam import applications, report, service
+from ipam import applications, report, service, space
 from ipam.view import Names, prefix_dict
 
 app = typer.Typer(help="Address plan: pools, district blocks, allocations.", no_args_is_help=True)
@@ -164,8 +164,9 @@ def utilization(district: str | None = typer.Option(None, "--district"), vrf: st
     with read() as s:
         data = [u.as_dict() for u in report.utilization(s, acting(s), district=district, vrf=vrf)]
     emit(data, json_, lambda: table(
-        "utilization", ("prefix", "vrf", "status", "district", "used", "size", "%"),
-        ((u["prefix"], u["vrf"], u["status"], u["district"], u["used"], u["size"],
+        "utilization", ("prefix", "vrf", "status", "district", "used/size", "%"),
+        ((u["prefix"], u["vrf"], u["status"], u["district"],
+          space.usage_text(6 if ":" in u["prefix"] else 4, u["used"], u["size"]),
           f"{u['percent']:.1f}") for u in data)))
 
 
