@@ -10,7 +10,7 @@ from rich.tree import Tree
 
 from govnet.console import JSON_OPTION, acting, emit, out, table
 from govnet.db import read, transaction
-from ipam import applications, report, service, space
+from ipam import applications, lookup, report, service, space
 from ipam.view import Names, prefix_dict
 
 app = typer.Typer(help="Address plan: pools, district blocks, allocations.", no_args_is_help=True)
@@ -128,6 +128,19 @@ def show(cidr: str, vrf: str | None = VRF, json_: bool = JSON_OPTION) -> None:
         names = Names.load(s)
         data = prefix_dict(s, p, names) | report.usage_of(s, p, names).as_dict()
     emit(data, json_, lambda: table(None, ("field", "value"), data.items()))
+
+
+@app.command("lookup")
+def lookup_cmd(address: str, vrf: str | None = VRF, json_: bool = JSON_OPTION) -> None:
+    """The innermost prefix holding ADDRESS (longest match), in each zone or in --vrf."""
+    with read() as s:
+        found = lookup.lookup(s, acting(s), address, vrf=vrf)
+        names = Names.load(s)
+        data = [prefix_dict(s, p, names) for p in found]
+    emit(data, json_, lambda: table(f"lookup {address}", ("prefix", "vrf", "status", "district",
+                                                          "owner", "description"),
+                                    ([d["prefix"], d["vrf"], d["status"], d["district"],
+                                      d["owner"], d["description"]] for d in data)))
 
 
 def _rich_tree(nodes: list[dict[str, Any]], root: Tree) -> Tree:

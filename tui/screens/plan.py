@@ -18,7 +18,8 @@ from textual.widgets.tree import TreeNode
 from govnet.auth import Actor
 from govnet.db import read, transaction
 from govnet.models import Role
-from ipam import applications, report, service
+from ipam import applications, lookup, report, service
+from ipam.view import prefix_dict
 from tui.i18n import t
 from tui.screens import queries
 from tui.screens.base import GovnetScreen, io
@@ -176,8 +177,22 @@ class PlanScreen(GovnetScreen):
             node = self.plan_tree.cursor_node
             zone = node.data.vrf if node is not None and node.data else None
             self.seek = event.value.strip()
-            self.load_detail(zone, self.seek, None)
+            self.find(zone, self.seek)
             self.plan_tree.focus()
+
+    @io("detail")
+    def find(self, zone: str | None, text: str) -> None:
+        """A prefix, or a bare address: the innermost prefix holding it (longest match),
+        in the zone of the cursor if it has one there."""
+        cidr = text
+        if "/" not in text:
+            with read() as s:
+                found = [prefix_dict(s, p) for p in lookup.lookup(s, self.actor, text)]
+            pick = next((f for f in found if f["vrf"] == zone), found[0])
+            cidr, zone = pick["prefix"], pick["vrf"]
+            self.seek = cidr
+        data, free = queries.detail(self.actor, zone, cidr)
+        self.ui(self.show_detail, data, free, None)
 
     # -- actions ----------------------------------------------------------------------
     def action_allocate(self) -> None:
