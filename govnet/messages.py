@@ -124,7 +124,9 @@ def localize(message: str, lang: str | None = None) -> str:
 
 
 def action_name(action: str, lang: str | None = None) -> str:
-    """An audit action (``ipam.allocate``) in words; unknown parts stay as they are."""
+    """An audit action (``ipam.allocate``) in words; unknown parts stay as they are.
+    With an object part (``access.request.return``) the area is left out: 申请·退回补正."""
     if not _zh(lang):
         return action
-    return "·".join(ACTION_PARTS.get(p, p) for p in action.split("."))
+    parts = action.split(".")
+    return "·".join(ACTION_PARTS.get(p, p) for p in (parts[1:] if len(parts) > 2 else parts))

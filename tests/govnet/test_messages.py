@@ -44,7 +44,7 @@ def test_every_template_field_is_used_consistently() -> None:
 
 
 def test_action_names() -> None:
-    assert messages.action_name("access.request.return", "zh_CN") == "接入·申请·退回补正"
+    assert messages.action_name("access.request.return", "zh_CN") == "申请·退回补正"
     assert messages.action_name("ipam.allocate", "en") == "ipam.allocate"
 
 
