@@ -8,6 +8,7 @@ from govnet import audit
 from govnet.auth import require
 from govnet.console import JSON_OPTION, acting, emit, table
 from govnet.db import read, transaction
+from govnet.messages import action_name
 
 app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
@@ -24,7 +25,8 @@ def audit_list(limit: int = typer.Option(50, "--limit"),
         data = [audit.event_dict(e) for e in audit.list_events(
             s, limit=limit, action=action, actor=actor, search=search, viewer=viewer)]
     emit(data, json_, lambda: table("audit", ("seq", "at", "actor", "action", "object"),
-                                    ([d["seq"], d["at"], d["actor"], d["action"], d["object"]]
+                                    ([d["seq"], d["at"], d["actor"],
+                                      action_name(str(d["action"])), d["object"]]
                                      for d in data)))
 
 

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from govnet.errors import GovnetError
+from govnet.messages import localize
 
 if TYPE_CHECKING:  # the database layer is imported by the commands that use it
     from sqlmodel import Session
@@ -86,7 +87,7 @@ def emit(data: Any, as_json: bool, render: Callable[[], Any]) -> None:
 
 
 def fail(exc: GovnetError) -> int:
-    err.print(f"error: {exc.message}", markup=False)
+    err.print(f"error: {localize(exc.message)}", markup=False)
     return exc.exit_code
 
 

@@ -232,6 +232,11 @@ def _seed_devices(session: Session) -> int:
 
     inventory.add_device(session, SYSTEM, name="st-core-1", platform="huawei_vrpv8",
                          host="192.0.2.1", role="core", site="市政务云机房", demo=True)
+    # City-level units (市教育局 …) attach to the city's own aggregation router.
+    inventory.add_device(session, SYSTEM, name="st-agg-1", platform="huawei_vrp",
+                         host="192.0.2.2", role="aggregation", site="市政务云机房", demo=True)
+    inventory.add_port(session, SYSTEM, device="st-agg-1", name=PORTS["huawei_vrp"],
+                       vlans=(100, 199), description="市直单位接入 city unit access")
     for i, (district, code) in enumerate(DISTRICTS):
         platform = DEVICE_PLATFORMS[i % len(DEVICE_PLATFORMS)]
         name = f"{code}-agg-1"
@@ -240,7 +245,7 @@ def _seed_devices(session: Session) -> int:
                              site=f"{district}政务服务中心机房", demo=True)
         inventory.add_port(session, SYSTEM, device=name, name=PORTS[platform],
                            vlans=(100, 199), description="单位接入 unit access")
-    return len(DISTRICTS) + 1
+    return len(DISTRICTS) + 2
 
 
 def _seed_requests(session: Session, zone: str) -> int:

@@ -10,7 +10,7 @@ from rich.tree import Tree
 
 from govnet.console import JSON_OPTION, acting, emit, out, table
 from govnet.db import read, transaction
-from ipam import applications, report, service
+from ipam import applications, lookup, report, service, space
 from ipam.view import Names, prefix_dict, vrf_dict
 
 app = typer.Typer(help="Address plan: pools, district blocks, allocations.", no_args_is_help=True)
@@ -184,6 +184,19 @@ def show(cidr: str, vrf: str | None = VRF, json_: bool = JSON_OPTION) -> None:
     emit(data, json_, lambda: table(None, ("field", "value"), data.items()))
 
 
+@app.command("lookup")
+def lookup_cmd(address: str, vrf: str | None = VRF, json_: bool = JSON_OPTION) -> None:
+    """The innermost prefix holding ADDRESS (longest match), in each zone or in --vrf."""
+    with read() as s:
+        found = lookup.lookup(s, acting(s), address, vrf=vrf)
+        names = Names.load(s)
+        data = [prefix_dict(s, p, names) for p in found]
+    emit(data, json_, lambda: table(f"lookup {address}", ("prefix", "vrf", "status", "district",
+                                                          "owner", "description"),
+                                    ([d["prefix"], d["vrf"], d["status"], d["district"],
+                                      d["owner"], d["description"]] for d in data)))
+
+
 def _rich_tree(nodes: list[dict[str, Any]], root: Tree) -> Tree:
     for n in nodes:
         who = " · ".join(x for x in (n.get("district"), n.get("owner")) if x)
@@ -218,8 +231,9 @@ def utilization(district: str | None = typer.Option(None, "--district"), vrf: st
     with read() as s:
         data = [u.as_dict() for u in report.utilization(s, acting(s), district=district, vrf=vrf)]
     emit(data, json_, lambda: table(
-        "utilization", ("prefix", "vrf", "status", "district", "used", "size", "%"),
-        ((u["prefix"], u["vrf"], u["status"], u["district"], u["used"], u["size"],
+        "utilization", ("prefix", "vrf", "status", "district", "used/size", "%"),
+        ((u["prefix"], u["vrf"], u["status"], u["district"],
+          space.usage_text(6 if ":" in u["prefix"] else 4, u["used"], u["size"]),
           f"{u['percent']:.1f}") for u in data)))
 
 

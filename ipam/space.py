@@ -167,3 +167,21 @@ def reference_allocate(parent: IPNetwork, children: Iterable[IPNetwork], prefixl
 def take(block: IPNetwork, prefixlen: int) -> IPNetwork:
     """The lowest /prefixlen inside a free block."""
     return network_of(block.version, block.first, prefixlen)
+
+
+def usage_text(version: int, used: int, size: int) -> str:
+    """``used/size`` for people: IPv4 in addresses, IPv6 in /64 subnets (in /48 sites
+    when a block holds more than 65,536 /64s), counting a partly used unit as used.
+
+    >>> usage_text(4, 480, 65536)
+    '480/65,536'
+    >>> usage_text(6, 3 * 2**64, 2**80)
+    '3/65,536 ×/64'
+    >>> usage_text(6, 2**64 + 1, 2**88)
+    '1/256 ×/48'
+    """
+    if version == 4:
+        return f"{used:,}/{size:,}"
+    unit = 64 if size <= 2**16 * 2**64 else 48
+    per = 2 ** (128 - unit)
+    return f"{-(-used // per):,}/{-(-size // per):,} ×/{unit}"

@@ -20,12 +20,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 from textual.worker import Worker, WorkerState
 
 from govnet.auth import Actor, load_actor
 from govnet.db import read
 from govnet.errors import GovnetError
-from tui.i18n import role, set_lang, t
+from govnet.messages import localize
+from tui.i18n import lang, role, set_lang, t
 from tui.screens.base import GovnetScreen, translate_bindings
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.help import HelpScreen
@@ -117,6 +119,12 @@ class GovnetApp(App[None]):
         for module, _name in LAZY.values():
             importlib.import_module(module)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen keys 1–6 are typing while a text field has the focus."""
+        if action == "switch_mode" and isinstance(self.focused, (Input, TextArea)):
+            return False
+        return True
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
@@ -126,9 +134,10 @@ class GovnetApp(App[None]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.report(event.worker.error)
 
-    def report(self, exc: BaseException) -> None:
+    def report(self, exc: BaseException) -> str:
+        """Notify ``exc`` as an error; returns the text shown (a form shows it too)."""
         if isinstance(exc, GovnetError):
-            text = exc.message
+            text = localize(exc.message, lang())
         elif isinstance(exc, (OperationalError, ProgrammingError)):
             first = str(exc.orig or exc).strip().splitlines()[0]
             text = f"database: {first} (did you run 'govnet init'?)"
@@ -136,6 +145,7 @@ class GovnetApp(App[None]):
             self.log.error(exc)
             text = t("internal_error", kind=type(exc).__name__, text=exc)
         self.notify(text, title=t("error"), severity="error", timeout=10, markup=False)
+        return text
 
 
 def run(actor_name: str) -> int:

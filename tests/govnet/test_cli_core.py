@@ -72,7 +72,7 @@ def test_demo_seeds_once(db, cli):
 def test_demo_devices_are_refused_before_any_packet(db, cli):
     cli("demo --no-tui")
     devices = json.loads(cli("inventory list --json").out)
-    assert len(devices) == 8 and all(d["demo"] for d in devices)
+    assert len(devices) == 9 and all(d["demo"] for d in devices)  # core, city agg, 7 districts
     r = cli("inventory check jinping-agg-1")
     assert r.code == 5 and "demo device" in r.err
     states = sorted(r["state"] for r in json.loads(cli("access list --json").out))

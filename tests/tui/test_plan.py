@@ -49,6 +49,12 @@ async def test_allocate_then_release(demo_db: str) -> None:
         await settle(pilot)
         assert _status(cidr) == "quarantined"
         assert "quarantined" in str(find_label(block, cidr))
+        # the cursor stays on the released row (it used to jump to a district block)
+        assert str(tree.cursor_node.label).startswith(cidr)  # type: ignore[union-attr]
+        await pilot.press("x")
+        await pilot.pause()
+        assert cidr in str(app.screen.query_one(".question").render())
+        await pilot.press("n")
 
 
 def find_label(node, cidr: str) -> str:  # type: ignore[no-untyped-def]
@@ -119,3 +125,21 @@ async def test_district_usage_report(demo_db: str) -> None:
         await settle(pilot)
         assert isinstance(app.screen, SheetScreen)
         assert app.screen.markdown.startswith("# 金平区 地址使用情况报告")
+
+
+async def test_find_a_bare_address(demo_db: str) -> None:
+    """`/` then an address: the innermost prefix holding it (longest match) is shown."""
+    app = GovnetApp(as_actor("admin"), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await open_path(pilot, "公用网络区", "10.80.0.0/13")
+        await pilot.press("slash", *"10.87.255.9", "enter")
+        await settle(pilot)
+        assert app.screen.detail_node.prefix["prefix"] == "10.87.255.0/24"  # type: ignore[attr-defined]
+        tree = app.screen.query_one(PlanTree)
+        assert str(tree.cursor_node.label).startswith("10.87.255.0/24")  # type: ignore[union-attr]
+        await pilot.press("slash", *"172.16.0.1", "enter")
+        await settle(pilot)
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert any("no prefix holds 172.16.0.1" in m for m in errors)

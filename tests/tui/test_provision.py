@@ -43,3 +43,20 @@ async def test_dry_run_then_live_job(demo_db: str) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.query_one("#requests").get_row_at(0)[3] == "failed"  # type: ignore[attr-defined]
+
+
+async def test_failed_dry_run_says_why(demo_db: str) -> None:
+    """A dry run the service refuses (here: not approved yet) shows its error in the
+    dialog instead of "Loading…" forever."""
+    app = GovnetApp(as_actor("jinping-ops"), lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, ProvisionScreen)
+                    and any("Failed" in line for line in app.screen.transcript))
+        screen = app.screen
+        assert isinstance(screen, ProvisionScreen)
+        text = "\n".join(screen.transcript)
+        assert "Loading" not in text and "connection request 1" in text
+        assert not screen.ready

@@ -48,12 +48,15 @@ async def test_district_operator_sees_only_its_district(demo_db: str) -> None:
         await settle(pilot)
         assert any("may allocate only inside" in m for m in _errors(app)), _errors(app)
         assert _count() == before
+        assert app.screen is form  # the refused form stays, as typed
+        await pilot.press("escape")
+        await settle(pilot)
 
         # another district's block cannot even be looked up
         app.clear_notifications()
         await pilot.press("slash", *"10.81.0.0/16", "enter")
         await settle(pilot)
-        assert any("no prefix 10.81.0.0/16" in m for m in _errors(app))
+        assert any("no prefix 10.81.0.0/16" in m for m in _errors(app)), _errors(app)
 
 
 async def test_district_operator_allocates_in_its_block(demo_db: str) -> None:

@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
-from tui.i18n import t
+from govnet.messages import action_name
+from tui.i18n import lang, t
 from tui.screens import queries
 from tui.screens.base import GovnetScreen, io
 
@@ -67,7 +68,8 @@ class AuditScreen(GovnetScreen):
         table = self.query_one("#events", DataTable)
         table.clear()
         for e in events:
-            table.add_row(str(e.seq), e.at, e.actor, e.action, e.object)
+            table.add_row(str(e.seq), e.at[5:16], e.actor, action_name(e.action, lang()),
+                          e.object)
         table.border_title = t("audit.count", n=len(events))
         self.show_event(0)
 
@@ -82,7 +84,7 @@ class AuditScreen(GovnetScreen):
         e = self.events[index]
         text = Text()
         text.append(f"#{e.seq}  {e.at}  {e.actor}\n", style="bold")
-        text.append(f"{e.action}  {e.object}\n\n")
+        text.append(f"{action_name(e.action, lang())}  {e.object}\n\n")
         for key, value in (("audit.before", e.before), ("audit.after", e.after)):
             if value is not None:
                 text.append(f"{t(key)}:\n", style="bold")

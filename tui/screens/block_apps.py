@@ -76,8 +76,16 @@ class BlockApplicationsScreen(ModalScreen[bool]):
     def action_reject(self) -> None:
         row = self.current()
         if row is not None:
-            self.app.push_screen(TextScreen(t("apps.reject_q", n=row["id"]), t("form.reason")),
-                                 lambda reason: reason and self.decide(row["id"], reason))
+            n = row["id"]
+            form = TextScreen(t("apps.reject_q", n=n), t("form.reason")).saving(
+                lambda s, a, reason: (applications.reject(s, a, n, reason=reason),
+                                      t("apps.rejected", n=n))[1])
+            self.app.push_screen(form, self.rejected)
+
+    def rejected(self, reason: str | None) -> None:
+        if reason:
+            self.changed = True
+            self.load()
 
     @io("decide")
     def decide(self, number: int, reason: str | None) -> None:

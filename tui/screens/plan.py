@@ -18,7 +18,8 @@ from textual.widgets.tree import TreeNode
 from govnet.auth import Actor
 from govnet.db import read, transaction
 from govnet.models import Role
-from ipam import applications, report, service
+from ipam import applications, lookup, report, service
+from ipam.view import prefix_dict
 from tui.i18n import t
 from tui.screens import queries
 from tui.screens.base import GovnetScreen, io
@@ -72,6 +73,8 @@ class PlanScreen(GovnetScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.keep: dict[int, int] = {}  # tree node id → prefix id to put the cursor back on
+        self.seek: str | None = None  # what "/" looks for
         self.query_one("#detail").border_title = t("plan.detail")
         free = self.query_one("#free", DataTable)
         free.border_title = t("plan.free")
@@ -110,7 +113,18 @@ class PlanScreen(GovnetScreen):
         assert data is not None
         parent_id = data.prefix.get("id") if data.kind == "prefix" else None
         children, more = queries.children(self.actor, data.vrf_id, parent_id, offset)
-        self.ui(self.plan_tree.fill, node, children, more, offset)
+        self.ui(self.filled, node, children, more, offset)
+
+    def filled(self, node: TreeNode[Node], children: list[Node], more: bool, offset: int
+               ) -> None:
+        """Show a page of children; the row the cursor was on before a refresh gets it back."""
+        tree = self.plan_tree
+        tree.fill(node, children, more, offset)
+        keep = self.keep.pop(node.id, None)
+        if keep is not None:
+            again = tree.by_prefix.get(keep)
+            # a new node has its line once the tree has laid out again
+            self.call_after_refresh(tree.move_cursor, again if again is not None else node)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
         data = event.node.data
@@ -134,7 +148,8 @@ class PlanScreen(GovnetScreen):
             table.add_row(Text(t("plan.free_none"), style="dim"), "")
         if node is not None:
             self.plan_tree.relabel(node, data)
-        else:  # found by "/": point at it if its branch is open
+        elif self.seek is not None:  # found by "/": point at it if its branch is open
+            self.seek = None
             tree = self.plan_tree
             found = tree.by_prefix.get(data.prefix["id"])
             if found is not None and found is not tree.cursor_node \
@@ -161,37 +176,42 @@ class PlanScreen(GovnetScreen):
         if event.input.id == "goto" and event.value.strip():
             node = self.plan_tree.cursor_node
             zone = node.data.vrf if node is not None and node.data else None
-            self.load_detail(zone, event.value.strip(), None)
+            self.seek = event.value.strip()
+            self.find(zone, self.seek)
             self.plan_tree.focus()
+
+    @io("detail")
+    def find(self, zone: str | None, text: str) -> None:
+        """A prefix, or a bare address: the innermost prefix holding it (longest match),
+        in the zone of the cursor if it has one there."""
+        cidr = text
+        if "/" not in text:
+            with read() as s:
+                found = [prefix_dict(s, p) for p in lookup.lookup(s, self.actor, text)]
+            pick = next((f for f in found if f["vrf"] == zone), found[0])
+            cidr, zone = pick["prefix"], pick["vrf"]
+            self.seek = cidr
+        data, free = queries.detail(self.actor, zone, cidr)
+        self.ui(self.show_detail, data, free, None)
 
     # -- actions ----------------------------------------------------------------------
     def action_allocate(self) -> None:
         node = self.selected_parent()
         if node is not None:
+            vrf, within = node.data.vrf, node.data.prefix["prefix"]  # type: ignore[union-attr]
             self.with_choices(lambda _d, units: self.app.push_screen(
-                AllocateForm(node.data.prefix["prefix"], units),  # type: ignore[union-attr]
-                lambda spec: self.allocate(node, spec)))
-
-    def allocate(self, node: TreeNode[Node], spec: dict[str, Any] | None) -> None:
-        if not spec:
-            return
-        vrf = node.data.vrf  # type: ignore[union-attr]
-        self.write(lambda s, a: t("plan.allocated", cidr=service.allocate(
-            s, a, vrf=vrf, **spec).cidr, owner=spec["owner"]), node)
+                AllocateForm(within, units).saving(lambda s, a, spec: t(
+                    "plan.allocated", cidr=service.allocate(s, a, vrf=vrf, **spec).cidr,
+                    owner=spec["owner"])), lambda spec: self.saved(spec, node)))
 
     def action_delegate(self) -> None:
         node = self.selected_parent()
         if node is not None:
+            vrf, pool = node.data.vrf, node.data.prefix["prefix"]  # type: ignore[union-attr]
             self.with_choices(lambda districts, _u: self.app.push_screen(
-                DelegateForm(node.data.prefix["prefix"], districts),  # type: ignore[union-attr]
-                lambda spec: self.delegate(node, spec)))
-
-    def delegate(self, node: TreeNode[Node], spec: dict[str, Any] | None) -> None:
-        if not spec:
-            return
-        vrf = node.data.vrf  # type: ignore[union-attr]
-        self.write(lambda s, a: t("plan.delegated", cidr=service.delegate(
-            s, a, vrf=vrf, **spec).cidr, district=spec["district"]), node)
+                DelegateForm(pool, districts).saving(lambda s, a, spec: t(
+                    "plan.delegated", cidr=service.delegate(s, a, vrf=vrf, **spec).cidr,
+                    district=spec["district"])), lambda spec: self.saved(spec, node)))
 
     def action_reserve(self) -> None:
         node = self.selected_parent()
@@ -199,13 +219,14 @@ class PlanScreen(GovnetScreen):
             table = self.query_one("#free", DataTable)
             first = str(table.get_row_at(0)[0]) if table.row_count else ""
             vrf = node.data.vrf  # type: ignore[union-attr]
+            form = ReserveForm(first if "/" in first else "").saving(lambda s, a, spec: t(
+                "plan.reserved", cidr=service.reserve(s, a, vrf=vrf, **spec).cidr))
+            self.app.push_screen(form, lambda spec: self.saved(spec, node))
 
-            def reserve(spec: dict[str, Any] | None) -> None:
-                if spec:
-                    self.write(lambda s, a: t("plan.reserved", cidr=service.reserve(
-                        s, a, vrf=vrf, **spec).cidr), node)
-
-            self.app.push_screen(ReserveForm(first if "/" in first else ""), reserve)
+    def saved(self, spec: object, node: TreeNode[Node] | None) -> None:
+        """A form closed: refresh ``node`` when it saved something."""
+        if spec and node is not None and node.data is not None:
+            self.refresh_node(node)
 
     def action_release(self) -> None:
         node = self.selected()
@@ -237,13 +258,9 @@ class PlanScreen(GovnetScreen):
         self.app.push_screen(BlockApplicationsScreen(), closed)
 
     def action_apply(self) -> None:
-        def submit(spec: dict[str, Any] | None) -> None:
-            if spec:
-                self.write(lambda s, a: t("plan.applied", n=applications.apply(s, a, **spec).id),
-                           None)
-
-        self.with_choices(lambda districts, _u: self.app.push_screen(ApplyForm(districts),
-                                                                     submit))
+        self.with_choices(lambda districts, _u: self.app.push_screen(
+            ApplyForm(districts).saving(lambda s, a, spec: t(
+                "plan.applied", n=applications.apply(s, a, **spec).id))))
 
     def action_report(self) -> None:
         """The district's usage report to the municipal agency (Art. 25), as Markdown."""
@@ -278,7 +295,14 @@ class PlanScreen(GovnetScreen):
             self.app.call_from_thread(self.refresh_node, node)
 
     def refresh_node(self, node: TreeNode[Node]) -> None:
+        """Reload ``node`` and its open children; the cursor stays on its row, or on ``node``
+        while the children load (it never wanders to another prefix)."""
         was_open = node.is_expanded
+        cursor = self.plan_tree.cursor_node
+        if cursor is not None and cursor.parent is node and cursor.data is not None \
+                and cursor.data.kind == "prefix":
+            self.keep[node.id] = cursor.data.prefix["id"]
+            self.plan_tree.move_cursor(node)
         self.plan_tree.forget(node)
         if node.data is not None and node.data.kind == "prefix":
             self.load_detail(node.data.vrf, node.data.prefix["prefix"], node)

@@ -61,8 +61,21 @@ class ProvisionScreen(ModalScreen[str | None]):
 
     @io("dry-run")
     def dry_run(self) -> None:
-        outcome = self.service(self.number, self.app.actor, dry_run=True)  # type: ignore[attr-defined]
+        try:
+            outcome = self.service(self.number, self.app.actor, dry_run=True)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - said in the dialog, and notified
+            self.app.call_from_thread(self.show_refusal, exc)
+            return
         self.app.call_from_thread(self.show_plan, outcome)
+
+    def show_refusal(self, exc: BaseException) -> None:
+        """The dry run itself failed: say why here instead of "Loading…" forever."""
+        report = getattr(self.app, "report", None)
+        text = report(exc) if report is not None else str(exc)
+        self.query_one("#job-log", RichLog).clear()
+        self.transcript.clear()
+        self.say(Text(t("job.failed", error=text), style="bold red"))
+        self.final = None
 
     def show_plan(self, outcome: provisioning.Outcome) -> None:
         self.query_one("#job-log", RichLog).clear()

@@ -58,15 +58,18 @@ def dashboard(actor: Actor) -> Dashboard:
         usage = report.utilization(s, actor)
         districts: dict[str, list[int]] = {}
         zones: dict[str, list[int]] = {}
+        version: dict[str, int] = {}
         for u in usage:  # one bar per family: IPv6 sizes would drown IPv4 ones
             v6 = " v6" if ":" in u.prefix else ""
             bucket = (districts.setdefault(f"{u.district or '?'}{v6}", [0, 0])
                       if u.status == Status.delegated.value
                       else zones.setdefault(f"{u.vrf}{v6}", [0, 0]))
+            version[f"{u.district or '?'}{v6}" if u.status == Status.delegated.value
+                    else f"{u.vrf}{v6}"] = 6 if v6 else 4
             bucket[0] += u.used
             bucket[1] += u.size
-        data.districts = [UsageRow(k, *v) for k, v in districts.items()]
-        data.zones = [UsageRow(k, *v) for k, v in zones.items()]
+        data.districts = [UsageRow(k, v[0], v[1], version[k]) for k, v in districts.items()]
+        data.zones = [UsageRow(k, v[0], v[1], version[k]) for k, v in zones.items()]
         data.applications = dict(Counter(a.status for a in
                                          applications.list_applications(s, actor)))
         data.events = [event_row(e) for e in audit.list_events(s, limit=12, viewer=actor)]

@@ -109,9 +109,6 @@ class ReturnForm(FormScreen[Spec]):
         text = self.query_one("#missing", TextArea).text
         return [line.strip(" •-\t") for line in text.splitlines() if line.strip(" •-\t")]
 
-    def on_input_submitted(self) -> None:  # Enter in "days" submits; Enter in the list is a line
-        self.action_submit()
-
     def problem(self) -> str | None:
         return None if self.items() else t("req.missing_need")
 

@@ -113,18 +113,19 @@ class RequestsScreen(ListScreen):
 
     def open_form(self, units: list[str], zones: list[str], current: dict[str, Any] | None
                   ) -> None:
-        def done(spec: dict[str, Any] | None) -> None:
-            if not spec:
-                return
-            if current is None:
-                self.write(lambda s, a: t("req.submitted",
-                                          n=workflow.submit(s, a, **spec).id))
-            else:
-                n = current["id"]
-                self.write(lambda s, a: t("req.resubmitted",
-                                          n=workflow.resubmit(s, a, n, **spec).id))
+        if current is None:
+            form = RequestForm(units, zones).saving(lambda s, a, spec: t(
+                "req.submitted", n=workflow.submit(s, a, **spec).id))
+        else:
+            n = current["id"]
+            form = RequestForm(units, zones, current).saving(lambda s, a, spec: t(
+                "req.resubmitted", n=workflow.resubmit(s, a, n, **spec).id))
+        self.app.push_screen(form, self.saved)
 
-        self.app.push_screen(RequestForm(units, zones, current), done)
+    def saved(self, spec: object) -> None:
+        """A form closed: read the queue again when it saved something."""
+        if spec:
+            self.reload()
 
     def action_withdraw(self) -> None:
         r = self.chosen()
@@ -138,30 +139,26 @@ class RequestsScreen(ListScreen):
         r = self.chosen()
         if r is not None:
             n = r["id"]
-
-            def done(spec: dict[str, Any] | None) -> None:
-                if spec:
-                    self.write(lambda s, a: t("req.returned", n=n, k=len(
-                        workflow.return_request(s, a, n, **spec).returned_items)))
-
-            self.app.push_screen(ReturnForm(n), done)
+            self.app.push_screen(ReturnForm(n).saving(lambda s, a, spec: t(
+                "req.returned", n=n,
+                k=len(workflow.return_request(s, a, n, **spec).returned_items))), self.saved)
 
     def action_approve(self) -> None:
         r = self.chosen()
         if r is not None:
             n = r["id"]
-            self.app.push_screen(ApproveForm(n), lambda spec: spec and self.write(
-                lambda s, a: t("req.approved", n=n,
-                               doc=workflow.approve(s, a, n, **spec).approval_doc)))
+            self.app.push_screen(ApproveForm(n).saving(lambda s, a, spec: t(
+                "req.approved", n=n, doc=workflow.approve(s, a, n, **spec).approval_doc)),
+                self.saved)
 
     def action_reject(self) -> None:
         r = self.chosen()
         if r is not None:
             n = r["id"]
-            self.app.push_screen(TextScreen(t("req.reject_q", n=n), t("form.reason")),
-                                 lambda reason: reason and self.write(lambda s, a: t(
-                                     "req.rejected", n=workflow.reject(s, a, n,
-                                                                       reason=reason).id)))
+            form = TextScreen(t("req.reject_q", n=n), t("form.reason")).saving(
+                lambda s, a, reason: t("req.rejected",
+                                       n=workflow.reject(s, a, n, reason=reason).id))
+            self.app.push_screen(form, self.saved)
 
     def action_provision(self) -> None:
         self.open_job("provision")

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from ipam import space
 from tui.i18n import t
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -51,6 +52,7 @@ class UsageRow:
     label: str
     used: int
     size: int
+    version: int = 4
 
     @property
     def percent(self) -> float:
@@ -67,7 +69,7 @@ def usage_table(rows: list[UsageRow], width: int = 20) -> RenderableType:
     table.add_column(justify="right", style="dim", no_wrap=True)
     for row in rows:
         table.add_row(row.label, bar(row.percent, width), f"{row.percent:5.1f}%",
-                      f"{compact(row.used)}/{compact(row.size)}")
+                      space.usage_text(row.version, row.used, row.size))
     return table
 
 
