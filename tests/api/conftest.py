@@ -137,13 +137,7 @@ def _seed() -> dict[str, str]:
     from govnet.models import User
 
     with gdb.transaction() as s:
-        demo.seed(s, admin="admin")
-        from inventory import service as inventory
-
-        inventory.add_device(s, demo.SYSTEM, name="st-agg-1", platform="huawei_vrp",
-                             host="192.0.2.9", role="aggregation", site="市政务云机房", demo=True)
-        inventory.add_port(s, demo.SYSTEM, device="st-agg-1", name="GigabitEthernet0/0/1",
-                           vlans=(100, 199))
+        demo.seed(s, admin="admin")  # with its city aggregation router st-agg-1
         for cn in CLIENTS[:-1]:  # "robot" maps to nobody: its requests need a token
             s.execute(update(User).where(User.name == cn).values(cert_subject=f"CN={cn}"))
         admin = load_actor(s, "admin")

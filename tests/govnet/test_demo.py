@@ -22,7 +22,7 @@ def test_demo_seeds_an_empty_database_and_reset_keeps_the_chain(any_db, cli):
     assert "unchanged since the demo was seeded" in cli("demo --no-tui").out
     seeded_events = len(_events(cli, ""))
     reset = json.loads(cli("demo --no-tui --reset --json").out)
-    assert reset["seeded"] and reset["wiped"]["device"] == 8
+    assert reset["seeded"] and reset["wiped"]["device"] == 9
     assert len(_events(cli, "")) > seeded_events  # appended to, never erased
     [wiped] = _events(cli, "demo.reset")
     assert wiped["actor"] == "admin" and wiped["before"]["forced"] is False
