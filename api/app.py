@@ -7,6 +7,7 @@ CLI's ``--json`` uses. Errors become the contract's HTTP kinds (:mod:`api.errors
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from fastapi import FastAPI
@@ -57,4 +58,7 @@ def create_app() -> FastAPI:
     for module in (ipam, access, provision, inventory, netbox):
         app.include_router(module.router)
     app.add_middleware(RecordTokenUse)
+    # What is loaded by now lives as long as the process: keep it out of every
+    # garbage-collector pass (a full pass otherwise walks all of SQLAlchemy and pydantic).
+    gc.freeze()
     return app
