@@ -7,6 +7,7 @@ CLI's ``--json`` uses. Errors become the contract's HTTP kinds (:mod:`api.errors
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,7 +20,8 @@ VERSION = "1"
 
 
 class RecordTokenUse:
-    """ASGI middleware: after a successful answer, note the token's last use."""
+    """ASGI middleware: on a successful answer, note the token's last use before the
+    answer starts, so a client that reads ``token list`` next sees it."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -28,20 +30,17 @@ class RecordTokenUse:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        status = 500
 
-        async def send_status(message: dict[str, Any]) -> None:
-            nonlocal status
+        async def send_recorded(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                status = message["status"]
+                from api.auth import record_use, use_due
+
+                caller = use_due(Request(scope), message["status"])
+                if caller is not None:  # at most once a minute per token
+                    await run_in_threadpool(record_use, caller)
             await send(message)
 
-        await self.app(scope, receive, send_status)
-        from api.auth import record_use, use_due
-
-        caller = use_due(Request(scope), status)
-        if caller is not None:
-            await run_in_threadpool(record_use, caller)
+        await self.app(scope, receive, send_recorded)
 
 
 def create_app() -> FastAPI:
@@ -57,4 +56,7 @@ def create_app() -> FastAPI:
     for module in (ipam, access, provision, inventory, netbox):
         app.include_router(module.router)
     app.add_middleware(RecordTokenUse)
+    # What is loaded by now lives as long as the process: keep it out of every
+    # garbage-collector pass (a full pass otherwise walks all of SQLAlchemy and pydantic).
+    gc.freeze()
     return app

@@ -70,7 +70,7 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
                 ssl_certfile=cert, ssl_keyfile=key, ssl_ca_certs=ca,
                 ssl_cert_reqs=ssl.CERT_REQUIRED if ca else ssl.CERT_NONE,
                 http=PROTOCOL if cert else "httptools", proxy_headers=False,
-                server_header=False, access_log=access_log, log_level="info")
+                loop="uvloop", server_header=False, access_log=access_log, log_level="info")
 
 
 @token_app.command("create")

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Body, Query, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
-from api.auth import ACTOR
+from api.auth import ACTOR, caller_in
 from api.paging import PAGING, Paging
 from govnet.auth import Actor
 from govnet.db import read, transaction
@@ -205,11 +205,18 @@ def _items(body: Any) -> tuple[list[dict[str, Any]], bool]:
 
 @router.post("/ipam/prefixes/{prefix_id}/available-prefixes/", status_code=201)
 def create_available_prefixes(request: Request, prefix_id: int,
-                              body: Any = Body(None, examples=[{"prefix_length": 29}]),
-                              actor: Actor = ACTOR) -> Any:
-    """Allocate the best-fitting free block(s) of ``prefix_length`` inside the prefix."""
-    items, many = _items(body)
+                              body: Any = Body(None, examples=[{"prefix_length": 29}])
+                              ) -> JSONResponse:
+    """Allocate the best-fitting free block(s) of ``prefix_length`` inside the prefix.
+
+    The hot path of NetBox automation, so it costs one worker-thread hand-off: the
+    caller is authenticated inside this handler's transaction (not by the ``ACTOR``
+    dependency, a second hand-off), and the answer is a ready JSON response (no
+    response-model validation or ``jsonable_encoder`` walk of the objects).
+    """
     with transaction() as s:
+        actor = caller_in(s, request).actor
+        items, many = _items(body)
         parent = query.get_by_id(s, actor, prefix_id)
         vrf = Names.of(s, [parent]).vrfs[parent.vrf_id]
         made = []
@@ -224,7 +231,7 @@ def create_available_prefixes(request: Request, prefix_id: int,
                 description=str(item.get("description") or "")))
         names = Names.of(s, made)
         out = [prefix_object(request, p, names) for p in made]
-    return out if many else out[0]
+    return JSONResponse(out if many else out[0], status_code=201)
 
 
 @router.get("/ipam/prefixes/{prefix_id}/available-ips/")

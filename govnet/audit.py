@@ -32,10 +32,10 @@ import json
 import random
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Sequence, bindparam, func, insert, literal, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select
 
 from govnet.auth import Actor, require
@@ -86,13 +86,22 @@ _TAKE = Prepared(select(*_HEAD_COLUMNS).where(_HEAD.c.id == bindparam("chain")).
 _NEXT_ID = func.coalesce(func.max(_HEAD.c.id), 0)
 _NEW_CHAIN_ROWS = select((_NEXT_ID + 1).label("id"), literal(0).label("seq"),
                          literal(GENESIS).label("hash")).having(_NEXT_ID < CHAINS)
-# Two writers adding the same chain: the second waits for the first's commit, then skips.
-_NEW_CHAIN = {
-    "postgresql": Prepared(pg_insert(_HEAD).from_select(["id", "seq", "hash"], _NEW_CHAIN_ROWS)
-                           .on_conflict_do_nothing().returning(*_HEAD_COLUMNS)),
-    "sqlite": Prepared(insert(_HEAD).from_select(["id", "seq", "hash"], _NEW_CHAIN_ROWS)
-                       .returning(*_HEAD_COLUMNS)),
-}
+
+
+@cache
+def _new_chain(dialect: str) -> Prepared:
+    """Add the next chain's head row. Two writers adding the same chain: on PostgreSQL
+    the second waits for the first's commit, then skips. Built on first use, so a
+    command on SQLite never imports the PostgreSQL dialect (issue 11: command start)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return Prepared(pg_insert(_HEAD).from_select(["id", "seq", "hash"], _NEW_CHAIN_ROWS)
+                        .on_conflict_do_nothing().returning(*_HEAD_COLUMNS))
+    return Prepared(insert(_HEAD).from_select(["id", "seq", "hash"], _NEW_CHAIN_ROWS)
+                    .returning(*_HEAD_COLUMNS))
+
+
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == bindparam("h_chain")).values(
     seq=bindparam("h_seq"), hash=bindparam("h_hash"))
 _EVENT_COLUMNS = ("seq", "chain", "chain_seq", "at", "actor", "action", "object_type",
@@ -110,7 +119,7 @@ def _take_chain(session: Session, dialect: str) -> tuple[Any, int]:
     head = _TAKE_FREE[dialect].first(session)
     if head is not None:
         return head, head.next
-    head = _NEW_CHAIN[dialect].first(session)
+    head = _new_chain(dialect).first(session)
     if head is None:  # every chain is held (more than CHAINS writers): queue behind one
         head = (_TAKE.first(session, {"chain": random.randint(1, CHAINS)})
                 or _TAKE.first(session, {"chain": 1}))

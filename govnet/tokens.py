@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from govnet import audit
-from govnet.auth import Actor, load_actor, require
+from govnet.auth import Actor, require
 from govnet.errors import InvalidInput, NotFound, NotPermitted, WrongState
-from govnet.models import ApiToken, Role, User, utcnow
+from govnet.models import ApiToken, District, Role, Unit, User, utcnow
+from govnet.prepared import Prepared
 
 PREFIX = "govnet_"
 _TOKEN = re.compile(r"^govnet_([0-9a-f]{12})\.([A-Za-z0-9_-]{43})$")
@@ -158,21 +160,44 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+_T, _U = ApiToken.__table__, User.__table__  # type: ignore[attr-defined]
+_D, _N = District.__table__.alias("d"), Unit.__table__.alias("n")  # type: ignore[attr-defined]
+# Every request's lookup in one statement (token, its user, the user's district and
+# unit), read afresh each time: a revoked or expired token, or a changed role, counts
+# from the next request on.
+_PRESENTED = Prepared(
+    sa_select(_T.c.id, _T.c.digest, _T.c.read_only, _T.c.expires_at, _T.c.revoked_at,
+              _T.c.last_used_at, _U.c.name, _U.c.role, _U.c.district_id, _U.c.unit_id,
+              _D.c.name.label("district_name"), _N.c.name.label("unit_name"),
+              _N.c.district_id.label("unit_district_id"))
+    .select_from(_T.join(_U, _U.c.id == _T.c.user_id)
+                 .outerjoin(_D, _D.c.id == _U.c.district_id)
+                 .outerjoin(_N, _N.c.id == _U.c.unit_id))
+    .where(_T.c.key == bindparam("key")))
+
+
+def _datetime(value: Any) -> datetime | None:
+    """A timestamp as the driver returns it (SQLite: text) as a datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
 def authenticate(session: Session, token: str) -> Authenticated:
     """The actor a presented token acts as; TokenRefused if it is not a good token."""
     m = _TOKEN.match(token.strip())
     if m is None:
         raise TokenRefused("not a govnet API token")
-    row = session.exec(select(ApiToken).where(col(ApiToken.key) == m[1])).first()
+    row = _PRESENTED.first(session, {"key": m[1]})
     if row is None or not hmac.compare_digest(row.digest, digest(token.strip())):
         raise TokenRefused("unknown API token")
-    state = state_of(row)
-    if state != "active":
-        raise TokenRefused(f"API token {row.key} is {state}")
-    owner = session.get(User, row.user_id)
-    assert owner is not None
-    return Authenticated(load_actor(session, owner.name), row.id,  # type: ignore[arg-type]
-                         row.read_only, row.last_used_at)
+    if row.revoked_at is not None:
+        raise TokenRefused(f"API token {m[1]} is revoked")
+    expires = _datetime(row.expires_at)
+    if expires is not None and _aware(expires) <= utcnow():
+        raise TokenRefused(f"API token {m[1]} is expired")
+    actor = Actor(name=row.name, role=Role(row.role), district_id=row.district_id,
+                  unit_id=row.unit_id, district_name=row.district_name,
+                  unit_name=row.unit_name, unit_district_id=row.unit_district_id)
+    return Authenticated(actor, row.id, bool(row.read_only), _datetime(row.last_used_at))
 
 
 def use_due(last_used_at: datetime | None) -> bool:

@@ -6,11 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlmodel import Session, col
 
 from govnet.models import District, Unit
+from govnet.prepared import Prepared
 from ipam.models import Prefix, Vrf
+
+_NAME_OF = {model: Prepared(select(col(model.id), col(model.name))  # type: ignore[arg-type]
+                              .where(col(model.id) == bindparam("id")))
+            for model in (Vrf, District, Unit)}
 
 
 @dataclass
@@ -40,6 +45,10 @@ class Names:
             ids.discard(None)
             if not ids:
                 return {}
+            if len(ids) == 1:  # the usual answer (one allocation): a prepared lookup
+                (one,) = ids
+                row = _NAME_OF[model].first(session, {"id": one})
+                return {row.id: row.name} if row else {}
             return dict(session.execute(select(col(model.id), col(model.name))  # type: ignore[arg-type]
                                         .where(col(model.id).in_(ids))).all())
 
