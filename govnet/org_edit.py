@@ -5,6 +5,8 @@ it would orphan data: a row that something still refers to is never removed.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlmodel import Session, col, func, select
 
 from govnet import audit
@@ -14,22 +16,12 @@ from govnet.models import District, Role, Unit, User
 from govnet.org import _check_name, find_district, find_unit, role_scope
 from govnet.references import refuse_if_referred
 
+_Named = TypeVar("_Named", District, Unit)
+
 
 def rename_district(session: Session, actor: Actor, old: str, new: str) -> District:
     require(actor, action="rename districts")
-    district = find_district(session, old)
-    new = _check_name("district", new, 64)
-    if new == district.name:
-        return district
-    if session.exec(select(District).where(col(District.name) == new)).first():
-        raise AlreadyExists(f"district {new!r} exists already")
-    before = district.name
-    district.name = new
-    session.add(district)
-    session.flush()
-    audit.record(session, actor, "org.district.rename", "district", district.id,
-                 before={"name": before}, after={"name": new})
-    return district
+    return _rename(session, actor, find_district(session, old), new, "district", limit=64)
 
 
 def remove_district(session: Session, actor: Actor, name: str) -> District:
@@ -45,19 +37,25 @@ def remove_district(session: Session, actor: Actor, name: str) -> District:
 
 def rename_unit(session: Session, actor: Actor, old: str, new: str) -> Unit:
     require(actor, Role.municipal_operator, action="rename units")
-    unit = find_unit(session, old)
-    new = _check_name("unit", new, 128)
-    if new == unit.name:
-        return unit
-    if session.exec(select(Unit).where(col(Unit.name) == new)).first():
-        raise AlreadyExists(f"unit {new!r} exists already")
-    before = unit.name
-    unit.name = new
-    session.add(unit)
+    return _rename(session, actor, find_unit(session, old), new, "unit", limit=128)
+
+
+def _rename(session: Session, actor: Actor, row: _Named, new: str, kind: str, *,
+            limit: int) -> _Named:
+    """Rename a district or unit to a free, valid name; audited with before and after."""
+    new = _check_name(kind, new, limit)
+    if new == row.name:
+        return row
+    model = type(row)
+    if session.exec(select(model).where(col(model.name) == new)).first():
+        raise AlreadyExists(f"{kind} {new!r} exists already")
+    before = row.name
+    row.name = new
+    session.add(row)
     session.flush()
-    audit.record(session, actor, "org.unit.rename", "unit", unit.id,
+    audit.record(session, actor, f"org.{kind}.rename", kind, row.id,
                  before={"name": before}, after={"name": new})
-    return unit
+    return row
 
 
 def remove_unit(session: Session, actor: Actor, name: str) -> Unit:
