@@ -30,45 +30,21 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import httpx  # noqa: E402
-from ipam_alloc import PARENT, PG, populate  # noqa: E402
+from ipam_alloc import PARENT, populate  # noqa: E402
+from ipam_alloc import fresh_db as ipam_fresh_db  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from govnet import db as gdb  # noqa: E402
-from govnet import org, tokens  # noqa: E402
+from govnet import tokens  # noqa: E402
 from govnet.auth import load_actor  # noqa: E402
-from govnet.migrate import upgrade  # noqa: E402
-from govnet.settings import settings  # noqa: E402
-from ipam import service  # noqa: E402
 from ipam.models import Prefix  # noqa: E402
 
 PG_NAME = "govnet_api_bench"  # its own: bench/ipam_alloc.py drops and makes govnet_bench
 
 
 def fresh_db(kind: str, tmp: Path) -> str:
-    """Like bench/ipam_alloc.py's: a migrated database with admin ``bench``, VRF ``v``,
-    the pool and a unit (on PostgreSQL in a database of its own)."""
-    from sqlalchemy import create_engine, text
-
-    if kind == "sqlite":
-        url = f"sqlite:///{tmp}/api-bench-{time.monotonic_ns()}.db"
-    else:
-        admin = create_engine(PG, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)'))
-            c.execute(text(f'CREATE DATABASE "{PG_NAME}"'))
-        admin.dispose()
-        url = PG.rsplit("/", 1)[0] + f"/{PG_NAME}"
-    os.environ["GOVNET_DB"] = url
-    settings.cache_clear()
-    gdb.dispose_all()
-    upgrade(url)
-    with gdb.transaction() as s:
-        org.add_user(s, None, "bench", role="admin")
-        actor = load_actor(s, "bench")
-        service.add_vrf(s, actor, "v")
-        service.add_pool(s, actor, str(PARENT), vrf="v")
-        org.add_unit(s, actor, "unit")
-    return url
+    """bench/ipam_alloc.py's world, on PostgreSQL in a database of its own."""
+    return ipam_fresh_db(kind, tmp, PG_NAME)
 
 
 def _port() -> int:

@@ -45,16 +45,18 @@ PARENT = IPNetwork("10.0.0.0/8")
 PG = os.environ.get("GOVNET_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
-def fresh_db(kind: str, tmp: Path) -> str:
+def fresh_db(kind: str, tmp: Path, pg_name: str = "govnet_bench") -> str:
+    """A migrated database with admin ``bench``, VRF ``v``, the pool and a unit (on
+    PostgreSQL the database ``pg_name``, dropped and made again)."""
     if kind == "sqlite":
-        url = f"sqlite:///{tmp}/bench-{time.monotonic_ns()}.db"
+        url = f"sqlite:///{tmp}/{pg_name}-{time.monotonic_ns()}.db"
     else:
         admin = create_engine(PG, isolation_level="AUTOCOMMIT")
         with admin.connect() as c:
-            c.execute(text('DROP DATABASE IF EXISTS "govnet_bench" WITH (FORCE)'))
-            c.execute(text('CREATE DATABASE "govnet_bench"'))
+            c.execute(text(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)'))
+            c.execute(text(f'CREATE DATABASE "{pg_name}"'))
         admin.dispose()
-        url = PG.rsplit("/", 1)[0] + "/govnet_bench"
+        url = PG.rsplit("/", 1)[0] + f"/{pg_name}"
     os.environ["GOVNET_DB"] = url
     settings.cache_clear()
     gdb.dispose_all()
