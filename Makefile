@@ -4,7 +4,7 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test test-fast lab lab-down lab-status lab-test bench bench-lab typecheck clean
+.PHONY: demo test test-fast lab lab-down lab-status lab-test bench bench-lab typecheck tables clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)
 	$(BIN)/mypy govnet ipam access inventory lab tui compliance api
 	$(BIN)/python -m pytest -n 2 -q -m "not lab"
 	$(BIN)/python -m pytest -q -m lab -p no:xdist; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
+
+## After a model change: rewrite govnet/tables.py (the Core tables of the allocation path).
+tables: $(STAMP)
+	$(BIN)/python -m govnet.schema > govnet/tables.py.new && mv govnet/tables.py.new govnet/tables.py
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not lab and not postgres"

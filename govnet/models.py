@@ -6,11 +6,13 @@ Every table model of govnet registers on ``SQLModel.metadata``; importing
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 
 from sqlalchemy import JSON, Column, MetaData, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from govnet.clock import utcnow as utcnow
+from govnet.roles import Role as Role
 
 # One naming convention so Alembic migrations name constraints the same everywhere.
 SQLModel.metadata.naming_convention = {
@@ -26,19 +28,6 @@ metadata: MetaData = SQLModel.metadata
 def table_of(model: type[SQLModel]) -> Table:
     """The Core table of a table model (typed; SQLModel does not declare ``__table__``)."""
     return model.__table__  # type: ignore[attr-defined,no-any-return]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class Role(StrEnum):
-    admin = "admin"
-    authority = "authority"
-    municipal_operator = "municipal_operator"
-    district_operator = "district_operator"
-    applicant = "applicant"
-    auditor = "auditor"
 
 
 class District(SQLModel, table=True):

@@ -10,37 +10,15 @@ fit is one indexed lookup instead of a scan of the parent's children.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from govnet.models import utcnow
-
-
-class Status(StrEnum):
-    container = "container"      # a municipal pool
-    delegated = "delegated"      # a district's block
-    allocated = "allocated"
-    reserved = "reserved"
-    quarantined = "quarantined"  # released; not allocatable until quarantine_until
-
-
-PARENT_STATUSES = (Status.container, Status.delegated)
-
-
-class Purpose(StrEnum):
-    lan = "lan"
-    interconnect = "interconnect"
-    loopback = "loopback"
-    mgmt = "mgmt"
-    other = "other"
-
-
-class ApplicationStatus(StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
+from govnet.clock import utcnow
+from ipam.kinds import PARENT_STATUSES as PARENT_STATUSES
+from ipam.kinds import ApplicationStatus as ApplicationStatus
+from ipam.kinds import Purpose as Purpose
+from ipam.kinds import Status as Status
 
 
 def _key_column() -> Column:

@@ -43,11 +43,11 @@ class _Frozen(datetime):
 
 
 def _freeze(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``govnet.models.utcnow`` (also behind every ``default_factory``) and every
+    """``govnet.clock.utcnow`` (also behind every ``default_factory``) and every
     module's own ``utcnow`` return the fixed instant."""
-    import govnet.models
+    import govnet.clock
 
-    monkeypatch.setattr(govnet.models, "datetime", _Frozen)
+    monkeypatch.setattr(govnet.clock, "datetime", _Frozen)
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] in {"govnet", "ipam", "access", "inventory"} and \
                 hasattr(module, "utcnow"):
