@@ -27,7 +27,7 @@ from govnet.auth import Actor
 from govnet.db import read, transaction
 from govnet.errors import InvalidInput, NotFound
 from govnet.models import Unit
-from ipam import query, service, store
+from ipam import freespace, query, service
 from ipam.models import IpAddress, Prefix, Status, Vrf
 from ipam.view import Names
 
@@ -177,7 +177,7 @@ def available_prefixes(request: Request, prefix_id: int, actor: Actor = ACTOR
             return []
         vrf = _nested_vrf(request, parent.vrf_id, names.vrfs.get(parent.vrf_id))
         return [{"family": n.version, "prefix": str(n), "vrf": vrf}
-                for n in store.free_of(s, parent_id=prefix_id)]
+                for n in freespace.free_of(s, parent_id=prefix_id)]
 
 
 def _owner(session: Session, item: dict[str, Any]) -> str | None:

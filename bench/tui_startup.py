@@ -62,7 +62,7 @@ def build(path: Path, target: int = TARGET) -> float:
     from govnet.auth import load_actor
     from govnet.migrate import upgrade
     from govnet.models import Unit
-    from ipam import service, space, store
+    from ipam import freespace, service, space
     from ipam.models import FreeBlock, Prefix, Status
 
     t0 = time.perf_counter()
@@ -82,10 +82,10 @@ def build(path: Path, target: int = TARGET) -> float:
         share = [todo // len(blocks) + (1 if i < todo % len(blocks) else 0)
                  for i in range(len(blocks))]
         for block, n in zip(blocks, share, strict=True):
-            net = store.net_of(block)
-            taken = [store.net_of(p) for p in s.scalars(
+            net = freespace.net_of(block)
+            taken = [freespace.net_of(p) for p in s.scalars(
                 select(Prefix).where(Prefix.parent_id == block.id))]
-            free = sorted(store.free_of(s, parent_id=block.id))  # type: ignore[arg-type]
+            free = sorted(freespace.free_of(s, parent_id=block.id))  # type: ignore[arg-type]
             new = []
             for hole in free:  # tile /30s into the free space, lowest address first
                 for sub in hole.subnet(30):
@@ -97,14 +97,14 @@ def build(path: Path, target: int = TARGET) -> float:
                          status=Status.allocated.value, purpose="lan",
                          description=f"bench {i}", owner_id=owners[i % len(owners)],
                          district_id=block.district_id, created_at=block.created_at,
-                         updated_at=block.created_at, **store.range_keys(c))
+                         updated_at=block.created_at, **freespace.range_keys(c))
                     for i, c in enumerate(new)]
             for i in range(0, len(rows), 5000):
                 s.execute(insert(Prefix), rows[i:i + 5000])
             s.execute(text("DELETE FROM freeblock WHERE parent_id = :p"), {"p": block.id})
             rest = space.free_blocks(net, taken + new)
             if rest:
-                s.execute(insert(FreeBlock), [dict(parent_id=block.id, **store.range_keys(b))
+                s.execute(insert(FreeBlock), [dict(parent_id=block.id, **freespace.range_keys(b))
                                               for b in rest])
     with gdb.transaction() as s:  # the index is what the service expects: allocate once
         actor = load_actor(s, "bench")

@@ -35,13 +35,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Sequence, bindparam, func, insert, literal, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Row, Sequence, bindparam, func, insert, literal, select, update
 
+from govnet import tables
 from govnet.auth import Actor, require
+from govnet.clock import utcnow
 from govnet.errors import GovnetError
-from govnet.models import AuditEvent, AuditHead, Role, table_of, utcnow
-from govnet.prepared import Prepared
+from govnet.prepared import Bind, Prepared, dialect_name
+from govnet.roles import Role
 
 GENESIS = "0" * 64
 CHAINS = 32  # most writers that append at the same time without waiting for one another
@@ -68,8 +69,9 @@ def event_hash(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-_HEAD = table_of(AuditHead)
-_EVENTS = table_of(AuditEvent)
+# Core tables: recording an event is on the allocation path, which imports no ORM.
+_HEAD = tables.audithead
+_EVENTS = tables.auditevent
 _HEAD_COLUMNS = (_HEAD.c.id, _HEAD.c.seq, _HEAD.c.hash)
 _NEXT_SEQ_OF = {  # the next event number
     "postgresql": EVENT_NUMBER.next_value(),
@@ -113,7 +115,7 @@ _APPEND = {"postgresql": [Prepared(_INSERT_EVENT.add_cte(_MOVE_HEAD.cte("moved")
            "sqlite": [Prepared(_INSERT_EVENT), Prepared(_MOVE_HEAD)]}
 
 
-def _take_chain(session: Session, dialect: str) -> tuple[Any, int]:
+def _take_chain(session: Bind, dialect: str) -> tuple[Any, int]:
     """Lock the head row of a chain for this transaction (a free one, a new one, or wait
     for one) and draw the next event number."""
     head = _TAKE_FREE[dialect].first(session)
@@ -128,9 +130,9 @@ def _take_chain(session: Session, dialect: str) -> tuple[Any, int]:
     return head, _NEXT_SEQ[dialect].first(session).next
 
 
-def _append(session: Session, actor: Actor | str, action: str, object_type: str, object_id: Any,
+def _append(session: Bind, actor: Actor | str, action: str, object_type: str, object_id: Any,
             *, before: Any, after: Any) -> tuple[int, str]:
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_name(session)
     head, seq = _take_chain(session, dialect)
     fields: dict[str, Any] = dict(
         seq=seq, chain=head.id, chain_seq=head.seq + 1, at=utcnow(),
@@ -147,7 +149,7 @@ def _append(session: Session, actor: Actor | str, action: str, object_type: str,
 
 
 def record(
-    session: Session, actor: Actor | str, action: str, object_type: str, object_id: Any,
+    session: Bind, actor: Actor | str, action: str, object_type: str, object_id: Any,
     *, before: Any = None, after: Any = None,
 ) -> str:
     """Append one event (inside the caller's transaction, as its last write); returns its hash."""
@@ -164,7 +166,7 @@ class Anchor:
     chains: int
 
 
-def checkpoint(session: Session, actor: Actor) -> Anchor:
+def checkpoint(session: Bind, actor: Actor) -> Anchor:
     """Seal the current head of every chain into one event; its hash is the anchor."""
     require(actor, *VERIFIERS, action="record the audit head")
     heads = [[h.id, h.seq, h.hash] for h in session.execute(
@@ -185,9 +187,9 @@ class VerifyResult:
         return {"ok": self.ok, "events": self.events, "problem": self.problem, "seq": self.seq}
 
 
-def _anchored(session: Session, head: str) -> dict[tuple[int, int], str] | str:
+def _anchored(session: Bind, head: str) -> dict[tuple[int, int], str] | str:
     """What anchor ``head`` sealed: {(chain, position): hash}, or why it cannot be found."""
-    ev = session.exec(select(AuditEvent).where(col(AuditEvent.hash) == head)).first()
+    ev = session.execute(select(_EVENTS).where(_EVENTS.c.hash == head)).first()
     if ev is None:
         return (f"head {head} is not in the chain: the history it sealed was rewritten "
                 "or removed")
@@ -197,7 +199,7 @@ def _anchored(session: Session, head: str) -> dict[tuple[int, int], str] | str:
     return sealed
 
 
-def verify(session: Session, *, head: str | None = None) -> VerifyResult:
+def verify(session: Bind, *, head: str | None = None) -> VerifyResult:
     """Walk every chain; report the first event edited, removed or forged.
 
     With ``head`` (an anchor hash recorded earlier), also prove that the history it
@@ -212,8 +214,7 @@ def verify(session: Session, *, head: str | None = None) -> VerifyResult:
     heads = {h.id: (h.seq, h.hash) for h in session.execute(select(*_HEAD_COLUMNS))}
     ends: dict[int, tuple[int, str, int]] = {}  # chain -> (last position, its hash, its seq)
     count = 0
-    for ev in session.exec(select(AuditEvent).order_by(col(AuditEvent.chain),
-                                                      col(AuditEvent.chain_seq))):
+    for ev in session.execute(select(_EVENTS).order_by(_EVENTS.c.chain, _EVENTS.c.chain_seq)):
         count += 1
         position, prev, _ = ends.get(ev.chain, (0, GENESIS, 0))
         if ev.chain_seq != position + 1:
@@ -252,43 +253,43 @@ def verify(session: Session, *, head: str | None = None) -> VerifyResult:
 
 
 def list_events(
-    session: Session, *, limit: int = 50, action: str | None = None, actor: str | None = None,
+    session: Bind, *, limit: int = 50, action: str | None = None, actor: str | None = None,
     search: str | None = None, viewer: Actor | None = None, offset: int = 0,
-) -> list[AuditEvent]:
+) -> list[Row[Any]]:
     """The newest events first, optionally filtered.
 
     A ``viewer`` whose role does not read everything (district operator, applicant)
     sees only the events it caused itself.
     """
-    return list(session.exec(_filtered(select(AuditEvent), action=action, actor=actor,
-                                       search=search, viewer=viewer)
-                             .order_by(col(AuditEvent.seq).desc()).offset(offset).limit(limit)))
+    return list(session.execute(_filtered(select(_EVENTS), action=action, actor=actor,
+                                          search=search, viewer=viewer)
+                                .order_by(_EVENTS.c.seq.desc()).offset(offset).limit(limit)))
 
 
-def count_events(session: Session, *, action: str | None = None, actor: str | None = None,
+def count_events(session: Bind, *, action: str | None = None, actor: str | None = None,
                  search: str | None = None, viewer: Actor | None = None) -> int:
     """How many events :func:`list_events` would page through with these filters."""
-    from sqlalchemy import func
-
-    return session.exec(_filtered(select(func.count()).select_from(AuditEvent), action=action,
-                                  actor=actor, search=search, viewer=viewer)).one()
+    count: int = session.execute(_filtered(select(func.count()).select_from(_EVENTS),
+                                           action=action, actor=actor, search=search,
+                                           viewer=viewer)).scalar_one()
+    return count
 
 
 def _filtered(query: Any, *, action: str | None, actor: str | None, search: str | None,
               viewer: Actor | None) -> Any:
     if viewer is not None and not viewer.reads_all:
-        query = query.where(col(AuditEvent.actor) == viewer.name)
+        query = query.where(_EVENTS.c.actor == viewer.name)
     if action:
-        query = query.where(col(AuditEvent.action).startswith(action))
+        query = query.where(_EVENTS.c.action.startswith(action))
     if actor:
-        query = query.where(col(AuditEvent.actor) == actor)
+        query = query.where(_EVENTS.c.actor == actor)
     if search:
         like = f"%{search}%"
-        query = query.where(col(AuditEvent.object_id).like(like) | col(AuditEvent.action).like(like))
+        query = query.where(_EVENTS.c.object_id.like(like) | _EVENTS.c.action.like(like))
     return query
 
 
-def event_dict(event: AuditEvent) -> dict[str, Any]:
+def event_dict(event: Any) -> dict[str, Any]:
     """An audit event as JSON-ready data (``govnet audit list --json`` and the API)."""
     return {"seq": event.seq, "at": event.at.isoformat(timespec="seconds"), "actor": event.actor,
             "action": event.action, "object": f"{event.object_type}:{event.object_id}",

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, true
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, bindparam, false, select, true
 
+from govnet import tables
 from govnet.errors import NotPermitted
-from govnet.models import District, Role, Unit, User
+from govnet.prepared import Bind, Prepared
+from govnet.roles import Role
 
 READ_ALL = frozenset({Role.admin, Role.authority, Role.municipal_operator, Role.auditor})
 
@@ -44,25 +45,27 @@ class Actor:
         return self.district_id if self.district_id is not None else self.unit_district_id
 
 
-def load_actor(session: Session, name: str) -> Actor:
+_U, _D, _N = tables.govnet_user, tables.district, tables.unit
+_ACTOR = Prepared(  # the user with its district and unit names, in one round trip
+    select(_U.c.name, _U.c.role, _U.c.district_id, _U.c.unit_id,
+           _D.c.name.label("district_name"), _N.c.name.label("unit_name"),
+           _N.c.district_id.label("unit_district_id"))
+    .select_from(_U.outerjoin(_D, _D.c.id == _U.c.district_id)
+                 .outerjoin(_N, _N.c.id == _U.c.unit_id))
+    .where(_U.c.name == bindparam("name")))
+
+
+def load_actor(session: Bind, name: str) -> Actor:
     """The actor for user ``name``; an unknown user is not permitted anything."""
-    user = session.exec(select(User).where(User.name == name)).first()
+    user = _ACTOR.first(session, {"name": name})
     if user is None:
         raise NotPermitted(
             f"unknown user {name!r}: an admin adds it with "
             f"'govnet user add {name} --role ROLE' (or run 'govnet init' once)"
         )
-    district = session.get(District, user.district_id) if user.district_id else None
-    unit = session.get(Unit, user.unit_id) if user.unit_id else None
-    return Actor(
-        name=user.name,
-        role=Role(user.role),
-        district_id=user.district_id,
-        unit_id=user.unit_id,
-        district_name=district.name if district else None,
-        unit_name=unit.name if unit else None,
-        unit_district_id=unit.district_id if unit else None,
-    )
+    return Actor(name=user.name, role=Role(user.role), district_id=user.district_id,
+                 unit_id=user.unit_id, district_name=user.district_name,
+                 unit_name=user.unit_name, unit_district_id=user.unit_district_id)
 
 
 def require(actor: Actor, *roles: Role, action: str) -> None:

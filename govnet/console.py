@@ -22,9 +22,8 @@ from govnet.errors import GovnetError
 from govnet.messages import localize
 
 if TYPE_CHECKING:  # the database layer is imported by the commands that use it
-    from sqlmodel import Session
-
     from govnet.auth import Actor
+    from govnet.prepared import Bind
 
 # Piped output is read by scripts: never truncate it to a guessed terminal width.
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 400)
@@ -40,7 +39,7 @@ class _State:
 state = _State()
 
 
-def acting_name(session: Session) -> str:
+def acting_name(session: Bind) -> str:
     """The user this run acts as: the OS login, or ``--as`` / ``GOVNET_USER`` when the
     login may choose (an admin login, or root; see :mod:`govnet.identity`)."""
     from govnet import identity
@@ -56,7 +55,7 @@ def actor_name() -> str:
         return acting_name(s)
 
 
-def acting(session: Session) -> Actor:
+def acting(session: Bind) -> Actor:
     """The Actor this run acts as (see :func:`acting_name`)."""
     from govnet.auth import load_actor
 

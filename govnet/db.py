@@ -12,6 +12,11 @@ mode with foreign keys on, and a write transaction starts with ``BEGIN
 IMMEDIATE`` so two writers never both read the same free block. On PostgreSQL
 (``postgresql+psycopg://…``) allocation locks the parent rows and the database
 itself refuses overlapping siblings (see the migrations).
+
+The allocation path runs without the ORM (a command's start budget, issue 11)::
+
+    with begin() as conn:               # the same write transaction on a Core connection
+        ipam.allocator.allocate(conn, actor, ...)
 """
 
 from __future__ import annotations
@@ -20,15 +25,18 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import make_url
-from sqlmodel import Session
 
 from govnet.errors import InvalidInput
+from govnet.prepared import dialect_name
 from govnet.settings import settings
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 _ENGINES: dict[str, Engine] = {}
 _WRITERS: dict[str, Engine] = {}
@@ -76,9 +84,11 @@ def get_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def is_postgres(session_or_engine: Any) -> bool:
-    bind = session_or_engine.get_bind() if isinstance(session_or_engine, Session) else session_or_engine
-    return bind.dialect.name == "postgresql"
+def is_postgres(bind: Any) -> bool:
+    """Whether a session, connection or engine speaks to PostgreSQL."""
+    if isinstance(bind, Engine):
+        return bind.dialect.name == "postgresql"
+    return dialect_name(bind) == "postgresql"
 
 
 def dispose_all() -> None:
@@ -89,29 +99,50 @@ def dispose_all() -> None:
     _WRITERS.clear()
 
 
-@contextmanager
-def transaction(url: str | None = None) -> Iterator[Session]:
-    """A write transaction: commits on success, rolls back on any exception."""
+def _writer(url: str | None) -> Engine:
     key = url or settings().db_url
     engine = _WRITERS.get(key)
     if engine is None:  # the option engine shares the pool; built once per URL
         engine = _WRITERS[key] = get_engine(url).execution_options(govnet_write=True)
-    if engine.dialect.name == "sqlite":
-        # One writer at a time in this process waits here, woken the moment the lock is
-        # free, instead of in SQLite's busy handler, which polls in sleeps of up to
-        # 100 ms (8 API threads allocating at once spent most of their time asleep).
-        # Other processes still meet at SQLite's own lock (BEGIN IMMEDIATE).
-        with _SQLITE_WRITER, Session(engine, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+    return engine
+
+
+@contextmanager
+def _one_writer(engine: Engine) -> Iterator[None]:
+    """SQLite: one writer at a time in this process waits here, woken the moment the
+    lock is free, instead of in SQLite's busy handler, which polls in sleeps of up to
+    100 ms (8 API threads allocating at once spent most of their time asleep). Other
+    processes still meet at SQLite's own lock (BEGIN IMMEDIATE)."""
+    if engine.dialect.name != "sqlite":
+        yield
         return
-    with Session(engine, expire_on_commit=False) as session:
+    with _SQLITE_WRITER:
+        yield
+
+
+@contextmanager
+def transaction(url: str | None = None) -> Iterator[Session]:
+    """A write transaction: commits on success, rolls back on any exception."""
+    from sqlmodel import Session
+
+    engine = _writer(url)
+    with _one_writer(engine), Session(engine, expire_on_commit=False) as session:
         with session.begin():
             yield session
 
 
 @contextmanager
+def begin(url: str | None = None) -> Iterator[Connection]:
+    """:func:`transaction` on a Core connection, for code that runs without the ORM."""
+    engine = _writer(url)
+    with _one_writer(engine), engine.begin() as conn:
+        yield conn
+
+
+@contextmanager
 def read(url: str | None = None) -> Iterator[Session]:
     """A read-only unit of work; closing it ends the transaction and keeps loaded objects."""
+    from sqlmodel import Session
+
     with Session(get_engine(url), expire_on_commit=False) as session:
         yield session

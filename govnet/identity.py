@@ -18,10 +18,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, select
 
+from govnet import tables
 from govnet.errors import NotPermitted
-from govnet.models import Role, User
+from govnet.prepared import Bind, Prepared
+from govnet.roles import Role
 
 
 @dataclass(frozen=True)
@@ -49,16 +51,21 @@ def requested(flag: str | None) -> str | None:
     return flag or os.environ.get("GOVNET_USER") or None
 
 
-def has_users(session: Session) -> bool:
-    return session.exec(select(User.id).limit(1)).first() is not None
+_U = tables.govnet_user
+_ANY_USER = Prepared(select(_U.c.id).limit(1))
+_ROLE_OF = Prepared(select(_U.c.role).where(_U.c.name == bindparam("name")))
 
 
-def is_admin(session: Session, name: str) -> bool:
-    user = session.exec(select(User).where(col(User.name) == name)).first()
+def has_users(session: Bind) -> bool:
+    return _ANY_USER.first(session) is not None
+
+
+def is_admin(session: Bind, name: str) -> bool:
+    user = _ROLE_OF.first(session, {"name": name})
     return user is not None and user.role == Role.admin.value
 
 
-def resolve(session: Session, asked: str | None) -> str:
+def resolve(session: Bind, asked: str | None) -> str:
     """The govnet user name this process acts as; NotPermitted if ``asked`` is not allowed.
 
     The login itself always; another name only for root or an admin login.

@@ -15,8 +15,11 @@ needs, never the access, inventory or lab packages.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from collections.abc import Mapping
 from difflib import get_close_matches
+from types import ModuleType
 from typing import Any
 
 import typer
@@ -107,3 +110,23 @@ class LazyGroup(TyperGroup):
 def lazy_group(table: Table) -> type[LazyGroup]:
     """A LazyGroup class of its own for ``table`` (pass it as ``typer.Typer(cls=…)``)."""
     return type("LazyGroup", (LazyGroup,), {"lazy": dict(table)})
+
+
+def lazy_module(name: str) -> ModuleType:
+    """Module ``name``, executed on its first attribute access (the standard library's
+    :class:`importlib.util.LazyLoader` recipe): a CLI module names every service its
+    commands call, and a command pays only for the ones it uses."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(f"no module named {name!r}", name=name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    parent, _, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, module)
+    return module

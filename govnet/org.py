@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Row, bindparam, func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from govnet import audit, validate
 from govnet.auth import Actor, require, scope_where
 from govnet.errors import AlreadyExists, InvalidInput, NotFound, choice
-from govnet.models import District, Role, Unit, User, table_of
-from govnet.prepared import Prepared
+from govnet.models import District, Role, Unit, User
 
 
 def find_district(session: Session, name_or_code: str) -> District:
@@ -25,15 +22,6 @@ def find_district(session: Session, name_or_code: str) -> District:
 
 
 _UNIT_BY_NAME = select(Unit).where(col(Unit.name) == bindparam("name"))
-_UNIT_ROW = Prepared(table_of(Unit).select().where(table_of(Unit).c.name == bindparam("name")))
-
-
-def unit_row(session: Session, name: str) -> Row[Any]:
-    """A unit as a read-only row (id, name, district_id): the allocation path's lookup."""
-    row = _UNIT_ROW.first(session, {"name": name})
-    if row is None:
-        raise NotFound(f"unknown unit {name!r}")
-    return row
 
 
 def find_unit(session: Session, name: str) -> Unit:

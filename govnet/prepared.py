@@ -4,19 +4,35 @@ SQLAlchemy spends ~45 µs of Python on each execution of even a cached Core stat
 an allocation runs about ten, which alone would exceed its 1 ms budget. A
 :class:`Prepared` statement keeps what SQLAlchemy compiled (SQL text, parameter
 order, bind processors such as the UTC datetime conversion) and hands it straight to
-the driver, inside the same connection and transaction as the ORM session. Used only
-where the allocation path needs it; everything else stays plain SQLAlchemy.
+the driver, inside the same connection and transaction as the ORM session, or on a
+Core :class:`~sqlalchemy.engine.Connection` (the allocation path, which imports no
+ORM: see :mod:`govnet.tables`). Used only where the allocation path needs it;
+everything else stays plain SQLAlchemy.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import Executable
-from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+#: What the Core paths run on: an ORM session (its connection) or a Core connection.
+Bind: TypeAlias = "Session | Connection"
+
+
+def connection_of(bind: Bind) -> Connection:
+    """The Core connection of ``bind`` (a session's, in its transaction)."""
+    return bind if isinstance(bind, Connection) else bind.connection()
+
+
+def dialect_name(bind: Bind) -> str:
+    return connection_of(bind).dialect.name
 
 
 class _Compiled:
@@ -54,15 +70,15 @@ class Prepared:
         self.stmt = stmt
         self._by_dialect: dict[str, _Compiled] = {}
 
-    def _for(self, session: Session) -> tuple[_Compiled, Any]:
-        conn = session.connection()
+    def _for(self, session: Bind) -> tuple[_Compiled, Any]:
+        conn = connection_of(session)
         dialect = conn.dialect
         compiled = self._by_dialect.get(dialect.name)
         if compiled is None:
             compiled = self._by_dialect[dialect.name] = _Compiled(self.stmt, dialect)
         return compiled, conn.connection.driver_connection
 
-    def rows(self, session: Session, params: Mapping[str, Any] | None = None) -> list[Any]:
+    def rows(self, session: Bind, params: Mapping[str, Any] | None = None) -> list[Any]:
         compiled, raw = self._for(session)
         cur = raw.cursor()
         try:
@@ -74,11 +90,11 @@ class Prepared:
             cur.close()
         return [compiled.row(*r) for r in fetched] if compiled.row else list(fetched)
 
-    def first(self, session: Session, params: Mapping[str, Any] | None = None) -> Any:
+    def first(self, session: Bind, params: Mapping[str, Any] | None = None) -> Any:
         found = self.rows(session, params)
         return found[0] if found else None
 
-    def run(self, session: Session, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+    def run(self, session: Bind, params: Mapping[str, Any] | Sequence[Mapping[str, Any]]
             ) -> int:
         """Execute (many, for a list of parameter sets); returns the row count."""
         compiled, raw = self._for(session)

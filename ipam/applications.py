@@ -14,7 +14,7 @@ from govnet.models import District, Role, utcnow
 from govnet.org import find_district
 from ipam import space
 from ipam.models import ApplicationStatus, BlockApplication, Prefix, Vrf
-from ipam.service import _text, delegate, get_vrf
+from ipam.service import delegate, get_vrf, text
 
 
 def apply(session: Session, actor: Actor, *, district: str, size: str | None = None,
@@ -24,7 +24,7 @@ def apply(session: Session, actor: Actor, *, district: str, size: str | None = N
     require(actor, Role.district_operator, Role.municipal_operator, action="apply for blocks")
     target = find_district(session, district)
     require_district(actor, target.id, action="apply for blocks")
-    reason = _text(reason, "--reason", 500)
+    reason = text(reason, "--reason", 500)
     if not reason:
         raise InvalidInput("--reason is required: say what the block is for")
     if (size is None) == (hosts is None):
@@ -75,7 +75,7 @@ def approve(session: Session, actor: Actor, number: int, *, prefix: str | None =
 
 def reject(session: Session, actor: Actor, number: int, *, reason: str) -> BlockApplication:
     require(actor, Role.municipal_operator, action="reject block applications")
-    reason = _text(reason, "--reason", 500)
+    reason = text(reason, "--reason", 500)
     if not reason:
         raise InvalidInput("--reason is required")
     app = _pending(session, number)

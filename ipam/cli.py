@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.tree import Tree
 
 from govnet.console import JSON_OPTION, acting, emit, out, table
-from govnet.db import read, transaction
-from ipam import applications, lookup, report, service, space
+from govnet.db import begin, read, transaction
+from govnet.lazygroup import lazy_module
+from ipam import allocator, space
 from ipam.view import Names, prefix_dict, vrf_dict
+
+if TYPE_CHECKING:
+    from ipam import applications, lookup, report, service
+else:  # imported by the commands that use them: allocate needs none (issue 11)
+    applications, lookup, report, service = map(lazy_module, (
+        "ipam.applications", "ipam.lookup", "ipam.report", "ipam.service"))
 
 app = typer.Typer(help="Address plan: pools, district blocks, allocations.", no_args_is_help=True)
 vrf_app = typer.Typer(help="Extranet zones (VRFs).", no_args_is_help=True)
@@ -143,10 +150,10 @@ def allocate(owner: str = typer.Option(..., "--owner", help="The unit that gets 
              description: str = typer.Option("", "--description"),
              family: int | None = FAMILY, json_: bool = JSON_OPTION) -> None:
     """Allocate the best-fitting free block to a unit."""
-    with transaction() as s:
-        data = prefix_dict(s, service.allocate(
-            s, acting(s), owner=owner, size=size, hosts=hosts, district=district, within=within,
-            vrf=vrf, purpose=purpose, description=description, family=family))
+    with begin() as conn:  # Core only: a script's allocations pay no ORM start-up
+        data = prefix_dict(conn, allocator.allocate(
+            conn, acting(conn), owner=owner, size=size, hosts=hosts, district=district,
+            within=within, vrf=vrf, purpose=purpose, description=description, family=family))
     emit(data, json_, lambda: _said(data, "allocated"))
 
 

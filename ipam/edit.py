@@ -15,9 +15,9 @@ from govnet import audit
 from govnet.auth import Actor, require
 from govnet.errors import InvalidInput, NotFound, NotPermitted, WrongState
 from govnet.models import Role, utcnow
-from govnet.org import unit_row
+from govnet.org_rows import unit_row
 from govnet.references import referrers, refuse_if_referred
-from ipam import service, space, store
+from ipam import freespace, service, space, store
 from ipam.models import FreeBlock, Prefix, Status, Vrf
 from ipam.view import prefix_dict
 
@@ -41,7 +41,7 @@ def remove_pool(session: Session, actor: Actor, cidr: str, *, vrf: str | None = 
     if pool is None or pool.status != Status.container.value:
         raise NotFound(f"no pool {net} in VRF {zone.name}" if pool is None else
                        f"{net} is {pool.status}, not a pool: release it instead")
-    store.lock_parents(session, [pool.id])  # type: ignore[list-item]
+    freespace.lock_parents(session, [pool.id])  # type: ignore[list-item]
     refuse_if_referred(session, Prefix, pool.id, f"pool {net}",  # type: ignore[arg-type]
                        ignore=("freeblock",), hint="release or remove what is inside first")
     before = prefix_dict(session, pool)
@@ -85,7 +85,7 @@ def edit(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None,
         if parent is None:
             raise NotPermitted(f"{actor.name} (district_operator) may not edit pool "
                                        f"{prefix.cidr}")
-        service._check_scope(actor, [parent], new_unit)
+        service.check_scope(actor, [parent], new_unit)
     values: dict[str, object] = {}
     if new_unit is not None and new_unit.id != prefix.owner_id:
         if prefix.status != Status.allocated.value:
@@ -97,7 +97,7 @@ def edit(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None,
                              "owner follows the request (disconnect it first)")
         values["owner_id"] = new_unit.id
     if description is not None:
-        text = service._text(description, "--description")
+        text = service.text(description, "--description")
         if not text and prefix.status == Status.reserved.value:
             raise InvalidInput(f"{prefix.cidr} is reserved: its description is the reason and "
                                "stays")

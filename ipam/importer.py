@@ -212,7 +212,7 @@ def blocks_from_csv(text: str) -> list[Block]:
             status = Status(row["status"] or "allocated")
             if status not in IMPORTABLE:
                 raise InvalidInput(f"status {status.value!r} is not importable")
-            purpose = service._purpose(row.get("purpose") or Purpose.other.value)
+            purpose = service.allocator.purpose_of(row.get("purpose") or Purpose.other.value)
             names = {k: validate.text(row[k], k, limit=128) or None
                      for k in ("vrf", "district", "owner")}
             description = validate.text(row["description"], "description",

@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 from govnet.auth import Actor
 from govnet.errors import InvalidInput, NotFound
 from govnet.models import Role
-from ipam import space, store
+from ipam import freespace, space
 from ipam.models import IpAddress, Prefix, Status
 from ipam.service import visible
 
@@ -81,7 +81,7 @@ def free_addresses(session: Session, prefix: Prefix, *, limit: int = 50) -> list
     ``assign_address`` would take them: IPv4 skips network and broadcast below /31)."""
     if prefix.status != Status.allocated.value:
         return []
-    net = store.net_of(prefix)
+    net = freespace.net_of(prefix)
     taken = set(session.scalars(select(col(IpAddress.address)).where(
         col(IpAddress.prefix_id) == prefix.id)))
     hosts: Any = net if net.version == 6 or net.prefixlen >= 31 else net.iter_hosts()

@@ -15,7 +15,7 @@ from govnet.auth import Actor, require_scope
 from govnet.errors import InvalidInput
 from govnet.models import utcnow
 from govnet.org import find_district
-from ipam import space, store
+from ipam import freespace, space, store
 from ipam.models import PARENT_STATUSES, Prefix, Status
 from ipam.service import get, get_vrf, visible_where
 from ipam.view import Names, prefix_dict
@@ -43,7 +43,7 @@ class Usage:
 def usage_of(session: Session, prefix: Prefix, names: Names) -> Usage:
     size = space.size_of(prefix.version, prefix.prefixlen)
     if prefix.status in PARENT_STATUSES:
-        free = store.free_size(session, parent_id=prefix.id, version=prefix.version)  # type: ignore[arg-type]
+        free = freespace.free_size(session, parent_id=prefix.id, version=prefix.version)  # type: ignore[arg-type]
         children = store.children_count(session, parent_id=prefix.id)  # type: ignore[arg-type]
     else:
         free, children = 0, 0
@@ -101,7 +101,7 @@ def free(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None) -
     prefix = get(session, actor, cidr, vrf=vrf)
     if prefix.status not in PARENT_STATUSES:
         return []
-    return [str(n) for n in store.free_of(session, parent_id=prefix.id)]  # type: ignore[arg-type]
+    return [str(n) for n in freespace.free_of(session, parent_id=prefix.id)]  # type: ignore[arg-type]
 
 
 def utilization(session: Session, actor: Actor, *, district: str | None = None,

@@ -12,33 +12,37 @@ from datetime import timedelta
 from typing import Any
 
 from netaddr import IPNetwork
-from sqlalchemy import ColumnElement, Row, bindparam, delete, insert, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col
 
 from govnet import audit, validate
-from govnet.auth import Actor, require, require_district, scope_where, sees
+from govnet.auth import Actor, require, scope_where, sees
 from govnet.confignames import check_identifier, check_rd
 from govnet.errors import (
     AlreadyExists,
     InvalidInput,
     NotFound,
-    NotPermitted,
     PrefixConflict,
     SpaceExhausted,
     WrongState,
-    choice,
 )
-from govnet.models import Role, table_of, utcnow
-from govnet.org import find_district, unit_row
-from govnet.prepared import Prepared
+from govnet.models import Role, utcnow
+from govnet.org import find_district
 from govnet.settings import settings
-from ipam import space, store
-from ipam.models import PARENT_STATUSES, IpAddress, Prefix, Purpose, Status, Vrf
+from ipam import allocator, freespace, space, store
+from ipam.allocator import (  # noqa: F401  (ALLOCATORS, district_label, vrf_row: re-exported)
+    ALLOCATORS,
+    check_scope,
+    district_label,
+    family_of,
+    free,
+    take,
+    text,
+    vrf_row,
+)
+from ipam.models import IpAddress, Prefix, Purpose, Status, Vrf
 from ipam.view import prefix_dict, vrf_dict
-
-ALLOCATORS = (Role.municipal_operator, Role.district_operator)
-
 
 # -- zones ------------------------------------------------------------------
 
@@ -49,7 +53,7 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "",
     (``ASN:NN``; rt defaults to rd) let provisioning define the instance where missing."""
     require(actor, Role.municipal_operator, action="add VRFs")
     name = validate.name(name, "VRF name")
-    description = _text(description, "description")
+    description = text(description, "description")
     if device_name is not None:
         device_name = check_identifier(device_name.strip(), "--device-name")
     rd = check_rd(rd.strip(), "--rd") if rd is not None else None
@@ -73,19 +77,8 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "",
 
 _FIRST_VRF = select(Vrf).order_by(col(Vrf.id)).limit(1)
 _VRF_BY_NAME = select(Vrf).where(col(Vrf.name) == bindparam("name"))
-_VT = table_of(Vrf)
-_VRF_ROW = Prepared(select(_VT.c.id, _VT.c.name).where(_VT.c.name == bindparam("name")))
-_FIRST_VRF_ROW = Prepared(select(_VT.c.id, _VT.c.name).order_by(_VT.c.id).limit(1))
 
 
-def vrf_row(session: Session, name: str | None) -> Row[Any]:
-    """Like :func:`get_vrf`, as a read-only (id, name) row: the allocation path's lookup."""
-    row = (_FIRST_VRF_ROW.first(session) if name is None
-           else _VRF_ROW.first(session, {"name": name}))
-    if row is None:
-        raise NotFound("no VRF yet: add one with 'govnet ipam vrf add NAME'" if name is None
-                       else f"unknown VRF {name!r}")
-    return row
 
 
 def get_vrf(session: Session, name: str | None) -> Vrf:
@@ -105,29 +98,27 @@ def list_vrfs(session: Session) -> list[Vrf]:
 
 # -- pools and delegation -----------------------------------------------------
 
-_PREFIX_COLUMNS = ("vrf_id", "cidr", "parent_id", "status", "district_id", "owner_id", "purpose",
-                   "description", "quarantine_until", "created_at", "updated_at", "version",
-                   "prefixlen", "first", "last")
-_INSERT_PREFIX = Prepared(insert(table_of(Prefix)).values(
-    {c: bindparam(c, type_=table_of(Prefix).c[c].type) for c in _PREFIX_COLUMNS}
-).returning(table_of(Prefix).c.id))
-
-
-def _new_prefix(session: Session, *, vrf: Any, net: IPNetwork, parent: Prefix | None,
+def _new_prefix(session: Session, *, vrf: Any, net: IPNetwork, parent: Any | None,
                 status: Status, district_id: int | None = None, owner_id: int | None = None,
                 purpose: str = Purpose.other.value, description: str = "") -> Prefix:
     """Insert a prefix (one prebuilt statement) and hand back its persistent object."""
-    now = utcnow()
-    values = dict(vrf_id=vrf.id, cidr=str(net), parent_id=parent.id if parent else None,
-                  status=status.value, district_id=district_id, owner_id=owner_id,
-                  purpose=purpose, description=description, quarantine_until=None,
-                  created_at=now, updated_at=now, **store.range_keys(net))
-    new_id = _INSERT_PREFIX.first(session, values)[0]
-    prefix = Prefix(id=new_id, **values)
+    return _attached(session, allocator.insert_prefix(
+        session, vrf_id=vrf.id, net=net, parent_id=parent.id if parent else None,
+        status=status, district_id=district_id, owner_id=owner_id, purpose=purpose,
+        description=description))
+
+
+def _attached(session: Session, values: dict[str, Any]) -> Prefix:
+    """The ORM object of a row just inserted, in the session without reading it back.
+
+    The row may reuse the id of one deleted in Core in this transaction (SQLite does,
+    e.g. after a quarantine expired): that row's stale object leaves the session."""
+    stale = session.identity_map.get(session.identity_key(Prefix, values["id"]))
+    if stale is not None:
+        session.expunge(stale)
+    prefix = Prefix(**values)
     make_transient_to_detached(prefix)
     session.add(prefix)
-    if status in PARENT_STATUSES:
-        store.add_free(session, parent_id=new_id, net=net)
     return prefix
 
 
@@ -143,14 +134,12 @@ def add_pool(session: Session, actor: Actor, cidr: str, *, vrf: str | None = Non
             raise AlreadyExists(f"pool {net} exists already in VRF {zone.name}")
         raise PrefixConflict(f"{net} overlaps pool {clash.cidr} in VRF {zone.name}")
     pool = _new_prefix(session, vrf=zone, net=net, parent=None, status=Status.container,
-                       description=_text(description, "description"))
+                       description=text(description, "description"))
     audit.record(session, actor, "ipam.pool.add", "prefix", f"{zone.name}:{net}",
                  after=prefix_dict(session, pool))
     return pool
 
 
-def _text(value: str, field: str, limit: int = 200) -> str:
-    return validate.text(value, field, limit=limit)
 
 
 def _parent_for_cidr(session: Session, zone: Vrf, net: IPNetwork) -> Prefix:
@@ -165,37 +154,18 @@ def _parent_for_cidr(session: Session, zone: Vrf, net: IPNetwork) -> Prefix:
 
 def _carve_exact(session: Session, parent: Prefix, net: IPNetwork) -> None:
     """Take exactly ``net`` out of ``parent``'s free space, or say what is in the way."""
-    store.lock_parents(session, [parent.id])  # type: ignore[list-item]
-    block = store.containing_free(session, parent_id=parent.id, net=net)  # type: ignore[arg-type]
+    freespace.lock_parents(session, [parent.id])  # type: ignore[list-item]
+    block = freespace.containing_free(session, parent_id=parent.id, net=net)  # type: ignore[arg-type]
     if block is None:
         taken = store.get_prefix(session, vrf_id=parent.vrf_id, net=net)
         if taken is not None:
             raise PrefixConflict(f"{net} is already {taken.status} in VRF")
         raise PrefixConflict(f"{net} overlaps an existing prefix inside {parent.cidr}")
-    store.take_free(session, block=block, target=net)
+    freespace.take_free(session, block=block, target=net)
 
 
-def _family_of(within: IPNetwork | None, family: int | None) -> int:
-    if within is not None:
-        if family is not None and family != within.version:
-            raise InvalidInput(f"IPv{family} asked of {within}, an IPv{within.version} prefix")
-        return within.version
-    return family or 4
 
 
-def _length(size: str | None, hosts: int | None, version: int, purpose: str) -> int:
-    if size is not None and hosts is not None:
-        raise InvalidInput("give --size or --hosts, not both")
-    if size is not None:
-        return space.parse_size(size, version)
-    if hosts is not None:
-        return space.hosts_to_prefixlen(hosts, version)
-    if purpose == Purpose.loopback.value:
-        return space.BITS[version]
-    if purpose == Purpose.interconnect.value:
-        return (settings().interconnect_prefixlen if version == 4
-                else settings().interconnect6_prefixlen)
-    raise InvalidInput("give --size /N or --hosts N")
 
 
 def delegate(session: Session, actor: Actor, *, district: str, size: str | None = None,
@@ -216,12 +186,12 @@ def delegate(session: Session, actor: Actor, *, district: str, size: str | None 
                                  "not a municipal pool")
         _carve_exact(session, parent, net)
     else:
-        version = _family_of(source, family)
+        version = family_of(source, family)
         length = space.parse_size(size or "", version)
         parents = _containers(session, zone, version, source)
-        net, parent = _allocate_from(session, parents, version, length)
+        net, parent = take(session, parents, version, length)
     block = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.delegated,
-                        district_id=target.id, description=_text(description, "description"))
+                        district_id=target.id, description=text(description, "description"))
     audit.record(session, actor, "ipam.delegate", "prefix", f"{zone.name}:{net}",
                  after=prefix_dict(session, block))
     return block
@@ -244,42 +214,10 @@ def _containers(session: Session, zone: Vrf, version: int, source: IPNetwork | N
     return pools
 
 
-def _allocate_from(session: Session, parents: list[Any], version: int, length: int
-                   ) -> tuple[IPNetwork, Any]:
-    """Best fit over ``parents``' free space; lock, expire quarantine, take."""
-    if length > space.BITS[version]:
-        raise InvalidInput(f"/{length} is not an IPv{version} prefix length")
-    # A child is strictly smaller than its parent (prefixes are unique in a VRF).
-    fitting = [p for p in parents if p.prefixlen < length]
-    if not fitting:
-        raise InvalidInput(f"a /{length} does not fit inside {parents[0].cidr}"
-                           if len(parents) == 1 else f"a /{length} does not fit inside any of "
-                           f"{len(parents)} blocks")
-    parents = fitting
-    ids = [p.id for p in parents]
-    store.lock_parents(session, ids)  # type: ignore[arg-type]
-    _expire_quarantine(session, parents)
-    block = store.best_fit(session, parent_ids=ids, version=version, prefixlen=length)  # type: ignore[arg-type]
-    if block is None:
-        where = parents[0].cidr if len(parents) == 1 else f"{len(parents)} blocks"
-        raise SpaceExhausted(f"no free /{length} left in {where}")
-    net = space.take(store.net_of(block), length)
-    parent = next(p for p in parents if p.id == block.parent_id)
-    store.take_free(session, block=block, target=net)
-    return net, parent
 
 
-def _expire_quarantine(session: Session, parents: list[Prefix]) -> None:
-    now = utcnow()
-    by_id = {p.id: p for p in parents}
-    for gone in store.expired_quarantine(session, parent_ids=list(by_id), now=now):  # type: ignore[arg-type]
-        _free(session, gone, by_id[gone.parent_id])
 
 
-def _free(session: Session, prefix: Any, parent: Any) -> None:
-    net = store.net_of(prefix)
-    session.execute(delete(Prefix).where(col(Prefix.id) == prefix.id))
-    store.give_free(session, parent=parent, net=net)
 
 
 # -- allocation ---------------------------------------------------------------
@@ -288,96 +226,29 @@ def allocate(session: Session, actor: Actor, *, owner: str | None, size: str | N
              hosts: int | None = None, district: str | None = None, within: str | None = None,
              vrf: str | None = None, purpose: str = "lan", description: str = "",
              family: int | None = None) -> Prefix:
-    """Allocate the best-fitting free block for a unit, from a district's blocks or a parent.
-
-    ``owner`` None (the NetBox-shaped API, whose clients name no unit) leaves it unowned."""
-    require(actor, *ALLOCATORS, action="allocate addresses")
-    if district is not None and within is not None:
-        raise InvalidInput("give --district D or --within CIDR, not both (a district's "
-                           "allocations come from its blocks: --within one of them)")
-    if district is None and within is None:
-        raise InvalidInput("give --district D or --within CIDR")
-    purpose = _purpose(purpose)
-    zone = vrf_row(session, vrf)
-    unit = unit_row(session, owner) if owner is not None else None
-    source = space.parse_cidr(within) if within else None
-    version = _family_of(source, family)
-    length = _length(size, hosts, version, purpose)
-    parents: list[Any]  # rows or Prefix objects: both carry the columns read below
-    if source is not None:
-        row = store.prefix_row(session, vrf_id=zone.id, net=source)
-        if row is None:
-            raise NotFound(f"no prefix {source} in VRF {zone.name}")
-        if row.status not in PARENT_STATUSES:
-            raise InvalidInput(f"{source} is {row.status}: allocate inside a pool or a "
-                               "district block")
-        parents = [row]
-    else:
-        target = find_district(session, district or "")
-        parents = list(session.scalars(select(Prefix).where(
-            col(Prefix.vrf_id) == zone.id, col(Prefix.version) == version,
-            col(Prefix.district_id) == target.id, col(Prefix.status) == Status.delegated.value,
-        ).order_by(col(Prefix.id))))
-        if not parents:
-            raise SpaceExhausted(f"district {target.name} has no IPv{version} block in VRF "
-                                 f"{zone.name}: apply for one with 'govnet ipam apply'")
-    _check_scope(actor, parents, unit)
-    net, parent = _allocate_from(session, parents, version, length)
-    prefix = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.allocated,
-                         district_id=district_label(parent, None, net),
-                         owner_id=unit.id if unit is not None else None,
-                         purpose=purpose,
-                         description=_text(description, "description"))
-    audit.record(session, actor, "ipam.allocate", "prefix", f"{zone.name}:{net}",
-                 after={"prefix": str(net), "owner": unit.name if unit is not None else None,
-                        "purpose": purpose,
-                        "parent": parent.cidr})
-    return prefix
+    """:func:`ipam.allocator.allocate` in this session: the new prefix as its ORM object."""
+    return _attached(session, allocator.allocate(
+        session, actor, owner=owner, size=size, hosts=hosts, district=district, within=within,
+        vrf=vrf, purpose=purpose, description=description, family=family))
 
 
-def district_label(parent: Any, claimed: Any | None, net: IPNetwork) -> int | None:
-    """The district a prefix inside ``parent`` carries: that of the district block it lies
-    in, else none (city space, even when the owner is a district's unit).
-
-    A ``claimed`` district (an import row's) must be that block's district, else Conflict:
-    a district's label never lies outside its delegated space.
-    """
-    label = parent.district_id if parent.status == Status.delegated.value else None
-    if claimed is not None and claimed.id != label:
-        raise PrefixConflict(f"{net} is labelled {claimed.name} but lies in {parent.cidr}, "
-                             f"outside {claimed.name}'s blocks")
-    return label
 
 
-def _purpose(value: str) -> str:
-    return choice(Purpose, value, "purpose").value
 
 
-def _check_scope(actor: Actor, parents: list[Any], unit: Any) -> None:
-    """District operators act only inside their own district's delegated blocks."""
-    if actor.role is not Role.district_operator:
-        return
-    for parent in parents:
-        if parent.status != Status.delegated.value:
-            raise NotPermitted(f"{actor.name} (district_operator) may allocate only inside "
-                               f"its district's blocks, not in pool {parent.cidr}")
-        require_district(actor, parent.district_id, action=f"allocate in {parent.cidr}")
-    if unit is not None and unit.district_id != actor.district_id:
-        raise NotPermitted(f"{actor.name} (district_operator of {actor.district_name}) may not "
-                           f"allocate to {unit.name}, a unit outside its district")
 
 
 def reserve(session: Session, actor: Actor, cidr: str, *, reason: str,
             vrf: str | None = None) -> Prefix:
     """Hold a specific block so nothing allocates it."""
     require(actor, *ALLOCATORS, action="reserve addresses")
-    reason = _text(reason, "--reason")
+    reason = text(reason, "--reason")
     if not reason:
         raise InvalidInput("--reason is required")
     zone = get_vrf(session, vrf)
     net = space.parse_cidr(cidr)
     parent = _parent_for_cidr(session, zone, net)
-    _check_scope(actor, [parent], None)
+    check_scope(actor, [parent], None)
     _carve_exact(session, parent, net)
     prefix = _new_prefix(session, vrf=zone, net=net, parent=parent, status=Status.reserved,
                          district_id=district_label(parent, None, net), description=reason)
@@ -408,14 +279,15 @@ def release(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None
     parent = session.get(Prefix, prefix.parent_id)
     assert parent is not None  # every non-pool prefix has a parent
     if actor.role is Role.district_operator:
-        _check_scope(actor, [parent], None)
+        check_scope(actor, [parent], None)
     if prefix.status == Status.delegated.value and store.children_count(
             session, parent_id=prefix.id) > 0:  # type: ignore[arg-type]
         raise WrongState(f"{net} still holds allocations: release them first")
     before = prefix_dict(session, prefix)
-    store.lock_parents(session, [parent.id])  # type: ignore[list-item]
+    freespace.lock_parents(session, [parent.id])  # type: ignore[list-item]
     if days == 0:
-        _free(session, prefix, parent)
+        free(session, prefix, parent)
+        session.expunge(prefix)  # deleted in Core: the session must not keep it
         result = None
     else:
         store.touch(session, prefix, utcnow(), status=Status.quarantined.value,
@@ -463,7 +335,7 @@ def assign_address(session: Session, actor: Actor, prefix: Prefix, *, address: s
     require(actor, *ALLOCATORS, action="assign addresses")
     if prefix.status != Status.allocated.value:
         raise WrongState(f"{prefix.cidr} is {prefix.status}; addresses go in allocated prefixes")
-    net = store.net_of(prefix)
+    net = freespace.net_of(prefix)
     taken = set(session.scalars(select(col(IpAddress.address)).where(
         col(IpAddress.prefix_id) == prefix.id)))
     if address is not None:
@@ -480,7 +352,7 @@ def assign_address(session: Session, actor: Actor, prefix: Prefix, *, address: s
         if ip is None:
             raise SpaceExhausted(f"no free address left in {net}")
     row = IpAddress(prefix_id=prefix.id, vrf_id=prefix.vrf_id, address=str(ip),  # type: ignore[arg-type]
-                    device=device, interface=interface, description=_text(description,
+                    device=device, interface=interface, description=text(description,
                                                                           "description"))
     session.add(row)
     session.flush()

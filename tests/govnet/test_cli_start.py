@@ -21,6 +21,7 @@ from govnet.db import transaction
 from govnet.lazygroup import load_target
 from govnet.settings import settings
 from ipam import service
+from ipam.view import prefix_dict
 from tests.conftest import actor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +75,30 @@ def test_ipam_commands_import_no_alembic_templates_devices_or_tui(db, argv):
     # database is used (govnet.audit's ON CONFLICT insert), its driver never.
     assert "psycopg" not in modules
     assert "sqlalchemy.dialects.postgresql" not in full
+
+
+def test_ipam_allocate_runs_on_core_without_sqlmodel_or_the_orm(db):
+    """The allocation command's budget (issue 11) leaves no room for SQLModel (with
+    pydantic's model machinery) or the ORM: it runs on govnet.tables, and answers what
+    the ORM path then reads back."""
+    admin = actor()
+    with transaction() as s:
+        service.add_vrf(s, admin, "v")
+        service.add_pool(s, admin, "10.0.0.0/16", vrf="v")
+        org.add_unit(s, admin, "unit")
+    done = subprocess.run([sys.executable, "-c", _PROBE, "ipam", "allocate", "--size", "/30",
+                           "--within", "10.0.0.0/16", "--owner", "unit", "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
+    *answer, last = done.stdout.strip().splitlines()
+    report = json.loads(last)
+    assert report["code"] == 0
+    assert "sqlmodel" not in report["modules"]
+    assert not [m for m in report["full"] if m.startswith("sqlalchemy.orm")]
+    made = json.loads("\n".join(answer))
+    with transaction() as s:
+        stored = prefix_dict(s, service.get(s, admin, "10.0.0.0/30", vrf="v"))
+    assert made == stored
+    assert (made["status"], made["owner"], made["vrf"]) == ("allocated", "unit", "v")
 
 
 @pytest.mark.parametrize("name", sorted(SUBAPPS))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from govnet import org
 from govnet.db import read, transaction
-from ipam import service, space, store
+from ipam import freespace, service, space
 from ipam.models import Prefix
 from tests.conftest import actor
 
@@ -70,5 +70,5 @@ def test_sixteen_processes_never_double_allocate(any_db):
         rows = s.scalars(select(Prefix).where(Prefix.status == "allocated")).all()
         assert sorted(p.cidr for p in rows) == sorted(allocated)
         pool_row = service.get(s, admin, "10.0.0.0/21", vrf="v")
-        assert store.free_of(s, parent_id=pool_row.id) == []
+        assert freespace.free_of(s, parent_id=pool_row.id) == []
     assert IPSet(nets) == IPSet([space.parse_cidr("10.0.0.0/21")])

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from govnet.db import read, transaction
 from govnet.errors import NotPermitted, PrefixConflict, SpaceExhausted
 from govnet.models import utcnow
-from ipam import report, service, space, store
+from ipam import freespace, report, service, space
 from ipam.models import PARENT_STATUSES, Prefix
 from tests.conftest import actor
 
@@ -19,10 +19,10 @@ from tests.conftest import actor
 def _check_index(session) -> None:
     """For every parent, the free-block table equals parent − children (set difference)."""
     for parent in session.scalars(select(Prefix).where(Prefix.status.in_(PARENT_STATUSES))):
-        kids = [store.net_of(c) for c in session.scalars(
+        kids = [freespace.net_of(c) for c in session.scalars(
             select(Prefix).where(Prefix.parent_id == parent.id))]
-        expected = space.free_blocks(store.net_of(parent), kids)
-        assert store.free_of(session, parent_id=parent.id) == expected, parent.cidr
+        expected = space.free_blocks(freespace.net_of(parent), kids)
+        assert freespace.free_of(session, parent_id=parent.id) == expected, parent.cidr
 
 
 def test_best_fit_by_hosts_and_size(plan):
@@ -64,7 +64,7 @@ def test_random_allocate_release_keeps_the_index_exact(plan):
             service.release(s, admin, cidr, vrf="public", quarantine_days=0)
     with read() as s:
         block = service.get(s, admin, "10.0.0.0/20", vrf="public")
-        assert store.free_of(s, parent_id=block.id) == [space.parse_cidr("10.0.0.0/20")]
+        assert freespace.free_of(s, parent_id=block.id) == [space.parse_cidr("10.0.0.0/20")]
 
 
 def test_quarantine_blocks_reuse_until_it_ends(plan):
@@ -131,5 +131,5 @@ def test_database_refuses_overlapping_siblings_on_postgres(plan, any_db):
     with pytest.raises(IntegrityError, match="ex_prefix_siblings_disjoint"):
         with transaction() as s:
             s.add(Prefix(vrf_id=pool.vrf_id, cidr=str(net), parent_id=pool.id,
-                         status="allocated", **store.range_keys(net)))
+                         status="allocated", **freespace.range_keys(net)))
             s.flush()

@@ -15,7 +15,6 @@ from sqlmodel import select
 from govnet import audit, org
 from govnet.auth import Actor
 from govnet.db import read
-from govnet.models import AuditEvent
 from ipam import applications, report, service
 from ipam.models import PARENT_STATUSES, Prefix, Status
 from ipam.view import Names, prefix_dict
@@ -36,7 +35,8 @@ class EventRow:
     hash: str = ""
 
 
-def event_row(e: AuditEvent) -> EventRow:
+def event_row(e: Any) -> EventRow:
+    """An audit event (a row of :func:`govnet.audit.list_events`) for the screens."""
     return EventRow(e.seq, e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action,
                     f"{e.object_type}:{e.object_id}", e.before, e.after, e.hash)
 
