@@ -11,6 +11,10 @@ so the free-block index really holds ~N blocks, not a handful.
 ``--concurrency`` measures throughput instead: separate processes started together at
 a barrier, each allocating /30s through the services (committed, audited) from a
 district block: 1 client; 8 clients on 8 blocks in 8 districts; 8 clients on one block.
+For each phase it also prints where the time went, to tell writers waiting on each other
+from a machine out of CPU: per-allocation wall, client CPU and (PostgreSQL) backend CPU,
+the machine's busy %, and pg_stat_activity samples of backends waiting on a Lock; after
+1 client, the CPU ceiling for 8 (cores × wall / CPU per allocation).
 
     python bench/ipam_alloc.py [--sizes 0,1000,10000,100000] [--no-pg] [--concurrency]
 """
@@ -24,9 +28,12 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,7 +45,7 @@ from govnet import db as gdb  # noqa: E402
 from govnet.auth import load_actor  # noqa: E402
 from govnet.migrate import upgrade  # noqa: E402
 from govnet.settings import settings  # noqa: E402
-from ipam import service, space, store  # noqa: E402
+from ipam import freespace, service, space  # noqa: E402
 from ipam.models import FreeBlock, Prefix  # noqa: E402
 
 PARENT = IPNetwork("10.0.0.0/8")
@@ -79,11 +86,11 @@ def populate(n: int) -> None:
         rows = [dict(vrf_id=pool.vrf_id, cidr=str(c), parent_id=pool.id, status="allocated",
                      purpose="lan", description="", owner_id=None, district_id=None,
                      created_at=pool.created_at, updated_at=pool.created_at,
-                     **store.range_keys(c)) for c in children]
+                     **freespace.range_keys(c)) for c in children]
         for i in range(0, len(rows), 5000):
             s.execute(insert(Prefix), rows[i:i + 5000])
         free = space.free_blocks(PARENT, children) if n else [PARENT]
-        s.execute(insert(FreeBlock), [dict(parent_id=pool.id, **store.range_keys(b)) for b in free])
+        s.execute(insert(FreeBlock), [dict(parent_id=pool.id, **freespace.range_keys(b)) for b in free])
 
 
 def time_govnet(count: int) -> list[float]:
@@ -116,7 +123,7 @@ def time_reference(count: int) -> tuple[list[float], list[float]]:
             assert block is not None
             net = space.take(block, 30)
             s.add(Prefix(vrf_id=pool.vrf_id, cidr=str(net), parent_id=pool.id,
-                         status="allocated", **store.range_keys(net)))
+                         status="allocated", **freespace.range_keys(net)))
         times.append(time.perf_counter() - t0)
     return times, compute
 
@@ -152,7 +159,39 @@ def concurrency_db(kind: str, tmp: Path) -> str:
     return url
 
 
-def _client(url: str, block: int, count: int, barrier: Any) -> tuple[float, float, int]:
+class ClientRun(NamedTuple):
+    """One client's timed loop: monotonic times, CPU seconds, /proc/stat samples."""
+
+    start: float
+    end: float
+    allocs: int
+    cpu: float  # this process, time.process_time()
+    backend_cpu: float | None  # its PostgreSQL backend (utime+stime); None: SQLite / pid changed
+    machine_start: tuple[int, int]  # (busy, total) jiffies of the whole machine
+    machine_end: tuple[int, int]
+
+
+def _proc_cpu(pid: int) -> float:
+    """utime + stime of process ``pid`` in seconds (/proc/<pid>/stat, 1/CLK_TCK resolution)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_cpu() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot; idle and iowait count as not busy."""
+    jiffies = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return sum(jiffies) - jiffies[3] - jiffies[4], sum(jiffies)
+
+
+def _backend_pid(url: str) -> int | None:
+    """The PostgreSQL backend of this process's pooled connection (the one allocations use)."""
+    if not url.startswith("postgresql"):
+        return None
+    with gdb.transaction() as s:
+        return int(s.execute(text("select pg_backend_pid()")).scalar_one())
+
+
+def _client(url: str, block: int, count: int, barrier: Any) -> ClientRun:
     os.environ["GOVNET_DB"] = url
     settings.cache_clear()
     gdb.dispose_all()
@@ -161,42 +200,164 @@ def _client(url: str, block: int, count: int, barrier: Any) -> tuple[float, floa
     with gdb.transaction() as s:  # warm: connection, compiled statements
         service.allocate(s, actor, owner=f"u{block}", size="/30", within=f"10.{block}.0.0/18",
                          vrf="v")
+    pid = _backend_pid(url)
     barrier.wait()
+    machine_start = _machine_cpu()
+    backend0 = _proc_cpu(pid) if pid else 0.0
+    cpu0 = time.process_time()
     start = time.monotonic()  # CLOCK_MONOTONIC: comparable across processes
     for _ in range(count):
         with gdb.transaction() as s:
             service.allocate(s, actor, owner=f"u{block}", size="/30",
                              within=f"10.{block}.0.0/18", vrf="v")
-    return start, time.monotonic(), count
+    end = time.monotonic()
+    cpu = time.process_time() - cpu0
+    backend = _proc_cpu(pid) - backend0 if pid else None
+    machine_end = _machine_cpu()
+    if pid and _backend_pid(url) != pid:  # the pool reconnected: the reading is another's
+        backend = None
+    return ClientRun(start, end, count, cpu, backend, machine_start, machine_end)
 
 
-def throughput(url: str, blocks: list[int], count: int) -> float:
-    """Allocations per second of len(blocks) processes, from the barrier to the last one."""
+class WaitSampler(threading.Thread):
+    """Polls pg_stat_activity every 10 ms: what each client backend of the database is doing.
+
+    Labels: ``Lock:<event>`` (waiting on another writer's lock), ``Client:ClientRead`` /
+    ``idle`` (waiting for its Python client), ``CPU`` (active, no wait event: running or
+    runnable), others (``IO:WALSync``, ``LWLock:…``) as PostgreSQL names them.
+    """
+
+    QUERY = text("select coalesce(case when state = 'idle' then 'idle' end,"
+                 " wait_event_type || ':' || wait_event, 'CPU') from pg_stat_activity"
+                 " where datname = current_database() and pid <> pg_backend_pid()"
+                 " and backend_type = 'client backend'")
+
+    def __init__(self, url: str) -> None:
+        super().__init__(daemon=True)
+        self.url = url
+        self.samples: list[tuple[float, list[str]]] = []
+        self.done = threading.Event()
+        self.share = 0.0  # its own CPU (thread + its backend) as a fraction of all cores
+
+    def run(self) -> None:
+        # Autocommit: inside one transaction pg_stat_activity would repeat its first snapshot.
+        engine = create_engine(self.url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as c:
+            pid = int(c.execute(text("select pg_backend_pid()")).scalar_one())
+            start, cpu0, backend0 = time.monotonic(), time.thread_time(), _proc_cpu(pid)
+            while not self.done.is_set():
+                labels = list(c.execute(self.QUERY).scalars())
+                self.samples.append((time.monotonic(), labels))
+                self.done.wait(0.01)
+            cpu = time.thread_time() - cpu0 + _proc_cpu(pid) - backend0
+            self.share = cpu / ((os.cpu_count() or 1) * (time.monotonic() - start))
+        engine.dispose()
+
+
+@dataclass
+class Phase:
+    """One phase's throughput and where its time went (per-allocation figures in seconds)."""
+
+    rate: float  # allocations/s, barrier to the last client's end
+    wall: float  # per allocation, mean over clients (each client's loop time / its count)
+    cpu: float  # client CPU per allocation, mean over clients
+    backend: float | None  # backend CPU per allocation, mean over clients; None on SQLite
+    busy: float  # whole machine, fraction of all cores not idle
+    ours: float  # clients + backends CPU / (cores × elapsed)
+    lock_samples: int  # samples in which some backend waited on a Lock
+    samples: int
+    waits: Counter[str]  # backend-samples per label (see WaitSampler)
+    sampler: float  # the sampler's own CPU, fraction of all cores while it ran
+
+
+def throughput(url: str, blocks: list[int], count: int) -> Phase:
+    """len(blocks) processes allocating at once, from the barrier to the last one.
+
+    Machine busy is taken from the clients' own /proc/stat samples, the earliest client's
+    start and the latest client's end, so it covers exactly the timed window (a reading
+    in the parent around the pool would also count the spawned interpreters' imports and
+    warm-ups). Wait samples (PostgreSQL) are kept only if taken inside that window.
+    """
+    sampler = WaitSampler(url) if url.startswith("postgresql") else None
+    if sampler:
+        sampler.start()
     ctx = mp.get_context("spawn")
     with ctx.Manager() as manager:
         barrier = manager.Barrier(len(blocks))
         with ctx.Pool(len(blocks)) as pool:
             results = pool.starmap(_client, [(url, b, count, barrier) for b in blocks])
-    start = min(r[0] for r in results)
-    end = max(r[1] for r in results)
-    return sum(r[2] for r in results) / (end - start)
+    if sampler:
+        sampler.done.set()
+        sampler.join()
+    first = min(results, key=lambda r: r.start)
+    last = max(results, key=lambda r: r.end)
+    elapsed = last.end - first.start
+    busy = ((last.machine_end[0] - first.machine_start[0])
+            / max(1, last.machine_end[1] - first.machine_start[1]))
+    per_alloc = [r.backend_cpu / r.allocs for r in results if r.backend_cpu is not None]
+    backend = statistics.mean(per_alloc) if len(per_alloc) == len(results) else None
+    used = sum(r.cpu + (r.backend_cpu or 0.0) for r in results)
+    window = [labels for t, labels in (sampler.samples if sampler else [])
+              if first.start <= t <= last.end]
+    return Phase(
+        rate=sum(r.allocs for r in results) / elapsed,
+        wall=statistics.mean((r.end - r.start) / r.allocs for r in results),
+        cpu=statistics.mean(r.cpu / r.allocs for r in results),
+        backend=backend, busy=busy, ours=used / ((os.cpu_count() or 1) * elapsed),
+        lock_samples=sum(any(lb.startswith("Lock:") for lb in labels) for labels in window),
+        samples=len(window), waits=Counter(lb for labels in window for lb in labels),
+        sampler=sampler.share if sampler else 0.0)
 
 
 def run_concurrency(kinds: list[str], tmp: Path, count: int) -> None:
-    print(f"throughput, allocations/s (each client {count} allocations after one warm-up)")
-    print(f"{'db':<11}{'1 client':>10}{'8 on 8 blocks':>15}{'ratio':>7}{'8 on 1 block':>14}"
-          f"{'ratio':>7}")
+    cores = os.cpu_count() or 1
+    print(f"throughput, allocations/s (each client {count} allocations after one warm-up); "
+          f"{cores} cores")
+    print("per phase: wall and CPU are ms per allocation, mean over clients; busy = whole\n"
+          "machine, ours = clients + backends, both % of all cores from the barrier to the\n"
+          "last client's end; lock waits = pg_stat_activity samples (10 ms) with a backend\n"
+          "waiting on a Lock / all samples in that window; backend-samples: what the client\n"
+          "backends were doing, summed over samples (CPU = active, no wait event)")
+    header = (f"{'phase':<15}{'alloc/s':>8}{'ratio':>7}{'wall':>8}{'client CPU':>12}"
+              f"{'backend CPU':>13}{'busy':>6}{'ours':>6}{'lock waits':>12}")
+    rows = []
     for kind in kinds:
         url = concurrency_db(kind, tmp)
-        one = throughput(url, [0], count)
-        spread = throughput(url, list(range(CLIENT_BLOCKS)), count)
-        same = throughput(url, [1] * CLIENT_BLOCKS, count)
+        print(f"\n{kind}\n{header}", flush=True)
+        phases: list[Phase] = []
+        for name, blocks in [("1 client", [0]), ("8 on 8 blocks", list(range(CLIENT_BLOCKS))),
+                             ("8 on 1 block", [1] * CLIENT_BLOCKS)]:
+            p = throughput(url, blocks, count)
+            phases.append(p)
+            backend = "-" if p.backend is None else f"{p.backend * 1e3:.2f}"
+            locks = f"{p.lock_samples}/{p.samples}" if kind == "postgresql" else "-"
+            print(f"{name:<15}{p.rate:>8.0f}{p.rate / phases[0].rate:>6.1f}×{p.wall * 1e3:>8.2f}"
+                  f"{p.cpu * 1e3:>12.2f}{backend:>13}{p.busy:>6.0%}{p.ours:>6.0%}{locks:>12}")
+            if p.waits:
+                line = f"  sampler CPU {p.sampler:.0%}; backend-samples:"
+                for lb, n in p.waits.most_common():
+                    if len(line) + len(lb) + 8 > 100:
+                        break
+                    line += f" {lb} {n},"
+                print(line.rstrip(","))
+            if len(blocks) == 1:
+                n = min(CLIENT_BLOCKS, cores)
+                cpu = p.cpu + (p.backend or 0.0)
+                print(f"  CPU ceiling for 8 clients: {n} × {p.wall * 1e3:.2f} ms wall / "
+                      f"{cpu * 1e3:.2f} ms CPU = {n * p.wall / cpu:.1f}× 1 client\n"
+                      f"  (8 clients can at most keep {n} cores busy allocating; "
+                      "issue 11's 4× needs this ≥ 4)")
         with gdb.read() as s:
             intact = audit.verify(s)
-        print(f"{kind:<11}{one:>10.0f}{spread:>15.0f}{spread / one:>6.1f}×{same:>14.0f}"
-              f"{same / one:>6.1f}×   audit chain: {'intact' if intact.ok else intact.problem}"
-              f" ({intact.events} events)", flush=True)
+        print(f"  audit chain: {'intact' if intact.ok else intact.problem} "
+              f"({intact.events} events)", flush=True)
+        rows.append((kind, phases))
         gdb.dispose_all()
+    print(f"\n{'db':<11}{'1 client':>10}{'8 on 8 blocks':>15}{'ratio':>7}{'8 on 1 block':>14}"
+          f"{'ratio':>7}")
+    for kind, (one, spread, same) in rows:
+        print(f"{kind:<11}{one.rate:>10.0f}{spread.rate:>15.0f}{spread.rate / one.rate:>6.1f}×"
+              f"{same.rate:>14.0f}{same.rate / one.rate:>6.1f}×")
 
 
 def ms(values: list[float]) -> tuple[float, float]:
