@@ -19,7 +19,7 @@ from access import handover, privnet, workflow
 from govnet.console import JSON_OPTION, acting, emit, out, table
 from govnet.db import read, transaction
 
-app = typer.Typer(help="Connection requests, private networks and provisioning.",
+app = typer.Typer(add_completion=False, help="Connection requests, private networks and provisioning.",
                   no_args_is_help=True)
 privnet_app = typer.Typer(help="Private networks: filings (Art. 23) and applications (Art. 24).",
                           no_args_is_help=True)

@@ -13,7 +13,8 @@ from govnet.db import read, transaction
 from govnet.errors import InvalidInput
 from govnet.settings import settings
 
-token_app = typer.Typer(help="API tokens (the secret is shown once; only its hash is kept).",
+token_app = typer.Typer(
+    add_completion=False, help="API tokens (the secret is shown once; only its hash is kept).",
                         no_args_is_help=True)
 
 

@@ -10,8 +10,10 @@ from compliance import enforce, service
 from govnet.console import JSON_OPTION, acting, emit, err, table
 from govnet.db import read, transaction
 
-app = typer.Typer(help="Compliance: find what is on the network without approval (Art. 41), "
-                  "isolate it (Art. 40).", no_args_is_help=True)
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True,
+    help="Compliance: find what is on the network without approval (Art. 41), isolate it "
+         "(Art. 40).")
 
 COLUMNS = ("id", "severity", "type", "state", "device", "interface", "prefix", "district",
            "first_seen", "last_seen", "detail")

@@ -10,7 +10,7 @@ from govnet.console import JSON_OPTION, acting, emit, table
 from govnet.db import read, transaction
 from govnet.messages import action_name
 
-app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app = typer.Typer(add_completion=False, help="The hash-chained audit log.", no_args_is_help=True)
 
 
 @app.command("list")

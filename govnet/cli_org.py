@@ -9,8 +9,8 @@ from govnet.console import JSON_OPTION, acting, emit, table
 from govnet.db import read, transaction
 from govnet.models import District
 
-user_app = typer.Typer(help="Users, roles and scopes.", no_args_is_help=True)
-org_app = typer.Typer(help="Districts and units.", no_args_is_help=True)
+user_app = typer.Typer(add_completion=False, help="Users, roles and scopes.", no_args_is_help=True)
+org_app = typer.Typer(add_completion=False, help="Districts and units.", no_args_is_help=True)
 district_app = typer.Typer(help="Districts and counties.", no_args_is_help=True)
 unit_app = typer.Typer(help="Government units.", no_args_is_help=True)
 org_app.add_typer(district_app, name="district")

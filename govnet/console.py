@@ -12,22 +12,42 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from govnet.errors import GovnetError
 from govnet.messages import localize
 
 if TYPE_CHECKING:  # the database layer is imported by the commands that use it
+    from rich.console import Console
+    from rich.table import Table
+
     from govnet.auth import Actor
     from govnet.prepared import Bind
 
+
+class _Deferred:
+    """A Rich console made on first use: a ``--json`` command never imports Rich (a
+    tenth of an allocation command's start, issue 11)."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            options = {k: v() if callable(v) else v for k, v in self._options.items()}
+            self._console = Console(**options)
+        return getattr(self._console, name)
+
+
 # Piped output is read by scripts: never truncate it to a guessed terminal width.
-out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 400)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+out = cast("Console", _Deferred(soft_wrap=True,
+                                width=lambda: None if sys.stdout.isatty() else 400))
+err = cast("Console", _Deferred(stderr=True, soft_wrap=True, highlight=False))
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
 
@@ -67,6 +87,8 @@ def emit_json(data: Any) -> None:
 
 
 def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Table:
+    from rich.table import Table
+
     t = Table(title=title, header_style="bold", show_lines=False)
     for c in columns:
         t.add_column(c, overflow="fold")

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 from govnet.errors import InvalidInput
 
 
@@ -34,6 +32,8 @@ class Settings:
 
 
 def default_db_url() -> str:
+    from platformdirs import user_data_dir  # only when GOVNET_DB is not set
+
     path = Path(user_data_dir("govnet")) / "govnet.db"
     return f"sqlite:///{path}"
 

@@ -12,7 +12,8 @@ from govnet.db import read, transaction
 from inventory import backup as backups
 from inventory import discovery, io, service
 
-app = typer.Typer(help="Devices, ports, config backups and discovery.", no_args_is_help=True)
+app = typer.Typer(
+    add_completion=False, help="Devices, ports, config backups and discovery.", no_args_is_help=True)
 ports_app = typer.Typer(help="Attachable ports and their VLAN ranges.", no_args_is_help=True)
 app.add_typer(ports_app, name="ports")
 

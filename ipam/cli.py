@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.tree import Tree
 
 from govnet.console import JSON_OPTION, acting, emit, out, table
 from govnet.db import begin, read, transaction
@@ -15,12 +14,15 @@ from ipam import allocator, space
 from ipam.view import Names, prefix_dict, vrf_dict
 
 if TYPE_CHECKING:
+    from rich.tree import Tree
+
     from ipam import applications, lookup, report, service
 else:  # imported by the commands that use them: allocate needs none (issue 11)
     applications, lookup, report, service = map(lazy_module, (
         "ipam.applications", "ipam.lookup", "ipam.report", "ipam.service"))
 
-app = typer.Typer(help="Address plan: pools, district blocks, allocations.", no_args_is_help=True)
+app = typer.Typer(
+    add_completion=False, help="Address plan: pools, district blocks, allocations.", no_args_is_help=True)
 vrf_app = typer.Typer(help="Extranet zones (VRFs).", no_args_is_help=True)
 pool_app = typer.Typer(help="Municipal pools.", no_args_is_help=True)
 app.add_typer(vrf_app, name="vrf")
@@ -220,7 +222,12 @@ def tree(cidr: str | None = typer.Argument(None), vrf: str | None = VRF,
     """The plan as a tree: pools → district blocks → allocations."""
     with read() as s:
         data = report.tree(s, acting(s), cidr, vrf=vrf, depth=depth)
-    emit(data, json_, lambda: _rich_tree(data, Tree(vrf or "address plan")))
+    def render() -> Tree:
+        from rich.tree import Tree
+
+        return _rich_tree(data, Tree(vrf or "address plan"))
+
+    emit(data, json_, render)
 
 
 @app.command("free")

@@ -17,6 +17,7 @@ from lab import control, state
 from lab.topology import LAB_VRF
 
 app = typer.Typer(
+    add_completion=False,
     help="Real-router lab: FRR routers (core + one aggregation per district) and unit "
     "hosts in network namespaces, reachable over SSH on 198.18.0.0/24 (bridge govlab0). "
     "Lab user govlab, password from GOVNET_LAB_PASSWORD (required). Dual-stack; a second "
