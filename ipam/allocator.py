@@ -83,17 +83,25 @@ def length_of(size: str | None, hosts: int | None, version: int, purpose: str) -
 
 
 def check_scope(actor: Actor, parents: list[Any], unit: Any) -> None:
-    """District operators act only inside their own district's delegated blocks."""
-    if actor.role is not Role.district_operator:
+    """District operators act only inside their own district's delegated blocks; and for
+    anyone, a unit's addresses come from its own district's blocks (or city pools), never
+    from another district's block (Art. 25: a district allocates inside its block)."""
+    if actor.role is Role.district_operator:
+        for parent in parents:
+            if parent.status != Status.delegated.value:
+                raise NotPermitted(f"{actor.name} (district_operator) may allocate only inside "
+                                   f"its district's blocks, not in pool {parent.cidr}")
+            require_district(actor, parent.district_id, action=f"allocate in {parent.cidr}")
+        if unit is not None and unit.district_id != actor.district_id:
+            raise NotPermitted(f"{actor.name} (district_operator of {actor.district_name}) may "
+                               f"not allocate to {unit.name}, a unit outside its district")
+    if unit is None:
         return
     for parent in parents:
-        if parent.status != Status.delegated.value:
-            raise NotPermitted(f"{actor.name} (district_operator) may allocate only inside "
-                               f"its district's blocks, not in pool {parent.cidr}")
-        require_district(actor, parent.district_id, action=f"allocate in {parent.cidr}")
-    if unit is not None and unit.district_id != actor.district_id:
-        raise NotPermitted(f"{actor.name} (district_operator of {actor.district_name}) may not "
-                           f"allocate to {unit.name}, a unit outside its district")
+        if parent.status == Status.delegated.value and parent.district_id != unit.district_id:
+            raise PrefixConflict(f"{parent.cidr} is another district's block than {unit.name}'s: "
+                                 "a unit's addresses come from its own district's blocks or a "
+                                 "city pool")
 
 
 def district_label(parent: Any, claimed: Any | None, net: IPNetwork) -> int | None:

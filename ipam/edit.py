@@ -81,10 +81,9 @@ def edit(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None,
     prefix = service.get(session, actor, cidr, vrf=vrf)
     parent = session.get(Prefix, prefix.parent_id) if prefix.parent_id else None
     new_unit = unit_row(session, owner) if owner is not None else None
-    if actor.role is Role.district_operator:
-        if parent is None:
-            raise NotPermitted(f"{actor.name} (district_operator) may not edit pool "
-                                       f"{prefix.cidr}")
+    if actor.role is Role.district_operator and parent is None:
+        raise NotPermitted(f"{actor.name} (district_operator) may not edit pool {prefix.cidr}")
+    if parent is not None:
         service.check_scope(actor, [parent], new_unit)
     values: dict[str, object] = {}
     if new_unit is not None and new_unit.id != prefix.owner_id:

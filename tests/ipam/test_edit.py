@@ -9,11 +9,13 @@ import json
 import pytest
 from sqlmodel import select
 
+from govnet import org
 from govnet.db import transaction
 from ipam import service
 from tests.conftest import actor, db_snapshot
 
 U = "金平区教育局"
+U2 = "金平区卫生健康局"  # another unit of the district whose block holds 10.0.0.0/24
 
 
 @pytest.fixture
@@ -23,6 +25,7 @@ def edits(plan):  # type: ignore[no-untyped-def]
         service.allocate(s, admin, owner=U, size="/24", within="10.0.0.0/20", vrf="public")
         service.reserve(s, admin, "10.0.1.0/24", reason="core links", vrf="public")
         service.add_pool(s, admin, "10.9.0.0/16", vrf="public")
+        org.add_unit(s, admin, U2, district="金平区")
     return plan
 
 
@@ -52,14 +55,13 @@ def test_vrf_remove(edits, cli):
 
 
 def test_edit_owner_and_description(edits, cli):
-    r = cli("ipam edit 10.0.0.0/24 --vrf public --owner 市教育局 --description '教育 新网' --json")
+    r = cli(f"ipam edit 10.0.0.0/24 --vrf public --owner {U2} --description '卫健 新网' --json")
     assert r.code == 0, r.err
     data = json.loads(r.out)
-    assert (data["owner"], data["description"], data["district"]) == ("市教育局", "教育 新网",
-                                                                      "金平区")
+    assert (data["owner"], data["description"], data["district"]) == (U2, "卫健 新网", "金平区")
     event = _last(cli, "ipam.edit")
     assert event["before"] == {"owner": U, "description": ""}
-    assert event["after"] == {"owner": "市教育局", "description": "教育 新网"}
+    assert event["after"] == {"owner": U2, "description": "卫健 新网"}
     r = cli(f"ipam edit 10.0.0.0/24 --vrf public --owner {U}", as_="jp-ops")
     assert r.code == 0 and "for 金平区教育局" in r.out  # inside its block, to its unit
     assert cli("ipam edit 10.0.1.0/24 --vrf public --description 核心互联", as_="jp-ops").code == 0
@@ -118,7 +120,7 @@ def test_the_owner_of_a_requested_allocation_follows_the_request(edits, cli):
         zone.lan_prefix_id = s.exec(select(Prefix).where(Prefix.cidr == "10.0.0.0/24")).one().id
         s.add(zone)  # as provisioning leaves it
     before = db_snapshot()
-    r = cli("ipam edit 10.0.0.0/24 --vrf public --owner 市教育局")
+    r = cli(f"ipam edit 10.0.0.0/24 --vrf public --owner {U2}")
     assert r.code == 4 and "serves a connection request of its owner" in r.err
     assert db_snapshot() == before
     assert cli("ipam edit 10.0.0.0/24 --vrf public --description 可改").code == 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from govnet.db import read, transaction
 from ipam import service
 from tests.conftest import actor, db_snapshot
@@ -48,3 +50,30 @@ def test_the_issue_command_is_refused_and_city_space_is_not_labelled(plan, cli):
     inside = json.loads(cli(f"ipam allocate --owner {U} --size /24 --within 10.0.0.0/20 "
                             "--vrf public --json", as_="city-ops").out)
     assert inside["district"] == "金平区"
+
+
+@pytest.mark.parametrize("command", [
+    "ipam allocate --owner 龙湖区民政局 --size /24 --within 10.0.0.0/20 --vrf public",
+    "ipam allocate --owner 市教育局 --size /24 --within 10.0.0.0/20 --vrf public",
+    "ipam edit 10.0.0.0/24 --vrf public --owner 龙湖区民政局",
+])
+def test_a_unit_never_gets_addresses_in_another_districts_block(plan, cli, command):
+    """Even an admin: 金平区's block serves 金平区's units; a 龙湖区 unit or a city unit
+    gets its addresses from its own district's blocks or a city pool (exit 4, one line,
+    nothing changed)."""
+    with transaction() as s:
+        service.allocate(s, actor(), owner=U, size="/24", within="10.0.0.0/20", vrf="public")
+    before = db_snapshot()
+    r = cli(command)
+    assert (r.code, r.out) == (4, ""), r.err
+    assert r.err.startswith("error: 10.0.0.0/20 is another district's block than ")
+    assert r.err.count("\n") == 1
+    assert db_snapshot() == before
+
+
+def test_a_city_pool_still_serves_any_unit(plan, cli):
+    for unit in ("龙湖区民政局", "市教育局", U):
+        r = cli(f"ipam allocate --owner {unit} --size /24 --within 10.0.0.0/16 --vrf public "
+                "--json")
+        assert r.code == 0, r.err
+        assert json.loads(r.out)["district"] is None
