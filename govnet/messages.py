@@ -44,6 +44,8 @@ PATTERNS: list[tuple[str, str]] = [
     ("{net} already exists in VRF {vrf} ({status})", "{net} 已存在于网络区 {vrf}（{status}）"),
     ("{net} is outside every pool of VRF {vrf}", "{net} 不在网络区 {vrf} 的任何地址池内"),
     ("no free /{n} left in {where}", "{where} 中已没有空闲的 /{n}"),
+    ("{block} is another district's block than {unit}'s: {rest}",
+     "{block} 是其他区县的地址块，不能分配给{unit}：单位地址只能来自本区县的地址块或市级地址池"),
     ("no free address left in {net}", "{net} 中已没有空闲地址"),
     ("{net} still holds allocations: release them first", "{net} 内仍有分配，请先释放"),
     ("{net} is a municipal pool; pools are not released", "{net} 是市级地址池，不能释放"),
