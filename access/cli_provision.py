@@ -38,8 +38,8 @@ def _progress(numbers: list[int], quiet: bool) -> Iterator[Any]:
         yield None
         return
     lock = threading.Lock()
-    with Progress(SpinnerColumn(), TextColumn("request {task.fields[n]}"),
-                  TextColumn("[bold]{task.description}"), TimeElapsedColumn(),
+    with Progress(SpinnerColumn(), TextColumn("request {task.fields[n]}", markup=False),
+                  TextColumn("{task.description}", style="bold", markup=False), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         tasks = {n: bar.add_task("waiting", n=n, total=None) for n in numbers}
 

@@ -44,10 +44,13 @@ class _Deferred:
         return getattr(self._console, name)
 
 
-# Piped output is read by scripts: never truncate it to a guessed terminal width.
-out = cast("Console", _Deferred(soft_wrap=True,
-                                width=lambda: None if sys.stdout.isatty() else 400))
-err = cast("Console", _Deferred(stderr=True, soft_wrap=True, highlight=False))
+# Piped output is read by scripts: never truncate it to a guessed terminal width. What is
+# printed is data (prefixes, names, descriptions), never Rich markup or emoji codes: an
+# IPv6 prefix such as 2001:db8:a:100::/64 holds ":a:" and ":100:", and a description may
+# hold "[/red]". Styling is done with Text objects.
+_PLAIN = {"soft_wrap": True, "markup": False, "emoji": False}
+out = cast("Console", _Deferred(**_PLAIN, width=lambda: None if sys.stdout.isatty() else 400))
+err = cast("Console", _Deferred(**_PLAIN, stderr=True, highlight=False))
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
 

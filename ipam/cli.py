@@ -207,11 +207,13 @@ def lookup_cmd(address: str, vrf: str | None = VRF, json_: bool = JSON_OPTION) -
 
 
 def _rich_tree(nodes: list[dict[str, Any]], root: Tree) -> Tree:
+    from rich.text import Text
+
     for n in nodes:
         who = " · ".join(x for x in (n.get("district"), n.get("owner")) if x)
-        label = (f"[bold]{n['prefix']}[/] {n['status']} {n['percent']:.0f}%"
-                 + (f" {who}" if who else "") + (f" — {n['description']}" if n["description"]
-                                                 else ""))
+        label = Text.assemble((n["prefix"], "bold"), f" {n['status']} {n['percent']:.0f}%"
+                              + (f" {who}" if who else "")
+                              + (f" — {n['description']}" if n["description"] else ""))
         _rich_tree(n.get("children", []), root.add(label))
     return root
 
@@ -223,9 +225,10 @@ def tree(cidr: str | None = typer.Argument(None), vrf: str | None = VRF,
     with read() as s:
         data = report.tree(s, acting(s), cidr, vrf=vrf, depth=depth)
     def render() -> Tree:
+        from rich.text import Text
         from rich.tree import Tree
 
-        return _rich_tree(data, Tree(vrf or "address plan"))
+        return _rich_tree(data, Tree(Text(vrf or "address plan")))
 
     emit(data, json_, render)
 
