@@ -134,6 +134,13 @@ class GovnetApp(App[None]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.report(event.worker.error)
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification carries data (prefixes, names, reasons), never markup: a
+        text with "[/red]" in it is shown as typed, not refused by the markup parser.
+        Screens' ``notify`` passes ``markup=True`` by default; it is ignored here."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def report(self, exc: BaseException) -> str:
         """Notify ``exc`` as an error; returns the text shown (a form shows it too)."""
         if isinstance(exc, GovnetError):
@@ -144,7 +151,7 @@ class GovnetApp(App[None]):
         else:
             self.log.error(exc)
             text = t("internal_error", kind=type(exc).__name__, text=exc)
-        self.notify(text, title=t("error"), severity="error", timeout=10, markup=False)
+        self.notify(text, title=t("error"), severity="error", timeout=10)
         return text
 
 

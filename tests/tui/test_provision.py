@@ -42,7 +42,7 @@ async def test_dry_run_then_live_job(demo_db: str) -> None:
             assert s.get(ConnectionRequest, 1).state == "failed"  # type: ignore[union-attr]
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen.query_one("#requests").get_row_at(0)[3] == "failed"  # type: ignore[attr-defined]
+        assert str(app.screen.query_one("#requests").get_row_at(0)[3]) == "failed"  # type: ignore[attr-defined]
 
 
 async def test_failed_dry_run_says_why(demo_db: str) -> None:

@@ -90,7 +90,7 @@ async def test_submit_return_correct_approve(demo_db: str) -> None:
         await pilot.press("down", "down", "enter")  # … (after "all states", "draft")
         await settle(pilot)
         table = app.screen.query_one("#requests", DataTable)
-        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == [
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == [
             "金平区卫生健康局", "市教育局"]
         table.focus()
         await pilot.press("down", "o")

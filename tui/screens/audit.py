@@ -14,6 +14,7 @@ from govnet.messages import action_name
 from tui.i18n import lang, t
 from tui.screens import queries
 from tui.screens.base import GovnetScreen, io
+from tui.widgets.plain import PlainTable
 
 
 class AuditScreen(GovnetScreen):
@@ -36,7 +37,7 @@ class AuditScreen(GovnetScreen):
         yield Static(Text(t("audit.unverified"), style="dim"), id="verify")
         yield Input(placeholder=t("search.placeholder"), id="search")
         with Horizontal(id="audit"):
-            yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="events", cursor_type="row", zebra_stripes=True)
             with Vertical(id="audit-right"):
                 yield Static("", id="event")
         yield Footer()

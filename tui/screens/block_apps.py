@@ -16,6 +16,7 @@ from tui.i18n import status, t
 from tui.screens import queries
 from tui.screens.base import io, translate_bindings
 from tui.screens.dialogs import TextScreen
+from tui.widgets.plain import PlainTable
 
 
 class BlockApplicationsScreen(ModalScreen[bool]):
@@ -34,7 +35,7 @@ class BlockApplicationsScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(t("apps.title"), classes="dialog-title")
-            yield DataTable(id="apps", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="apps", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:

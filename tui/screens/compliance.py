@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 
@@ -21,6 +20,7 @@ from tui.i18n import status, t
 from tui.screens.base import io
 from tui.screens.dialogs import ConfirmScreen, TextScreen
 from tui.screens.listing import ListScreen
+from tui.widgets.plain import PlainGrid
 
 READERS = {Role.admin, Role.authority, Role.municipal_operator, Role.auditor,
            Role.district_operator}
@@ -37,7 +37,7 @@ def _when(value: Any) -> str:
 
 
 def finding_view(f: dict[str, Any]) -> Group:
-    head = Table.grid(padding=(0, 2))
+    head = PlainGrid.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
     rows = [("#", str(f["id"])), ("col.severity", severity(f["severity"])),

@@ -5,7 +5,6 @@ Everything comes from the database as last recorded; no device is contacted.
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,14 +15,15 @@ from tui.i18n import status, t
 from tui.screens import queries
 from tui.screens.base import GovnetScreen, io
 from tui.widgets.bars import UsageBars
+from tui.widgets.plain import PlainGrid, PlainTable
 
 
-def _counts(counts: dict[str, int] | None, what: str) -> Text | Table:
+def _counts(counts: dict[str, int] | None, what: str) -> Text | PlainGrid:
     if counts is None:
         return Text(t("not_available", what=what), style="dim")
     if not counts:
         return Text(t("dash.no_data"), style="dim")
-    table = Table.grid(padding=(0, 2))
+    table = PlainGrid.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(justify="right")
     for key, n in counts.items():
@@ -33,10 +33,10 @@ def _counts(counts: dict[str, int] | None, what: str) -> Text | Table:
     return table
 
 
-def _devices(counts: dict[str, int] | None) -> Text | Table:
+def _devices(counts: dict[str, int] | None) -> Text | PlainGrid:
     if counts is None:
         return Text(t("not_available", what=t("nav.devices")), style="dim")
-    table = Table.grid(padding=(0, 2))
+    table = PlainGrid.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(justify="right")
     styles = {"reachable": "green", "unreachable": "red", "unchecked": "dim"}
@@ -64,7 +64,7 @@ class DashboardScreen(GovnetScreen):
             yield UsageBars(id="by-zone")
             yield Static(t("loading"), id="requests")
             yield Static(t("loading"), id="devices")
-            yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+            yield PlainTable(id="events", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -100,7 +100,7 @@ class DashboardScreen(GovnetScreen):
 
     def show_counts(self) -> None:
         data = self.data
-        block = Table.grid(padding=(0, 4))
+        block = PlainGrid.grid(padding=(0, 4))
         loading = Text(t("loading"), style="dim")
         block.add_row(_counts(data.requests, t("nav.requests")) if self.queues_loaded
                       else loading,
@@ -121,8 +121,8 @@ class DashboardScreen(GovnetScreen):
             table.add_row(str(e.seq), e.at, e.actor, e.action, e.object)
 
 
-def _titled(title: str, body: Text | Table) -> Table:
-    table = Table.grid()
+def _titled(title: str, body: Text | PlainGrid) -> PlainGrid:
+    table = PlainGrid.grid()
     table.add_row(Text(title, style="bold"))
     table.add_row(body)
     return table

@@ -10,7 +10,6 @@ from typing import Any
 
 from rich import box
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,7 @@ from tui.screens import device_queries as dq
 from tui.screens.base import io
 from tui.screens.listing import ListScreen
 from tui.widgets.diffview import highlight_diff
+from tui.widgets.plain import PlainGrid
 
 READERS = {Role.admin, Role.authority, Role.municipal_operator, Role.auditor,
            Role.district_operator}
@@ -45,7 +45,7 @@ def reach(d: dict[str, Any]) -> Text:
 
 
 def device_view(d: dict[str, Any]) -> Group:
-    head = Table.grid(padding=(0, 2))
+    head = PlainGrid.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
     for key, value in (("col.device", d["name"]), ("col.platform", d["platform"]),
@@ -55,7 +55,7 @@ def device_view(d: dict[str, Any]) -> Group:
                        ("f.last_error", d["last_error"])):
         if value:
             head.add_row(t(key), value)
-    ports = Table(title=t("dev.ports"), title_justify="left", expand=True, show_edge=False,
+    ports = PlainGrid(title=t("dev.ports"), title_justify="left", expand=True, show_edge=False,
                   box=box.SIMPLE_HEAD)
     ports.add_column(t("col.port"), no_wrap=True)
     ports.add_column(t("col.vlans"), no_wrap=True)
@@ -63,7 +63,7 @@ def device_view(d: dict[str, Any]) -> Group:
     for p in d["ports"]:
         used = ", ".join(f"{c['vlan']} {c['owner']}" for c in p["in_use"]) or "—"
         ports.add_row(p["name"], p["vlans"], used)
-    snaps = Table(title=t("dev.backups"), title_justify="left", expand=True, show_edge=False,
+    snaps = PlainGrid(title=t("dev.backups"), title_justify="left", expand=True, show_edge=False,
                   box=box.SIMPLE_HEAD)
     for key in ("col.time", "col.hash", "col.actor"):
         snaps.add_column(t(key))

@@ -44,7 +44,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="question")
+            yield Static(Text(self.question), classes="question")  # data, not markup
             with Horizontal(classes="buttons"):
                 yield Button(f"{t('yes')} (y)", id="yes", variant="error")
                 yield Button(f"{t('no')} (n)", id="no", variant="primary")
@@ -125,7 +125,7 @@ class FormScreen(ModalScreen[T], Generic[T]):
             return
         checks = [f.check() for f in self.query(Field)] + [c.check() for c in self.query(Choice)]
         problem = self.problem() if all(checks) else t("form.fix")
-        self.query_one("#form-error", Static).update(problem or "")
+        self.query_one("#form-error", Static).update(Text(problem or ""))
         if problem is not None:
             return
         value = self.result()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +11,7 @@ from textual.widgets import Label, Static
 
 from tui.i18n import t
 from tui.screens.base import translate_bindings
+from tui.widgets.plain import PlainGrid
 
 
 class HelpScreen(ModalScreen[None]):
@@ -28,8 +28,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(t("help.intro"), style="italic"))
             yield Static(self.keys())
 
-    def keys(self) -> Table:
-        table = Table.grid(padding=(0, 2))
+    def keys(self) -> PlainGrid:
+        table = PlainGrid.grid(padding=(0, 2))
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         def section(title: str, bindings: list[Binding]) -> None:

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from tui.i18n import status, t
 from tui.screens.base import GovnetScreen
+from tui.widgets.plain import PlainTable
 
 Row = dict[str, Any]
 
@@ -103,7 +104,7 @@ class ListScreen(GovnetScreen):
                              prompt=t("state.all"))
             yield Input(placeholder=t("search.placeholder"), id="search")
         with Horizontal(id=self.PANE):
-            yield DataTable(id=self.LIST_ID, cursor_type="row", zebra_stripes=True,
+            yield PlainTable(id=self.LIST_ID, cursor_type="row", zebra_stripes=True,
                             classes="list")
             with VerticalScroll(classes="side pane", id=f"{self.PANE}-side"):
                 yield from self.side()

@@ -29,6 +29,7 @@ from tui.screens.plan_forms import AllocateForm, ApplyForm, DelegateForm, Reserv
 from tui.screens.queries import Node
 from tui.screens.sheet import SheetScreen
 from tui.widgets.bars import compact
+from tui.widgets.plain import PlainTable
 from tui.widgets.plan_tree import PlanTree
 from tui.widgets.prefix_view import detail_table
 
@@ -69,7 +70,7 @@ class PlanScreen(GovnetScreen):
                 yield PlanTree(id="tree")
             with Vertical(id="plan-right"):
                 yield Static(t("plan.select"), id="detail")
-                yield DataTable(id="free", cursor_type="row")
+                yield PlainTable(id="free", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:

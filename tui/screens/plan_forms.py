@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
@@ -44,7 +45,7 @@ class AllocateForm(FormScreen[Spec]):
         super().__init__()
 
     def fields(self) -> ComposeResult:
-        yield Static(f"{t('form.within')}: {self.within}", classes="form-context")
+        yield Static(Text(f"{t('form.within')}: {self.within}"), classes="form-context")
         yield Choice(t("form.owner"), _names(self.units), id="owner")
         yield Field(t("form.size"), id="size", validators=[SizeValidator()], optional=True)
         yield Field(t("form.hosts"), id="hosts", validators=[HostsValidator()], optional=True)
@@ -75,7 +76,7 @@ class DelegateForm(FormScreen[Spec]):
         super().__init__()
 
     def fields(self) -> ComposeResult:
-        yield Static(f"{t('form.within')}: {self.pool}", classes="form-context")
+        yield Static(Text(f"{t('form.within')}: {self.pool}"), classes="form-context")
         yield Choice(t("form.district"), _names(self.districts), id="district")
         yield Field(t("form.size"), id="size", validators=[SizeValidator()], optional=True)
         yield Field(t("form.prefix"), id="prefix", validators=[CidrValidator()], optional=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, SelectionList, Static, TextArea
@@ -35,7 +36,7 @@ class RequestForm(FormScreen[Spec]):
         c = self.current
         if c.get("returned_items"):
             items = "\n".join(f"• {i}" for i in c["returned_items"])
-            yield Static(f"{t('req.returned_items')}:\n{items}", classes="form-context")
+            yield Static(Text(f"{t('req.returned_items')}:\n{items}"), classes="form-context")
         if not c:
             only = self.units[0] if len(self.units) == 1 else None
             yield Choice(t("f.unit"), [(u, u) for u in self.units], id="unit", value=only)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
 from ipam import space
 from tui.i18n import t
+from tui.widgets.plain import PlainGrid
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
 
@@ -62,7 +62,7 @@ class UsageRow:
 def usage_table(rows: list[UsageRow], width: int = 20) -> RenderableType:
     if not rows:
         return Text(t("dash.no_data"), style="dim")
-    table = Table.grid(padding=(0, 1))
+    table = PlainGrid.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True)

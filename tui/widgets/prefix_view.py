@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from rich.table import Table
-
 from tui.i18n import status, t
 from tui.screens.queries import Node
 from tui.widgets.bars import bar, compact
+from tui.widgets.plain import PlainGrid
 
 
 def count(n: int) -> str:
@@ -14,9 +13,9 @@ def count(n: int) -> str:
     return f"{n:,}" if n < 10**12 else compact(n)
 
 
-def detail_table(node: Node) -> Table:
+def detail_table(node: Node) -> PlainGrid:
     p = node.prefix
-    table = Table.grid(padding=(0, 2))
+    table = PlainGrid.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     rows = [("col.prefix", p["prefix"]), ("col.vrf", p["vrf"]),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
 
 from tui.i18n import status, t
+from tui.widgets.plain import PlainGrid
 
 # (field of workflow.request_dict, catalogue key of its label)
 FIELDS = (("unit", "f.unit"), ("district", "col.district"), ("state", "col.state"),
@@ -37,8 +37,8 @@ def _value(r: dict[str, Any], key: str) -> Any:
     return value
 
 
-def request_view(r: dict[str, Any]) -> Table:
-    table = Table.grid(padding=(0, 2))
+def request_view(r: dict[str, Any]) -> PlainGrid:
+    table = PlainGrid.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     table.add_row("#", str(r["id"]))
