@@ -10,6 +10,10 @@ that turns errors into notifications.
 from __future__ import annotations
 
 import importlib
+import os
+import signal
+import sys
+import termios
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, ClassVar
@@ -82,6 +86,21 @@ class GovnetCommands(Provider):
                 yield Hit(score, matcher.highlight(title), command, help=help_)  # type: ignore[arg-type]
 
 
+def _leave_if_hung_up(fd: int) -> None:
+    """End the process as a hangup would once the terminal is gone.
+
+    A terminal that hangs up sends SIGHUP to its session's leader; when that is a wrapper
+    that stays (``make demo``) or the signal is ignored (``nohup``), no signal comes, and
+    Textual's input thread then loops on the dead terminal, burning a core for good. The
+    terminal's attributes cannot be read once it is hung up: that is the sign.
+    """
+    try:
+        termios.tcgetattr(fd)
+    except (termios.error, OSError):
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGHUP)
+
+
 class GovnetApp(App[None]):
     """The extranet operations app, acting as ``actor``."""
 
@@ -112,6 +131,8 @@ class GovnetApp(App[None]):
     def on_mount(self) -> None:
         self.switch_mode("dashboard")
         self.call_after_refresh(self.preload)
+        if not self.is_headless and sys.__stdin__ is not None and sys.__stdin__.isatty():
+            self.set_interval(2, partial(_leave_if_hung_up, sys.__stdin__.fileno()))
 
     @work(thread=True, group="preload", exit_on_error=False)
     def preload(self) -> None:
