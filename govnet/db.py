@@ -32,7 +32,6 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.url import make_url
 
 from govnet.errors import InvalidInput
-from govnet.prepared import dialect_name
 from govnet.settings import settings
 
 if TYPE_CHECKING:
@@ -82,13 +81,6 @@ def get_engine(url: str | None = None) -> Engine:
         raise InvalidInput(f"GOVNET_DB: unsupported database {parsed.get_backend_name()!r}")
     _ENGINES[url] = engine
     return engine
-
-
-def is_postgres(bind: Any) -> bool:
-    """Whether a session, connection or engine speaks to PostgreSQL."""
-    if isinstance(bind, Engine):
-        return bind.dialect.name == "postgresql"
-    return dialect_name(bind) == "postgresql"
 
 
 def dispose_all() -> None:

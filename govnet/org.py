@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from govnet import audit, validate
 from govnet.auth import Actor, require, scope_where
-from govnet.errors import AlreadyExists, InvalidInput, NotFound, choice
+from govnet.errors import AlreadyExists, InvalidInput, choice
 from govnet.models import District, Role, Unit, User
+from govnet.org_rows import district_row, unit_row
 
 
 def find_district(session: Session, name_or_code: str) -> District:
-    """A district by name or code; NotFound (exit 2) names what was asked."""
-    district = session.exec(
-        select(District).where((col(District.name) == name_or_code) | (col(District.code) == name_or_code))
-    ).first()
-    if district is None:
-        raise NotFound(f"unknown district {name_or_code!r}")
+    """A district by name or code, as its ORM object (found by
+    :func:`govnet.org_rows.district_row`: one rule and one NotFound for both)."""
+    session.flush()  # the Core lookup reads the database: let it see this session's changes
+    district = session.get(District, district_row(session, name_or_code).id)
+    assert district is not None
     return district
 
 
-_UNIT_BY_NAME = select(Unit).where(col(Unit.name) == bindparam("name"))
-
-
 def find_unit(session: Session, name: str) -> Unit:
-    unit = session.scalars(_UNIT_BY_NAME, {"name": name}).first()
-    if unit is None:
-        raise NotFound(f"unknown unit {name!r}")
+    """A unit by name, as its ORM object (found by :func:`govnet.org_rows.unit_row`)."""
+    session.flush()
+    unit = session.get(Unit, unit_row(session, name).id)
+    assert unit is not None
     return unit
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from netaddr import IPNetwork
-from sqlalchemy import ColumnElement, bindparam, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, col
 
@@ -75,20 +75,12 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "",
     return vrf
 
 
-_FIRST_VRF = select(Vrf).order_by(col(Vrf.id)).limit(1)
-_VRF_BY_NAME = select(Vrf).where(col(Vrf.name) == bindparam("name"))
-
-
-
-
 def get_vrf(session: Session, name: str | None) -> Vrf:
-    """The named VRF; without a name, the first one created (the default zone)."""
-    vrf = (session.scalars(_FIRST_VRF) if name is None
-           else session.scalars(_VRF_BY_NAME, {"name": name})).first()
-    if vrf is None:
-        if name is None:
-            raise NotFound("no VRF yet: add one with 'govnet ipam vrf add NAME'")
-        raise NotFound(f"unknown VRF {name!r}")
+    """The named VRF as its ORM object; without a name, the first one created (the
+    default zone). Found by :func:`ipam.allocator.vrf_row`: one rule for both."""
+    session.flush()  # the Core lookup reads the database: let it see this session's changes
+    vrf = session.get(Vrf, vrf_row(session, name).id)
+    assert vrf is not None
     return vrf
 
 
@@ -140,8 +132,6 @@ def add_pool(session: Session, actor: Actor, cidr: str, *, vrf: str | None = Non
     return pool
 
 
-
-
 def _parent_for_cidr(session: Session, zone: Vrf, net: IPNetwork) -> Prefix:
     existing = store.get_prefix(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
     if existing is not None:
@@ -162,10 +152,6 @@ def _carve_exact(session: Session, parent: Prefix, net: IPNetwork) -> None:
             raise PrefixConflict(f"{net} is already {taken.status} in VRF")
         raise PrefixConflict(f"{net} overlaps an existing prefix inside {parent.cidr}")
     freespace.take_free(session, block=block, target=net)
-
-
-
-
 
 
 def delegate(session: Session, actor: Actor, *, district: str, size: str | None = None,
@@ -214,12 +200,6 @@ def _containers(session: Session, zone: Vrf, version: int, source: IPNetwork | N
     return pools
 
 
-
-
-
-
-
-
 # -- allocation ---------------------------------------------------------------
 
 def allocate(session: Session, actor: Actor, *, owner: str | None, size: str | None = None,
@@ -230,12 +210,6 @@ def allocate(session: Session, actor: Actor, *, owner: str | None, size: str | N
     return _attached(session, allocator.allocate(
         session, actor, owner=owner, size=size, hosts=hosts, district=district, within=within,
         vrf=vrf, purpose=purpose, description=description, family=family))
-
-
-
-
-
-
 
 
 def reserve(session: Session, actor: Actor, cidr: str, *, reason: str,
@@ -320,7 +294,6 @@ def visible_where(actor: Actor) -> ColumnElement[bool]:
     if actor.role is Role.district_operator:
         return scoped | (col(Prefix.status) == Status.container.value)
     return scoped
-
 
 
 # -- single addresses ----------------------------------------------------------
