@@ -121,3 +121,19 @@ def router(lab: Lab) -> Iterator[Callable[..., FrrDriver]]:
     yield connect
     for d in opened:
         d.close()
+
+
+def restore(lab: Lab, router: Callable[..., FrrDriver], checkpoints: dict[str, Any], *,
+            default_routes: tuple[list[str], ...] = ()) -> None:
+    """Undo what a provisioning test did to the lab: each router back to its checkpoint,
+    the unit hosts' VLAN addresses flushed (also when a test stopped half-way), and the
+    hosts' default routes of ``default_routes`` (``ip`` family flags: ``[]``, ``["-6"]``)
+    removed."""
+    for name, checkpoint in checkpoints.items():
+        router(name).rollback(checkpoint)
+    for host in lab.state.topology.hosts:
+        for vid in (100, 101, 102, 103):
+            lab.ip(host.name, "addr", "flush", "dev", f"eth0.{vid}", "scope", "global")
+        for family in default_routes:
+            subprocess.run(["ip", *family, "-n", host.netns, "route", "del", "default"],
+                           capture_output=True)

@@ -14,7 +14,6 @@ Uses the session ``lab`` fixture (tests/lab/conftest.py).
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -30,6 +29,7 @@ from lab import unit
 from lab.register import register_lab
 from lab.sshd import lab_password
 from lab.topology import LAB_VRF
+from tests.lab.conftest import restore
 
 pytestmark = pytest.mark.lab
 DISTRICTS = ["金平区", "龙湖区"]
@@ -64,14 +64,7 @@ def world(lab: Any, db: str, monkeypatch: pytest.MonkeyPatch, router: Any) -> It
         register_lab(s, admin, lab.state, districts=DISTRICTS)
         assert inventory.find_device(s, "agg1").district_id is not None
     yield lab
-    for name, checkpoint in checkpoints.items():
-        router(name).rollback(checkpoint)
-    for host in lab.state.topology.hosts:
-        for vid in (100, 101, 102, 103):
-            lab.ip(host.name, "addr", "flush", "dev", f"eth0.{vid}", "scope", "global")
-        for family in ([], ["-6"]):
-            subprocess.run(["ip", *family, "-n", host.netns, "route", "del", "default"],
-                           capture_output=True)
+    restore(lab, router, checkpoints, default_routes=([], ["-6"]))
 
 
 def _approved(cli: Any, unit_name: str, zone: str, *, model: str, families: str,

@@ -34,6 +34,7 @@ from lab import state as lab_state
 from lab import unit
 from lab.register import register_lab
 from lab.sshd import lab_password
+from tests.lab.conftest import restore
 
 pytestmark = pytest.mark.lab
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,12 +53,7 @@ def world(lab: Any, db: str, monkeypatch: pytest.MonkeyPatch, router: Any) -> An
     monkeypatch.setenv("GOVNET_LAB_PASSWORD", lab_password())
     checkpoints = {name: router(name).checkpoint() for name in ("agg1", "agg2")}
     yield from _world(lab)
-    for name, checkpoint in checkpoints.items():
-        router(name).rollback(checkpoint)
-    for host in lab.state.topology.hosts:  # in case a test stopped half-way
-        for vid in (100, 101, 102, 103):
-            lab.ip(host.name, "addr", "flush", "dev", f"eth0.{vid}", "scope", "global")
-        subprocess.run(["ip", "-n", host.netns, "route", "del", "default"], capture_output=True)
+    restore(lab, router, checkpoints, default_routes=([],))
 
 
 def _world(lab: Any) -> Any:

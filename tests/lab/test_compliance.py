@@ -26,6 +26,7 @@ from ipam import service as ipam
 from lab import frr, units
 from lab.register import register_lab
 from lab.sshd import lab_password
+from tests.lab.conftest import restore
 
 pytestmark = pytest.mark.lab
 DOC = "汕电政核〔2026〕99号"
@@ -57,11 +58,7 @@ def world(lab: Any, db: str, monkeypatch: pytest.MonkeyPatch, router: Any) -> It
             ipam.delegate(s, admin, district=district, size="/16")
         register_lab(s, admin, lab.state, districts=DISTRICTS)
     yield lab
-    for name, checkpoint in checkpoints.items():
-        router(name).rollback(checkpoint)
-    for host in lab.state.topology.hosts:
-        for vid in (100, 101, 102, 103):
-            lab.ip(host.name, "addr", "flush", "dev", f"eth0.{vid}", "scope", "global")
+    restore(lab, router, checkpoints)
 
 
 def _approved(cli: Any) -> int:
