@@ -34,11 +34,9 @@ _DISTRICT_BLOCKS = Prepared(select(_PX).where(
     _PX.c.vrf_id == bindparam("vrf"), _PX.c.version == bindparam("version"),
     _PX.c.district_id == bindparam("district"), _PX.c.status == Status.delegated.value,
 ).order_by(_PX.c.id))
-PREFIX_COLUMNS = ("vrf_id", "cidr", "parent_id", "status", "district_id", "owner_id", "purpose",
-                  "description", "quarantine_until", "created_at", "updated_at", "version",
-                  "prefixlen", "first", "last")
-_INSERT_PREFIX = Prepared(insert(_PX).values(
-    {c: bindparam(c, type_=_PX.c[c].type) for c in PREFIX_COLUMNS}).returning(_PX.c.id))
+_INSERT_PREFIX = Prepared(insert(_PX).values(  # every column but the id it returns
+    {c.name: bindparam(c.name, type_=c.type) for c in _PX.columns if c.name != "id"}
+).returning(_PX.c.id))
 
 
 def vrf_row(session: Bind, name: str | None) -> Row[Any]:
