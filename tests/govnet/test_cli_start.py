@@ -50,6 +50,17 @@ def _run_full(*argv: str) -> tuple[int, set[str], set[str]]:
     return report["code"], set(report["modules"]), set(report["full"])
 
 
+@pytest.fixture
+def pool(db):  # type: ignore[no-untyped-def]
+    """VRF ``v`` with the pool 10.0.0.0/16 and a unit ``unit``: enough to allocate."""
+    admin = actor()
+    with transaction() as s:
+        service.add_vrf(s, admin, "v")
+        service.add_pool(s, admin, "10.0.0.0/16", vrf="v")
+        org.add_unit(s, admin, "unit")
+    return db
+
+
 def test_help_imports_no_sub_app_and_no_database_layer(db):
     code, modules = _run("--help")
     assert code == 0
@@ -62,12 +73,7 @@ def test_help_imports_no_sub_app_and_no_database_layer(db):
     ("ipam", "tree", "--json"),
     ("ipam", "--help"),
 ])
-def test_ipam_commands_import_no_alembic_templates_devices_or_tui(db, argv):
-    admin = actor()
-    with transaction() as s:
-        service.add_vrf(s, admin, "v")
-        service.add_pool(s, admin, "10.0.0.0/16", vrf="v")
-        org.add_unit(s, admin, "unit")
+def test_ipam_commands_import_no_alembic_templates_devices_or_tui(pool, argv):
     code, modules, full = _run_full(*argv)
     assert code == 0
     assert modules.isdisjoint(HEAVY), sorted(modules & set(HEAVY))
@@ -77,15 +83,10 @@ def test_ipam_commands_import_no_alembic_templates_devices_or_tui(db, argv):
     assert "sqlalchemy.dialects.postgresql" not in full
 
 
-def test_ipam_allocate_runs_on_core_without_sqlmodel_or_the_orm(db):
+def test_ipam_allocate_runs_on_core_without_sqlmodel_or_the_orm(pool):
     """The allocation command's budget (issue 11) leaves no room for SQLModel (with
     pydantic's model machinery) or the ORM: it runs on govnet.tables, and answers what
     the ORM path then reads back."""
-    admin = actor()
-    with transaction() as s:
-        service.add_vrf(s, admin, "v")
-        service.add_pool(s, admin, "10.0.0.0/16", vrf="v")
-        org.add_unit(s, admin, "unit")
     done = subprocess.run([sys.executable, "-c", _PROBE, "ipam", "allocate", "--size", "/30",
                            "--within", "10.0.0.0/16", "--owner", "unit", "--json"],
                           capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)
@@ -96,7 +97,7 @@ def test_ipam_allocate_runs_on_core_without_sqlmodel_or_the_orm(db):
     assert not [m for m in report["full"] if m.startswith("sqlalchemy.orm")]
     made = json.loads("\n".join(answer))
     with transaction() as s:
-        stored = prefix_dict(s, service.get(s, admin, "10.0.0.0/30", vrf="v"))
+        stored = prefix_dict(s, service.get(s, actor(), "10.0.0.0/30", vrf="v"))
     assert made == stored
     assert (made["status"], made["owner"], made["vrf"]) == ("allocated", "unit", "v")
 
