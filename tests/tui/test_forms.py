@@ -3,6 +3,7 @@ says why in the form, the form fits a 100×30 terminal."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 from textual.widgets import Button, Input, Static, TextArea
 
@@ -83,29 +84,21 @@ async def test_form_buttons_visible_at_100x30(demo_db: str) -> None:
                 (name, region, dialog)
 
 
-async def test_digits_type_into_a_search_box(demo_db: str) -> None:
-    """`1`–`6` switch screens, except while a text field has the focus: then they are text."""
+@pytest.mark.parametrize("screen_key,field,typed", [("2", "#goto", "10.80.1.5"),
+                                                     ("3", "#search", "0754-2")])
+async def test_digits_type_into_a_search_box(demo_db: str, screen_key: str, field: str,
+                                             typed: str) -> None:
+    """`1`–`6` switch screens, except while a text field has the focus: then they are text
+    (the plan's address search and the requests' search alike)."""
     app = GovnetApp(as_actor("admin"), lang="en")
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("2")
+        await pilot.press(screen_key)
         await settle(pilot)
         screen = app.screen
-        await pilot.press("slash", *"10.80.1.5")
+        await pilot.press("slash", *typed)
         await settle(pilot)
         assert app.screen is screen
-        assert screen.query_one("#goto", Input).value == "10.80.1.5"
-
-
-async def test_digits_type_into_the_request_search(demo_db: str) -> None:
-    app = GovnetApp(as_actor("admin"), lang="en")
-    async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("3")
-        await settle(pilot)
-        screen = app.screen
-        await pilot.press("slash", *"0754-2")
-        await settle(pilot)
-        assert app.screen is screen
-        assert "0754-2" in [i.value for i in screen.query(Input)]
+        assert screen.query_one(field, Input).value == typed
 
 
 async def test_service_refusal_and_audit_actions_in_chinese(demo_db: str) -> None:
