@@ -4,13 +4,24 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test test-fast lab lab-down lab-status lab-test bench bench-lab typecheck tables clean
+.PHONY: demo test test-fast lock lab lab-down lab-status lab-test bench bench-lab typecheck tables clean
 
-$(STAMP): pyproject.toml
+# What installs is pinned: constraints.txt holds every package's exact version, so an
+# upstream release cannot change a fresh install (or CI) overnight. `make lock` refreshes it.
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt --upgrade pip
+	PIP_CONSTRAINT=constraints.txt $(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
+
+## Refresh constraints.txt on purpose: resolve pyproject.toml afresh in a scratch venv, pin all.
+lock:
+	rm -rf .lock-venv && $(PY) -m venv .lock-venv
+	.lock-venv/bin/pip install -q --upgrade pip
+	.lock-venv/bin/pip install -q -e '.[test]'
+	{ echo "# Pinned by 'make lock' on $$(date -u +%F) for Python $$($(PY) -c 'import platform; print(platform.python_version())'); review the diff, then commit."; \
+	  .lock-venv/bin/pip freeze --all --exclude-editable | grep -v -E '^(setuptools|wheel)=='; } > constraints.txt
+	rm -rf .lock-venv
 
 ## Set up, seed the Shantou demo into the default SQLite database and open the TUI.
 demo: $(STAMP)
