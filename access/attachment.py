@@ -149,6 +149,9 @@ def allocate_zones(session: Session, actor: Actor, request: ConnectionRequest) -
     """Port, VLANs, prefixes and addresses for every zone (the caller's transaction)."""
     zones = zones_of(session, request)
     device, port = choose_port(session, request, len(zones))
+    # The device row is held until commit, so concurrent allocations on one device pick
+    # their ACLs in turn (PostgreSQL; SQLite writes are serial already): see free_acl.
+    session.exec(select(Device.id).where(Device.id == device.id).with_for_update()).first()
     for zone in zones:
         _allocate_zone(session, actor, request, zone, device, port)
     session.flush()
@@ -195,12 +198,41 @@ def _allocate_zone(session: Session, actor: Actor, request: ConnectionRequest,
             setattr(zone, f"interconnect{six}_cidr", link.cidr)
             setattr(zone, f"local{family}", assign(link, "router end"))
             setattr(zone, f"peer{family}", assign(link, "unit end", on_router=False))
-    acl_kind = PLATFORMS[device.platform].acl if device.platform in PLATFORMS else None
-    zone.acl = str(3000 + claim.vlan % 1000) if acl_kind == "number" else None
+    zone.acl = free_acl(session, device, number, claim.vlan)
     zone.device, zone.port, zone.vlan, zone.subinterface = (device.name, port.name,
                                                            claim.vlan, subif)
     zone.state, zone.updated_at = ZoneState.allocated.value, utcnow()
     session.add(zone)
+
+
+ACL_NUMBERS = range(3000, 4000)  # Huawei VRP/CE and Comware advanced ACLs
+
+
+def free_acl(session: Session, device: Device, number: int, vlan: int) -> str | None:
+    """The inbound filter's ACL for request ``number``'s zone on ``vlan`` of ``device``.
+
+    ACL numbers and names are per device (every VRF and both families share them, IPv6
+    ACLs reuse the number in their own namespace), while VLANs are claimed per port: two
+    ports of one device may carry the same VLAN. A number platform gets ``3000 + VLAN %
+    1000`` when no live zone of the device holds it, else the lowest free number of
+    3000-3999; a name platform gets ``GOV-R<request>-V<vlan>-IN`` (a request has one
+    VLAN per zone, so the name is unique on the device). The choice is stored on the
+    zone row, so detach undoes the very ACL attach created. The caller holds the device
+    row (see allocate_zones). An ACL the device has outside govnet is not seen here.
+    """
+    kind = PLATFORMS[device.platform].acl if device.platform in PLATFORMS else None
+    if kind == "name":
+        return f"GOV-R{number}-V{vlan}-IN"
+    if kind != "number":
+        return None
+    taken = set(session.exec(select(RequestZone.acl).where(
+        RequestZone.device == device.name, RequestZone.state != ZoneState.removed.value,
+        col(RequestZone.acl).is_not(None))))
+    for acl in (3000 + vlan % 1000, *ACL_NUMBERS):
+        if str(acl) not in taken:
+            return str(acl)
+    raise Conflict(f"no free ACL number ({ACL_NUMBERS.start}-{ACL_NUMBERS.stop - 1}) left "
+                   f"on {device.name}: disconnect a unit or attach to another device")
 
 
 def _description(request: ConnectionRequest, unit: Unit | None) -> str:
@@ -328,6 +360,6 @@ def cpe_config(session: Session, actor: Actor, number: int, *, platform: str | N
             "model": request.model, "lines": lines}
 
 
-__all__ = ["DEFAULT_UPLINK", "Plan", "ZonePlan", "allocate_zones",
-           "choose_port", "cpe_config", "device_vrf", "mark_zones", "owner_tag", "plan_of",
+__all__ = ["ACL_NUMBERS", "DEFAULT_UPLINK", "Plan", "ZonePlan", "allocate_zones",
+           "choose_port", "cpe_config", "device_vrf", "free_acl", "mark_zones", "owner_tag", "plan_of",
            "release_zones", "zone_spec"]
