@@ -110,6 +110,16 @@ def emit(data: Any, as_json: bool, render: Callable[[], Any]) -> None:
             out.print(result)
 
 
+EXCEL_BOM = "\ufeff"
+
+
+def for_excel(csv_text: str) -> str:
+    """CSV text with a UTF-8 byte order mark: without one, Excel on Chinese Windows reads
+    a CSV in the ANSI code page (GBK) and shows mojibake. Python reads it back with
+    ``encoding="utf-8-sig"``; govnet's own CSV importers skip the mark."""
+    return csv_text if csv_text.startswith(EXCEL_BOM) else EXCEL_BOM + csv_text
+
+
 def fail(exc: GovnetError) -> int:
     err.print(f"error: {localize(exc.message)}", markup=False)
     return exc.exit_code

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from govnet.console import JSON_OPTION, acting, emit, emit_json, out, table
+from govnet.console import JSON_OPTION, acting, emit, emit_json, for_excel, out, table
 from govnet.db import read, transaction
 from inventory import backup as backups
 from inventory import discovery, io, service
@@ -123,14 +123,14 @@ def export(fmt: str = typer.Option(..., "--format", help="nornir, ansible or csv
     """Export the devices you may read as a Nornir hosts file, Ansible inventory or CSV."""
     with read() as s:
         text = io.export(s, acting(s), fmt)
-    if output is not None:
-        output.write_text(text, encoding="utf-8")
+    if output is not None:  # a CSV file is for Excel: with a BOM (the import skips it)
+        output.write_text(for_excel(text) if fmt == "csv" else text, encoding="utf-8")
         emit({"format": fmt, "output": str(output)}, json_,
              lambda: f"wrote the {fmt} inventory to {output}")
     elif json_:
         emit_json({"format": fmt, "text": text})
     else:
-        typer.echo(text, nl=False)
+        typer.echo(for_excel(text) if fmt == "csv" else text, nl=False)
 
 
 @ports_app.command("add")

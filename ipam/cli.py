@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from govnet.console import JSON_OPTION, acting, emit, out, table
+from govnet.console import JSON_OPTION, acting, emit, for_excel, out, table
 from govnet.db import begin, read, transaction
+from govnet.errors import InvalidInput
 from govnet.lazygroup import lazy_module
 from ipam import allocator, space
 from ipam.view import Names, prefix_dict, vrf_dict
@@ -256,13 +257,25 @@ def utilization(district: str | None = typer.Option(None, "--district"), vrf: st
 
 @app.command("report")
 def report_cmd(district: str = typer.Option(..., "--district"),
-               fmt: str = typer.Option("json", "--format", help="json, csv or md"),
+               fmt: str = typer.Option("json", "--format", help="json, csv, md or xlsx "
+                                       "(xlsx needs --output). CSV starts with a UTF-8 BOM "
+                                       "for Excel."),
                output: Path | None = typer.Option(None, "--output"),
                json_: bool = typer.Option(False, "--json", help="Same as --format json.")) -> None:
-    """A district's usage report to the municipal agency."""
+    """A district's usage report to the municipal agency (Art. 25)."""
     fmt = "json" if json_ else fmt
+    if fmt == "xlsx":
+        if output is None:
+            raise InvalidInput("--format xlsx writes a workbook: give --output FILE.xlsx")
+        with read() as s:
+            data = report.report_xlsx(s, acting(s), district=district)
+        output.write_bytes(data)
+        out.print(f"wrote {output}")
+        return
     with read() as s:
         text = report.report(s, acting(s), district=district, fmt=fmt)
+    if fmt == "csv":
+        text = for_excel(text)
     if output:
         output.write_text(text, encoding="utf-8")
         out.print(f"wrote {output}")
@@ -331,7 +344,6 @@ def import_cmd(from_devices: bool = typer.Option(False, "--from-devices",
                json_: bool = JSON_OPTION) -> None:
     """Adopt an existing network: build the plan from devices or a CSV (all or nothing)."""
     from govnet import validate
-    from govnet.errors import InvalidInput
     from ipam import importer
 
     if from_devices == (from_csv is not None):

@@ -120,10 +120,14 @@ def utilization(session: Session, actor: Actor, *, district: str | None = None,
     return [usage_of(session, p, names) for p in rows]
 
 
-def report(session: Session, actor: Actor, *, district: str, fmt: str = "json") -> str:
-    """A district's usage report to the municipal agency (Art. 25): json, csv or md."""
-    if fmt not in ("json", "csv", "md"):
-        raise InvalidInput(f"unknown format {fmt!r}; one of json, csv, md")
+REPORT_FORMATS = ("json", "csv", "md", "xlsx")
+ALLOCATION_COLUMNS = ("prefix", "vrf", "status", "district", "owner", "purpose", "description")
+BLOCK_COLUMNS = ("prefix", "vrf", "size", "used", "free", "percent")
+EXCEL_DIGITS = 10**15 - 1  # the largest integer Excel keeps exactly
+
+
+def report_data(session: Session, actor: Actor, *, district: str) -> dict[str, Any]:
+    """A district's usage report to the municipal agency (Art. 25), as data."""
     target = find_district(session, district)
     require_scope(actor, district_id=target.id, action=f"report the usage of {target.name}")
     names = Names.load(session)
@@ -137,27 +141,67 @@ def report(session: Session, actor: Actor, *, district: str, fmt: str = "json") 
     by_status = dict(session.execute(
         select(col(Prefix.status), func.count()).where(col(Prefix.district_id) == target.id)
         .group_by(col(Prefix.status))).all())
-    data = {"district": target.name, "generated_at": utcnow().isoformat(timespec="seconds"),
+    return {"district": target.name, "generated_at": utcnow().isoformat(timespec="seconds"),
             "blocks": [b.as_dict() for b in blocks], "allocations": rows,
             "counts": by_status}
+
+
+def allocation_rows(data: dict[str, Any]) -> list[list[str]]:
+    """The allocations table of the CSV and the spreadsheet: a header, then a row each."""
+    return [list(ALLOCATION_COLUMNS)] + [
+        ["" if r[c] is None else str(r[c]) for c in ALLOCATION_COLUMNS]
+        for r in data["allocations"]]
+
+
+def report(session: Session, actor: Actor, *, district: str, fmt: str = "json") -> str:
+    """A district's usage report to the municipal agency (Art. 25): json, csv or md.
+
+    (``xlsx`` is binary: :func:`report_xlsx`.)"""
+    if fmt not in ("json", "csv", "md"):
+        raise InvalidInput(f"unknown format {fmt!r}; one of {', '.join(REPORT_FORMATS)}")
+    data = report_data(session, actor, district=district)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2)
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(["prefix", "vrf", "status", "district", "owner", "purpose", "description"])
-        for r in rows:
-            writer.writerow([r["prefix"], r["vrf"], r["status"], r["district"], r["owner"] or "",
-                             r["purpose"], r["description"]])
+        csv.writer(buf).writerows(allocation_rows(data))
         return buf.getvalue()
-    lines = [f"# {target.name} 地址使用情况报告 / address usage report",
+    lines = [f"# {data['district']} 地址使用情况报告 / address usage report",
              "", f"生成时间 / generated: {data['generated_at']}", "",
              "## 区县地址块 / district blocks", "",
              "| prefix | VRF | size | used | free | % |", "|---|---|---:|---:|---:|---:|"]
-    lines += [f"| {b.prefix} | {b.vrf} | {b.size} | {b.used} | {b.free} | {b.percent:.1f} |"
-              for b in blocks]
+    lines += [f"| {b['prefix']} | {b['vrf']} | {b['size']} | {b['used']} | {b['free']} | "
+              f"{100.0 * b['used'] / b['size'] if b['size'] else 0.0:.1f} |"
+              for b in data["blocks"]]
     lines += ["", "## 分配明细 / allocations", "",
               "| prefix | VRF | status | owner | purpose | description |", "|---|---|---|---|---|---|"]
     lines += [f"| {r['prefix']} | {r['vrf']} | {r['status']} | {r['owner'] or ''} | "
-              f"{r['purpose']} | {r['description']} |" for r in rows]
+              f"{r['purpose']} | {r['description']} |" for r in data["allocations"]]
     return "\n".join(lines) + "\n"
+
+
+def report_xlsx(session: Session, actor: Actor, *, district: str) -> bytes:
+    """The report as an Excel workbook (openpyxl): the allocations sheet holds the CSV's
+    rows, as text; a second sheet the district blocks' usage, as numbers."""
+    from openpyxl import Workbook  # only this format needs it
+
+    data = report_data(session, actor, district=district)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "分配明细 allocations"
+    for row in allocation_rows(data):
+        sheet.append(row)
+    blocks = book.create_sheet("区县地址块 blocks")
+    blocks.append(list(BLOCK_COLUMNS))
+    for b in data["blocks"]:  # IPv6 sizes pass Excel's 15 digits: those stay text
+        blocks.append([str(v) if isinstance(v, int) and v > EXCEL_DIGITS else v
+                       for v in (b[c] for c in BLOCK_COLUMNS)])
+    for ws in (sheet, blocks):
+        ws.freeze_panes = "A2"
+    info = book.create_sheet("报告 report")
+    info.append(["district", data["district"]])
+    info.append(["generated_at", data["generated_at"]])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
