@@ -7,8 +7,11 @@ job log and the request say so. (Pushes to real routers are the lab's tests.)
 
 from __future__ import annotations
 
+from sqlmodel import select
+from textual.widgets import Button
+
 from access import workflow
-from access.models import ConnectionRequest
+from access.models import ConnectionRequest, Job
 from govnet.db import read, transaction
 from govnet_tests.tui.conftest import SIZE, as_actor
 from govnet_tests.tui.pilot import settle, until
@@ -60,3 +63,28 @@ async def test_failed_dry_run_says_why(demo_db: str) -> None:
         text = "\n".join(screen.transcript)
         assert "Loading" not in text and "connection request 1" in text
         assert not screen.ready
+
+
+async def test_enter_on_the_preview_closes_it_and_pushes_nothing(demo_db: str) -> None:
+    """The preview opens with "close" focused: an Enter typed on (e.g. the one that
+    opened a row) closes it; no job is created and the request stays approved."""
+    with transaction() as s:
+        workflow.approve(s, as_actor("authority"), 1, doc="SZW-2026-1")
+    app = GovnetApp(as_actor("jinping-ops"), lang="zh_CN")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, ProvisionScreen) and app.screen.ready)
+        screen = app.screen
+        assert isinstance(screen, ProvisionScreen)
+        focused = app.focused
+        assert isinstance(focused, Button) and focused.id == "close"
+        assert not screen.query_one("#run", Button).disabled  # running stays possible
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, ProvisionScreen) and screen.final is None
+        with read() as s:
+            assert s.exec(select(Job).where(Job.request_id == 1)).first() is None
+            assert s.get(ConnectionRequest, 1).state == "approved"  # type: ignore[union-attr]

@@ -3,7 +3,8 @@ word, the live job with its steps as they happen and the job log at the end.
 
 Both phases call ``access.provisioning`` exactly as ``govnet access provision N
 [--dry-run]`` does, in a thread worker; the device is never contacted before the
-user has seen the diff and pressed "run".
+user has seen the diff and pressed "run" (the dialog opens with "close" focused, so
+a stray Enter never pushes).
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ class ProvisionScreen(ModalScreen[str | None]):
                  Text(t("job.nothing"), style="dim"))
         self.ready = True
         self.query_one("#run", Button).disabled = False
-        self.query_one("#run", Button).focus()
+        # Focus stays off "run": an Enter typed on as the diff appears closes the dialog;
+        # the push is a deliberate second step ("r", or moving to the button).
+        self.query_one("#close", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "run":
