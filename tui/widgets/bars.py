@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.widgets import Static
 
@@ -59,18 +60,52 @@ class UsageRow:
         return 100.0 * self.used / self.size if self.size else 0.0
 
 
-def usage_table(rows: list[UsageRow], width: int = 20) -> RenderableType:
+def usage_table(rows: list[UsageRow], width: int = 20, *, counts: bool = True
+                ) -> RenderableType:
+    """Name, bar of ``width`` cells, percentage and (``counts``) used/size per row."""
     if not rows:
         return Text(t("dash.no_data"), style="dim")
     table = PlainGrid.grid(padding=(0, 1))
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
     table.add_column(justify="right", no_wrap=True)
-    table.add_column(justify="right", style="dim", no_wrap=True)
+    if counts:
+        table.add_column(justify="right", style="dim", no_wrap=True)
     for row in rows:
-        table.add_row(row.label, bar(row.percent, width), f"{row.percent:5.1f}%",
-                      space.usage_text(row.version, row.used, row.size))
+        cells: list[RenderableType] = [row.label, bar(row.percent, width),
+                                       f"{row.percent:5.1f}%"]
+        if counts:
+            cells.append(space.usage_text(row.version, row.used, row.size))
+        table.add_row(*cells)
     return table
+
+
+MIN_BAR = 5
+
+
+class FittingUsage:
+    """:func:`usage_table` in the form that fits the width it is drawn in: the full bar,
+    a shorter bar, then without the counts column (80 columns: two panels of ~34
+    cells), so names and percentages are never cut while there is room for them."""
+
+    def __init__(self, rows: list[UsageRow], widest: int = 20) -> None:
+        self.rows, self.widest = rows, widest
+
+    def fitting(self, console: Console, options: ConsoleOptions) -> RenderableType:
+        width = options.max_width
+        for counts in (True, False):
+            fixed = Measurement.get(console, options.update_width(10_000),
+                                    usage_table(self.rows, 0, counts=counts)).maximum
+            bar_width = min(self.widest, width - fixed)
+            if bar_width >= MIN_BAR:
+                return usage_table(self.rows, bar_width, counts=counts)
+        return usage_table(self.rows, MIN_BAR, counts=False)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.fitting(console, options)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.fitting(console, options))
 
 
 class UsageBars(Static):
@@ -81,4 +116,4 @@ class UsageBars(Static):
         self.bar_width = width
 
     def show(self, rows: list[UsageRow]) -> None:
-        self.update(usage_table(rows, self.bar_width))
+        self.update(FittingUsage(rows, self.bar_width) if rows else usage_table(rows))
