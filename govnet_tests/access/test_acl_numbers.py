@@ -107,3 +107,46 @@ def test_a_released_acl_number_is_free_again(any_db: str) -> None:
     third, _ = _provisioned("单位3", ports[0])
     assert _matches(r"acl number (\S+)", third) == ["3100"]
     assert _matches(r"acl number (\S+)", second) != ["3100"]
+
+
+def test_concurrent_provisioning_on_one_device_takes_distinct_acls(any_db: str) -> None:
+    """Four requests on VLAN 100-101 of two ports, started at once (the device row is held
+    while each picks): four different ACL numbers."""
+    import threading
+
+    ports = CASES["huawei_vrp"][0]
+    _world("huawei_vrp", ports)
+    numbers = []
+    with transaction() as s:
+        for unit, port in (("单位1", ports[0]), ("单位2", ports[1]),
+                           ("单位3", ports[0]), ("单位1", ports[1])):
+            req = workflow.submit(s, load_actor(s, "ops"), unit=unit, zones=["公用网络区"],
+                                  hosts=50, site="金砂路 1 号", contact="张三 13800000000",
+                                  purpose="办公网接入", device="agg1", port=port,
+                                  application_doc="汕政电〔2026〕1号")
+            assert req.id is not None
+            workflow.approve(s, load_actor(s, "boss"), req.id, doc="汕电政核〔2026〕7号")
+            numbers.append(req.id)
+    with read() as s:
+        ops = load_actor(s, "ops")
+    barrier = threading.Barrier(len(numbers))
+    jobs: dict[int, int] = {}
+    errors: list[BaseException] = []
+
+    def one(number: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            jobs[number] = provisioning.start(number, ops).job_id
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in numbers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    with read() as s:
+        acls = [_matches(r"acl number (\S+)", (s.get(Job, jobs[n]).rendered or "").splitlines())  # type: ignore[union-attr]
+                for n in numbers]
+    assert all(len(a) == 1 for a in acls) and len({a[0] for a in acls}) == len(numbers), acls
