@@ -6,7 +6,8 @@ output. So a process killed at any instant leaves the job showing the last
 step it began; ``access.provisioning.resume`` and ``compliance.enforce.resume``
 read that to finish or roll back. Every text that reaches a job row passes :func:`redact`: the device
 password (and any other secret handed to the log) becomes ``***``, as do the
-values of secret-bearing config keywords.
+secret values of every platform's config lines (``inventory.redact``, the rules
+config backups use) and whatever follows a secret keyword.
 
 Test hook (documented, for the crash tests only): with
 ``GOVNET_TEST_CRASH_AT=<step>`` the process SIGKILLs itself right after that
@@ -17,7 +18,6 @@ write-ahead record, before the step acts.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 from collections.abc import Callable, Iterable, Iterator
@@ -32,13 +32,9 @@ from sqlmodel import Session, col, select
 from access.models import JOB_FINAL, Job, JobState, JobStep, StepState
 from govnet.db import transaction
 from govnet.models import utcnow
+from inventory.redact import MASK, redact_log
 
 CRASH_ENV = "GOVNET_TEST_CRASH_AT"
-MASK = "***"
-# A config line naming a secret keeps the keyword; everything after it is masked.
-_SECRET_WORDS = re.compile(
-    r"(?im)\b(password|secret|cipher|community|key-string|pre-shared-key"
-    r"|authentication-key|md5)([ \t]+)\S.*$")
 
 
 def redact(text: str | None, secrets: Iterable[str] = (), *, keywords: bool = True
@@ -56,9 +52,7 @@ def redact(text: str | None, secrets: Iterable[str] = (), *, keywords: bool = Tr
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)
-    if not keywords:
-        return text
-    return _SECRET_WORDS.sub(lambda m: f"{m[1]}{m[2]}{MASK}", text)
+    return redact_log(text) if keywords else text
 
 
 def crash_point(name: str) -> None:
