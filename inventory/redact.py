@@ -34,8 +34,9 @@ from netutils.config.clean import sanitize_config
 
 MASK = "***"
 
-#: One secret value: Huawei's delimited cipher forms (which may hold blanks), else a word.
-_V = r"(%\^%#.*?%\^%#|%@%@.*?%@%@|%\$%\$.*?%\$%\$|\S+)"
+#: One secret value: a Huawei delimited cipher (``%^%#…%^%#``, ``%+%#…%+%#``, ``%@%@…%@%@``,
+#: ``%#%#…%#%#``, ``%$%$…%$%$``: it may hold blanks), else a word.
+_V = r"((?P<delim>%[\^@$+#]%[#@$]).*?(?P=delim)|\S+)"
 #: An IOS-style encryption type digit, only when a value follows it.
 _T = r"(?:[0-9] (?=\S))?"
 
@@ -94,7 +95,9 @@ IOS_STYLE: tuple[dict[str, str], ...] = (
     _rule(r"\b((?:tacacs-server|radius-server) (?:host \S+ (?:.*? )?)?key {T})" "{V}"),
     _rule(r"\b(server-private \S+ (?:.*? )?key {T})" "{V}"),
     _rule(r"^( *(?:pac )?key [0-9] )" "{V}"),  # tacacs/radius server blocks
-    _rule(r"^( *(?:pac )?key )(?!\d+$)(?![0-9] \S)" "{V}"),  # …untyped (key 1: a key id)
+    _rule(r"^( *key config-key (?:password-encrypt )?)" "{V}"),
+    # …untyped (but ``key 1`` is a key chain's key id, ``key chain KC`` opens one)
+    _rule(r"^( *(?:pac )?key )(?!\d+$|chain\b|config-key\b)(?![0-9] \S)" "{V}"),
     _rule(r"^( *ntp authentication-key \d+ md5 )" "{V}"),
     _rule(r"^(?! *ntp )(.*?\bauthentication-key {T})" "{V}"),
     _rule(r"\b(message-digest-key \d+ md5 {T})" "{V}"),
@@ -118,7 +121,7 @@ FRR_EXTRA: tuple[dict[str, str], ...] = (
     _rule(r"\b(authentication key-id \d+ hash-algo \S+ key )" "{V}"),  # ospf6
 )
 
-#: Each platform's rules (every slug in ``inventory.drivers.PLATFORMS``).
+#: Each platform's rules (every slug of ``inventory.drivers.platforms()``).
 RULES: dict[str, tuple[dict[str, str], ...]] = {
     "huawei_vrp": HUAWEI_STYLE,
     "huawei_vrpv8": HUAWEI_STYLE,
