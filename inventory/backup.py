@@ -146,15 +146,25 @@ def _label(device: Device, snap: ConfigSnapshot) -> str:
     return f"{device.name}@{snap.taken_at.isoformat(timespec='seconds')}"
 
 
+def _only_secrets(name: str) -> str:
+    return (f"{name}: the configurations differ only in secret values "
+            f"(stored masked as ***; the digests differ)\n")
+
+
 def diff(session: Session, actor: Actor, name: str) -> str:
-    """Unified diff of the device's last two snapshots ('' when they are the same)."""
+    """Unified diff of the device's last two snapshots ('' when they are the same).
+
+    Two snapshots whose masked texts are equal but whose digests differ changed a
+    secret: the diff says so, in one line that holds no secret.
+    """
     device = service.get_device(session, actor, name)
     snaps = service.snapshots(session, device, limit=2)
     if len(snaps) < 2:
         raise NotFound(f"{name} has {len(snaps)} config snapshot(s); a diff needs two: "
                        f"run 'govnet inventory backup {name}' after a change")
     new, old = snaps
-    return _unified(old.text, new.text, _label(device, old), _label(device, new))
+    text = _unified(old.text, new.text, _label(device, old), _label(device, new))
+    return text or (_only_secrets(name) if new.sha256 != old.sha256 else "")
 
 
 def live_diff(actor: Actor, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> str:
@@ -164,7 +174,11 @@ def live_diff(actor: Actor, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> s
         device = service.devices_to_contact(s, actor, [name], action="read the config of")[0]
         snaps = service.snapshots(s, device, limit=1)
         old, old_label = (snaps[0].text, _label(device, snaps[0])) if snaps else ("", "(none)")
+        old_digest = snaps[0].sha256 if snaps else None
         ref, platform = DeviceRef.of(device), device.platform
     with open_driver(None, ref, timeout=timeout) as driver:
-        running = redact_config(platform, clean_config(driver.get_running_config()))
-    return _unified(old, running, old_label, f"{name}@running")
+        raw = driver.get_running_config()
+    text = _unified(old, redact_config(platform, clean_config(raw)), old_label, f"{name}@running")
+    if not text and old_digest is not None and old_digest != config_digest(platform, raw):
+        return _only_secrets(name)
+    return text
