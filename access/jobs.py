@@ -100,8 +100,9 @@ class JobLog:
         assert job is not None
         for key, value in values.items():
             if isinstance(value, str):
-                # The checkpoint is a rollback target: only the login secrets are masked
-                # there (like a config backup); masking config keywords would corrupt it.
+                # While the job can be resumed its checkpoint is a rollback target: only
+                # the login secrets are masked there (masking config secrets would corrupt
+                # it); finish_in masks the rest once the job is final.
                 value = redact(value, self.secrets, keywords=key != "checkpoint")
             setattr(job, key, value)
         job.heartbeat_at = utcnow()
@@ -114,7 +115,15 @@ class JobLog:
                     worker_host=socket.gethostname(), started_at=utcnow(), error=None)
 
     def finish_in(self, session: Session, state: JobState, error: str | None = None) -> None:
+        """Record the final state; the checkpoint, no rollback target any more, is masked
+        like a config backup (no device secret stays in a finished job)."""
         self.update_in(session, state=state.value, finished_at=utcnow(), error=error)
+        job = session.get(Job, self.job_id)
+        assert job is not None
+        if job.checkpoint:
+            job.checkpoint = redact(job.checkpoint, self.secrets)
+            session.add(job)
+            session.flush()
 
     def _write_step(self, name: str, state: StepState, output: str | None = None,
                     seq: int | None = None) -> int:

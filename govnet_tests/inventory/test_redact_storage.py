@@ -124,3 +124,32 @@ def test_job_step_logs_mask_every_platforms_secrets(any_db: str) -> None:
     assert len(steps) == len(FRAGMENTS) + 1 and "***" in stored
     secrets = [m for _, markers in FRAGMENTS.values() for m in markers] + ["LoginPw-77"]
     assert [m for m in secrets if m in stored] == []
+
+
+def test_a_finished_jobs_checkpoint_keeps_no_config_secret(any_db: str) -> None:
+    """The checkpoint is a rollback target while a job can resume (login secret masked
+    only); once the job is final it is masked like a backup."""
+    from access.jobs import JobLog
+    from access.models import Job, JobState
+
+    with transaction() as s:
+        job = Job(kind="attach", device="agg1", actor="admin")
+        s.add(job)
+        s.flush()
+        job_id = job.id or 0
+    log = JobLog(job_id, secrets=["LoginPw-77"])
+    lines, secrets = FRAGMENTS["huawei_vrp"]
+    running = "\n".join([*lines, "sysname LoginPw-77-host"])
+    log.update(checkpoint=running)
+    with read() as s:
+        saved = s.get(Job, job_id)
+        assert saved is not None and saved.checkpoint is not None
+        assert secrets[0] in saved.checkpoint  # still a usable rollback target
+        assert "LoginPw-77" not in saved.checkpoint
+    with transaction() as s:
+        log.finish_in(s, JobState.committed)
+    with read() as s:
+        done = s.get(Job, job_id)
+        assert done is not None and done.checkpoint is not None
+    assert [m for m in secrets if m in done.checkpoint] == []
+    assert "aaa" in done.checkpoint and "***" in done.checkpoint
