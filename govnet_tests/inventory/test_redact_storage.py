@@ -36,10 +36,19 @@ def devices(cli: Any) -> list[str]:
 
 
 def test_migration_masks_snapshots_stored_before(any_db: str, devices: list[str]) -> None:
+    from access.models import Job, JobState
+
     cfg = alembic_config(any_db)
     command.downgrade(cfg, "0008")
     before: dict[int, tuple[str, str, str]] = {}
+    jobs: dict[str, int] = {}
     with transaction() as s:  # rows as govnet stored them before 0009: secrets in clear
+        for state in (JobState.committed, JobState.running):
+            row = Job(kind="attach", device="r-1", actor="admin", state=state.value,
+                      checkpoint=_config("cisco_ios"))
+            s.add(row)
+            s.flush()
+            jobs[state.value] = row.id or 0
         for i, platform in enumerate(devices, start=1):
             device = find_device(s, f"r-{i}")
             text = backup.clean_config(_config(platform))
@@ -59,6 +68,12 @@ def test_migration_masks_snapshots_stored_before(any_db: str, devices: list[str]
         assert [m for m in FRAGMENTS[platform][1] if m in row.text] == [], platform
         assert row.text == redact_config(platform, text)
         assert row.sha256 == digest  # the digest of the unredacted config, kept
+
+    with read() as s:
+        done, running = s.get(Job, jobs["committed"]), s.get(Job, jobs["running"])
+        assert done is not None and running is not None
+        assert [m for m in FRAGMENTS["cisco_ios"][1] if m in (done.checkpoint or "")] == []
+        assert running.checkpoint == _config("cisco_ios")  # still a rollback target
 
     # after the migration, backups compare against the old rows' digests as before
     admin = actor()
