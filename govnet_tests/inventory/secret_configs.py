@@ -9,17 +9,21 @@ Two kinds, and each test says which it uses:
   secret lines. Every secret value carries a marker (``Vrp5…``, ``Ios…``) so a test
   can search a database dump for it; ``KEEP`` lines hold no secret and must come
   out exactly as they went in.
-* ``real_*``: *real* device output from that corpus (``REAL``): Huawei's cipher
+* ``real_*``: *real* device output from that corpus (``REAL``, skipped where absent): Huawei's cipher
   strings as a VRP printed them, IOS community names, and IOS/Comware route-map /
   route-policy sections whose ``community`` lines are not secrets.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-REAL = Path("/work/shared/real-outputs/ntc-templates")
+#: The real outputs beside the repository, as ``govnet_tests/compliance/test_scan.py``
+#: reads them (GOVNET_REAL_OUTPUTS overrides); this repository carries no copies.
+REAL = Path(os.environ.get("GOVNET_REAL_OUTPUTS", Path(__file__).parents[3] / "shared"
+                           / "real-outputs" / "ntc-templates"))
 
 #: platform -> (config lines, the secret markers that must not survive)
 FRAGMENTS: dict[str, tuple[list[str], list[str]]] = {

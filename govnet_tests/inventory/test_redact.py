@@ -2,7 +2,8 @@
 
 Fragments: ``secret_configs.FRAGMENTS`` are written in each platform's documented
 syntax (no real running config with secrets exists in the corpus); the ``real_``
-cases use real device output from /work/shared/real-outputs/ntc-templates.
+cases use real device output from shared/real-outputs/ntc-templates beside the
+repository (``GOVNET_REAL_OUTPUTS`` overrides; skipped where absent).
 """
 
 from __future__ import annotations
