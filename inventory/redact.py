@@ -7,13 +7,13 @@ still reads as the device's and a diff shows which secret line changed::
     neighbor 10.0.0.2 password 7 0822455D0A16            →  neighbor 10.0.0.2 password 7 ***
 
 Rules are netutils' sanitize filters (``{"regex", "replace"}``, applied in order
-by :func:`netutils.config.clean.sanitize_config`, each line-anchored with
-``re.MULTILINE``). netutils ships the engine but no per-platform rules (only two
-private NX-OS examples), and hier_config has none, so the rules are here: one
-list per syntax family (Huawei/H3C ``cipher``/``simple``/``hash`` keywords;
-IOS-style type digits ``0``/``5``/``7``/``9``; FRR's plain words), mapped to every
-platform slug. A space in a rule stands for any run of blanks (``[ \\t]+``), `` *``
-for optional indentation.
+by :func:`netutils.config.clean.sanitize_config` with ``re.MULTILINE``). netutils
+ships the engine but no per-platform rules (only two private NX-OS examples), and
+hier_config has none, so the rules are here: one list per syntax family
+(Huawei/H3C ``cipher``/``simple``/``hash`` keywords; IOS-style type digits
+``0``/``5``/``7``/``9``; FRR's plain words), mapped to every platform slug. A
+space in a rule stands for any run of blanks (``[ \\t]+``), `` *`` for optional
+indentation.
 
 Config backups use their platform's rules only (:func:`redact_config`), so what
 is not a secret (``set community 65000:1``, ``ssh server cipher aes256_ctr``)
@@ -21,9 +21,13 @@ stays as the device printed it. Job logs (:func:`redact_log`) quote text of any
 platform and free-form errors: they get every platform's rules, then the keyword
 catch-all that masks everything after a secret keyword.
 
-Known limit: a ``key <number>`` line alone is a key-chain key id (IOS/FRR), never
-masked; a TACACS/RADIUS server block's bare numeric ``key 12345`` (no type digit)
-is therefore kept.
+SSH keys: the configs hold public keys only (``rsa peer-public-key``, ``ip ssh
+pubkey-chain`` / ``key-hash``), which are kept; no platform prints a private key.
+
+Known limits: a ``key <number>`` line alone is a key-chain key id (IOS/FRR), never
+masked, so a TACACS/RADIUS server block's bare numeric ``key 12345`` (no type digit)
+is kept. The rules cover the documented forms of the secrets govnet's platforms
+print; a new form needs a rule here (and a migration to mask old snapshots again).
 """
 
 from __future__ import annotations
