@@ -6,7 +6,8 @@ output. So a process killed at any instant leaves the job showing the last
 step it began; ``access.provisioning.resume`` and ``compliance.enforce.resume``
 read that to finish or roll back. Every text that reaches a job row passes :func:`redact`: the device
 password (and any other secret handed to the log) becomes ``***``, as do the
-values of secret-bearing config keywords.
+secret values of every platform's config lines (``inventory.redact``, the rules
+config backups use) and whatever follows a secret keyword.
 
 Test hook (documented, for the crash tests only): with
 ``GOVNET_TEST_CRASH_AT=<step>`` the process SIGKILLs itself right after that
@@ -17,7 +18,6 @@ write-ahead record, before the step acts.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 from collections.abc import Callable, Iterable, Iterator
@@ -32,13 +32,9 @@ from sqlmodel import Session, col, select
 from access.models import JOB_FINAL, Job, JobState, JobStep, StepState
 from govnet.db import transaction
 from govnet.models import utcnow
+from inventory.redact import MASK, redact_log
 
 CRASH_ENV = "GOVNET_TEST_CRASH_AT"
-MASK = "***"
-# A config line naming a secret keeps the keyword; everything after it is masked.
-_SECRET_WORDS = re.compile(
-    r"(?im)\b(password|secret|cipher|community|key-string|pre-shared-key"
-    r"|authentication-key|md5)([ \t]+)\S.*$")
 
 
 def redact(text: str | None, secrets: Iterable[str] = (), *, keywords: bool = True
@@ -56,9 +52,7 @@ def redact(text: str | None, secrets: Iterable[str] = (), *, keywords: bool = Tr
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)
-    if not keywords:
-        return text
-    return _SECRET_WORDS.sub(lambda m: f"{m[1]}{m[2]}{MASK}", text)
+    return redact_log(text) if keywords else text
 
 
 def crash_point(name: str) -> None:
@@ -106,8 +100,9 @@ class JobLog:
         assert job is not None
         for key, value in values.items():
             if isinstance(value, str):
-                # The checkpoint is a rollback target: only the login secrets are masked
-                # there (like a config backup); masking config keywords would corrupt it.
+                # While the job can be resumed its checkpoint is a rollback target: only
+                # the login secrets are masked there (masking config secrets would corrupt
+                # it); finish_in masks the rest once the job is final.
                 value = redact(value, self.secrets, keywords=key != "checkpoint")
             setattr(job, key, value)
         job.heartbeat_at = utcnow()
@@ -120,7 +115,15 @@ class JobLog:
                     worker_host=socket.gethostname(), started_at=utcnow(), error=None)
 
     def finish_in(self, session: Session, state: JobState, error: str | None = None) -> None:
+        """Record the final state; the checkpoint, no rollback target any more, is masked
+        like a config backup (no device secret stays in a finished job)."""
         self.update_in(session, state=state.value, finished_at=utcnow(), error=error)
+        job = session.get(Job, self.job_id)
+        assert job is not None
+        if job.checkpoint:
+            job.checkpoint = redact(job.checkpoint, self.secrets)
+            session.add(job)
+            session.flush()
 
     def _write_step(self, name: str, state: StepState, output: str | None = None,
                     seq: int | None = None) -> int:

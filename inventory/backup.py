@@ -3,7 +3,10 @@
 A snapshot is stored only when the configuration changed since the device's
 last one. "Changed" is judged on the config without the platform's volatile
 lines (``Current configuration : N bytes``, timestamps…), so a clock is not a
-change; the stored text is the config as the device printed it.
+change. The stored text is the config as the device printed it with every secret
+value masked (``inventory.redact``, the platform's rules); its ``sha256`` is the
+digest of the *unredacted* config, so a changed secret is still a change, stored
+as a new snapshot whose diff shows only the masked line.
 
 :func:`backup` talks to devices, so it owns its transactions: one short read to
 pick the devices and check the actor's scope, the SSH sessions with no
@@ -36,6 +39,7 @@ from inventory.connect import (
 )
 from inventory.drivers import get_driver
 from inventory.models import ConfigSnapshot, Device
+from inventory.redact import redact_config
 
 
 def clean_config(text: str) -> str:
@@ -45,7 +49,7 @@ def clean_config(text: str) -> str:
 
 
 def config_digest(platform: str, text: str) -> str:
-    """SHA-256 of the config without the platform's volatile lines."""
+    """SHA-256 of the config (secrets included) without the platform's volatile lines."""
     volatile = re.compile(getattr(get_driver(platform), "volatile_lines", r"^$"))
     kept = [line for line in clean_config(text).splitlines() if not volatile.search(line)]
     return hashlib.sha256("\n".join(kept).encode()).hexdigest()
@@ -60,7 +64,7 @@ def store_snapshot(session: Session, actor: Actor, device: Device, text: str
     if last and last[0].sha256 == digest:
         return last[0], False
     snap = ConfigSnapshot(device_id=device.id, taken_by=actor.name, sha256=digest,
-                          text=clean_config(text))
+                          text=redact_config(device.platform, clean_config(text)))
     session.add(snap)
     session.flush()
     return snap, True
@@ -142,24 +146,39 @@ def _label(device: Device, snap: ConfigSnapshot) -> str:
     return f"{device.name}@{snap.taken_at.isoformat(timespec='seconds')}"
 
 
+def _only_secrets(name: str) -> str:
+    return (f"{name}: the configurations differ only in secret values "
+            f"(stored masked as ***; the digests differ)\n")
+
+
 def diff(session: Session, actor: Actor, name: str) -> str:
-    """Unified diff of the device's last two snapshots ('' when they are the same)."""
+    """Unified diff of the device's last two snapshots ('' when they are the same).
+
+    Two snapshots whose masked texts are equal but whose digests differ changed a
+    secret: the diff says so, in one line that holds no secret.
+    """
     device = service.get_device(session, actor, name)
     snaps = service.snapshots(session, device, limit=2)
     if len(snaps) < 2:
         raise NotFound(f"{name} has {len(snaps)} config snapshot(s); a diff needs two: "
                        f"run 'govnet inventory backup {name}' after a change")
     new, old = snaps
-    return _unified(old.text, new.text, _label(device, old), _label(device, new))
+    text = _unified(old.text, new.text, _label(device, old), _label(device, new))
+    return text or (_only_secrets(name) if new.sha256 != old.sha256 else "")
 
 
 def live_diff(actor: Actor, name: str, *, timeout: float = DEFAULT_TIMEOUT) -> str:
-    """Unified diff of the last snapshot against the device's running config now."""
+    """Unified diff of the last snapshot against the device's running config now
+    (redacted like a snapshot: a secret shows as ``***`` on both sides)."""
     with read() as s:
         device = service.devices_to_contact(s, actor, [name], action="read the config of")[0]
         snaps = service.snapshots(s, device, limit=1)
         old, old_label = (snaps[0].text, _label(device, snaps[0])) if snaps else ("", "(none)")
-        ref = DeviceRef.of(device)
+        old_digest = snaps[0].sha256 if snaps else None
+        ref, platform = DeviceRef.of(device), device.platform
     with open_driver(None, ref, timeout=timeout) as driver:
-        running = clean_config(driver.get_running_config())
-    return _unified(old, running, old_label, f"{name}@running")
+        raw = driver.get_running_config()
+    text = _unified(old, redact_config(platform, clean_config(raw)), old_label, f"{name}@running")
+    if not text and old_digest is not None and old_digest != config_digest(platform, raw):
+        return _only_secrets(name)
+    return text

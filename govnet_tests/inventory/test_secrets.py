@@ -116,3 +116,94 @@ def _admin() -> Any:
     from govnet_tests.conftest import actor
 
     return actor("admin")
+
+
+# -- secrets in device configs ------------------------------------------------------
+# The fragments are written in each platform's documented syntax (secret_configs.py
+# says why); they reach govnet as the running config a simulated device prints over
+# SSH. FRR has no simulator dialect of its own: vtysh speaks IOS, so the IOS dialect
+# serves the ``frr`` driver.
+
+SIM_DIALECT = {"frr": "cisco_ios"}
+
+
+def _rows(url: str, *tables: str) -> str:
+    """Every column of every row of ``tables`` (default: all) as one text, on either database."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            names = tables or tuple(inspect(conn).get_table_names())
+            rows = [row for name in names
+                    for row in conn.execute(text(f'SELECT * FROM "{name}"')).all()]
+    finally:
+        engine.dispose()
+    return "\n".join(" | ".join(str(v) for v in row) for row in rows)
+
+
+def _config_device(cli: Any, simulated: Callable[..., SshSimulator],
+                   monkeypatch: pytest.MonkeyPatch, platform: str) -> SshSimulator:
+    from govnet_tests.inventory.secret_configs import FRAGMENTS
+
+    lines, _ = FRAGMENTS[platform]
+    sim = simulated(SIM_DIALECT.get(platform, platform), hostname="SEC-R1",
+                    extra_config=tuple(lines))
+    monkeypatch.setenv("SEC_R1_PW", sim.device.password)
+    r = cli(f"inventory add r1 --platform {platform} --host {sim.host} --port {sim.port} "
+            f"--role core --credential {sim.device.username}@env:SEC_R1_PW")
+    assert r.code == 0, r.err
+    return sim
+
+
+def _secret_line(platform: str) -> tuple[str, str]:
+    """A top-level line of the fragment holding a secret, and the secret's marker."""
+    from govnet_tests.inventory.secret_configs import FRAGMENTS
+
+    lines, secrets = FRAGMENTS[platform]
+    for line in lines:
+        for marker in secrets:
+            if marker in line and not line.startswith(" "):
+                return line, marker
+    raise AssertionError(f"{platform}: no top-level secret line")
+
+
+@pytest.mark.parametrize("platform", ["huawei_vrp", "huawei_vrpv8", "huawei_ce", "h3c_comware",
+                                      "cisco_ios", "ruijie_os", "frr"])
+def test_no_config_secret_reaches_the_database(any_db: str, cli: Any,
+                                               simulated: Callable[..., SshSimulator],
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               platform: str) -> None:
+    """Backups store every platform's config with its secrets masked, a secret-only
+    change is still a change, and neither the diff nor the output shows a secret."""
+    import json
+
+    from govnet_tests.inventory.secret_configs import FRAGMENTS
+
+    _, secrets = FRAGMENTS[platform]
+    sim = _config_device(cli, simulated, monkeypatch, platform)
+    assert secrets[0] in sim.device.running_config()  # the device really holds them
+    first = cli("inventory backup r1 --json")
+    assert first.code == 0, first.err
+    assert json.loads(first.out)[0]["stored"] is True
+    again = cli("inventory backup r1 --json")
+    assert json.loads(again.out)[0]["stored"] is False  # unchanged: not stored twice
+
+    line, marker = _secret_line(platform)
+    negation = sim.device.dialect.grammar.negation
+    sim.device.running.edit([], negation + line)
+    sim.device.running.edit([], line.replace(marker, "NewSecret9q"))
+    changed = cli("inventory backup r1 --json")
+    assert json.loads(changed.out)[0]["stored"] is True  # a changed secret is a change
+    diff = cli("inventory diff r1")
+    live = cli("inventory diff r1 --live")
+    assert diff.code == 0 and live.code == 0
+    assert "***" in diff.out or "differ only in secret values" in diff.out
+
+    assert _rows(any_db, "configsnapshot").count("***") >= 2 * len(secrets)
+    everything = _rows(any_db)
+    assert "SEC-R1" in everything  # the snapshots are in what was read
+    leaks = [s for s in [*secrets, "NewSecret9q"]
+             if s in everything
+             or any(s in t for t in (first.out, changed.out, diff.out, live.out))]
+    assert leaks == []
