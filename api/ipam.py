@@ -8,13 +8,29 @@ Each handler is one service call in one transaction; the answers are the CLI's
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from api.auth import ACTOR
 from api.paging import PAGING, Paging
+from api.params import (
+    Body,
+    Days,
+    DepthQuery,
+    Family,
+    Hosts,
+    Id,
+    IdPath,
+    Name,
+    NameQuery,
+    NumberPath,
+    Size,
+    Str,
+    Text,
+    TextQuery,
+)
 from govnet.auth import Actor
 from govnet.db import read, transaction
 from ipam import applications, query, report, service
@@ -23,69 +39,65 @@ from ipam.view import Names, prefix_dict, vrf_dict
 router = APIRouter(prefix="/api/v1", tags=["ipam"])
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class VrfIn(Body):
-    name: str
-    description: str = ""
+    name: Name
+    description: Text = ""
 
 
 class PoolIn(Body):
-    prefix: str
-    vrf: str | None = None
-    description: str = ""
+    prefix: Name
+    vrf: Name | None = None
+    description: Text = ""
 
 
 class DelegationIn(Body):
-    district: str
-    size: str | None = Field(None, description="/N")
-    prefix: str | None = None
-    vrf: str | None = None
-    from_: str | None = Field(None, alias="from", description="The pool to take it from.")
-    family: int | None = None
+    district: Name
+    size: Size | None = None
+    prefix: Name | None = None
+    vrf: Name | None = None
+    from_: Name | None = Field(None, alias="from", description="The pool to take it from.")
+    family: Family | None = None
 
 
 class AllocationIn(Body):
-    owner: str = Field(description="The unit that gets it.")
-    size: str | None = Field(None, description="/N, N or an IPv4 netmask")
-    hosts: int | None = None
-    district: str | None = None
-    within: str | None = None
-    vrf: str | None = None
-    purpose: str = "lan"
-    description: str = ""
-    family: int | None = None
+    owner: Name = Field(description="The unit that gets it.")
+    size: Size | None = None
+    hosts: Hosts | None = None
+    district: Name | None = None
+    within: Name | None = None
+    vrf: Name | None = None
+    purpose: Name = "lan"
+    description: Text = ""
+    family: Family | None = None
 
 
 class ReservationIn(Body):
-    prefix: str
-    reason: str
-    vrf: str | None = None
+    prefix: Name
+    reason: Text
+    vrf: Name | None = None
 
 
 class ReleaseIn(Body):
-    prefix: str
-    vrf: str | None = None
-    quarantine_days: int | None = None
+    prefix: Name
+    vrf: Name | None = None
+    quarantine_days: Days | None = None
 
 
 class ApplicationIn(Body):
-    district: str
-    size: str | None = None
-    hosts: int | None = None
-    reason: str
-    vrf: str | None = None
-    family: int = 4
+    district: Name
+    size: Size | None = None
+    hosts: Hosts | None = None
+    reason: Text
+    vrf: Name | None = None
+    family: Family = 4
 
 
 class ApproveApplicationIn(Body):
-    prefix: str | None = None
+    prefix: Name | None = None
 
 
 class RejectIn(Body):
-    reason: str
+    reason: Text
 
 
 # -- zones and pools ------------------------------------------------------------------
@@ -103,7 +115,7 @@ def vrf_add(body: VrfIn, actor: Actor = ACTOR) -> dict[str, Any]:
 
 
 @router.get("/pools")
-def pools(vrf: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+def pools(vrf: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
           ) -> dict[str, Any]:
     with read() as s:
         vrf_id = service.get_vrf(s, vrf).id if vrf else None
@@ -123,9 +135,10 @@ def pool_add(body: PoolIn, actor: Actor = ACTOR) -> dict[str, Any]:
 # -- prefixes -------------------------------------------------------------------------
 
 @router.get("/prefixes")
-def prefixes(vrf: str | None = None, prefix: str | None = None,
-             within: str | None = Query(None, description="Strictly inside this CIDR."),
-             status: str | None = None, parent: int | None = Query(None, description="Parent id."),
+def prefixes(vrf: TextQuery = None, prefix: TextQuery = None,
+             within: Annotated[Str | None, Query(description="Strictly inside this CIDR.")] = None,
+             status: TextQuery = None,
+             parent: Annotated[Id | None, Query(description="Parent id.")] = None,
              paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         vrf_id = service.get_vrf(s, vrf).id if vrf else None
@@ -137,7 +150,7 @@ def prefixes(vrf: str | None = None, prefix: str | None = None,
 
 
 @router.get("/prefixes/{prefix_id}")
-def prefix_show(prefix_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
+def prefix_show(prefix_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any]:
     """One prefix with its utilization (``govnet ipam show``)."""
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
@@ -146,21 +159,21 @@ def prefix_show(prefix_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
 
 
 @router.get("/prefixes/{prefix_id}/free")
-def prefix_free(prefix_id: int, actor: Actor = ACTOR) -> list[str]:
+def prefix_free(prefix_id: IdPath, actor: Actor = ACTOR) -> list[str]:
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
         return report.free(s, actor, p.cidr, vrf=Names.of(s, [p]).vrfs[p.vrf_id])
 
 
 @router.get("/tree")
-def tree(prefix: str | None = None, vrf: str | None = None,
-         depth: int | None = Query(None, ge=0), actor: Actor = ACTOR) -> list[dict[str, Any]]:
+def tree(prefix: TextQuery = None, vrf: TextQuery = None,
+         depth: DepthQuery = None, actor: Actor = ACTOR) -> list[dict[str, Any]]:
     with read() as s:
         return report.tree(s, actor, prefix, vrf=vrf, depth=depth)
 
 
 @router.get("/utilization")
-def utilization(district: str | None = None, vrf: str | None = None,
+def utilization(district: TextQuery = None, vrf: TextQuery = None,
                 paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         return paging.of(report.utilization(s, actor, district=district, vrf=vrf),
@@ -168,7 +181,8 @@ def utilization(district: str | None = None, vrf: str | None = None,
 
 
 @router.get("/report")
-def district_report(district: str, format: str = Query("json", pattern="^(json|csv|md)$"),  # noqa: A002
+def district_report(district: NameQuery,
+                    format: Literal["json", "csv", "md"] = "json",  # noqa: A002
                     actor: Actor = ACTOR) -> Response:
     """A district's usage report to the municipal agency (``govnet ipam report``)."""
     with read() as s:
@@ -217,7 +231,7 @@ def release(body: ReleaseIn, actor: Actor = ACTOR) -> dict[str, Any]:
 # -- block applications ---------------------------------------------------------------
 
 @router.get("/applications")
-def application_list(status: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+def application_list(status: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
                      ) -> dict[str, Any]:
     with read() as s:
         return paging.of(applications.list_applications(s, actor, status=status),
@@ -233,7 +247,7 @@ def apply(body: ApplicationIn, actor: Actor = ACTOR) -> dict[str, Any]:
 
 
 @router.post("/applications/{number}/approve")
-def application_approve(number: int, body: ApproveApplicationIn | None = None,
+def application_approve(number: NumberPath, body: ApproveApplicationIn | None = None,
                         actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return applications.application_dict(s, applications.approve(
@@ -241,7 +255,7 @@ def application_approve(number: int, body: ApproveApplicationIn | None = None,
 
 
 @router.post("/applications/{number}/reject")
-def application_reject(number: int, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
+def application_reject(number: NumberPath, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return applications.application_dict(s, applications.reject(s, actor, number,
                                                                     reason=body.reason))
