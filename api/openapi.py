@@ -50,8 +50,8 @@ def _error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[s
         statuses += ["400", "404", "409"]
         if operation.get("requestBody"):
             statuses.append("413")
-    if "/provision" in path:
-        statuses.append("502")
+    if "/provision" in path:  # the request's state (409), the device (502)
+        statuses += ["409", "502"]
     return sorted(set(statuses))
 
 
