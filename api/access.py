@@ -16,6 +16,7 @@ from api.auth import ACTOR
 from api.ipam import RejectIn
 from api.paging import PAGING, Paging
 from api.params import Body, Days, Hosts, Name, NumberPath, Size, Text, TextQuery
+from api.shapes import ConnectionRequest, Page, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
 
@@ -60,7 +61,7 @@ class ApproveIn(Body):
     doc: Text = Field(description="Approval document number (核准文件).")
 
 
-@router.get("/requests")
+@router.get("/requests", responses=ok(Page[ConnectionRequest]))
 def request_list(status: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
                  ) -> dict[str, Any]:
     with read() as s:
@@ -68,44 +69,44 @@ def request_list(status: TextQuery = None, paging: Paging = PAGING, actor: Actor
                          lambda r: workflow.request_dict(s, r))
 
 
-@router.post("/requests", status_code=201)
+@router.post("/requests", status_code=201, responses=ok(ConnectionRequest, 201))
 def submit(body: RequestIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.submit(s, actor, **body.model_dump()))
 
 
-@router.get("/requests/{number}")
+@router.get("/requests/{number}", responses=ok(ConnectionRequest))
 def show(number: NumberPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         return workflow.request_dict(s, workflow.get_request(s, actor, number))
 
 
-@router.post("/requests/{number}/return")
+@router.post("/requests/{number}/return", responses=ok(ConnectionRequest))
 def return_request(number: NumberPath, body: ReturnIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.return_request(
             s, actor, number, missing=body.missing, days=body.days))
 
 
-@router.post("/requests/{number}/resubmit")
+@router.post("/requests/{number}/resubmit", responses=ok(ConnectionRequest))
 def resubmit(number: NumberPath, body: CorrectionIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.resubmit(s, actor, number, **body.model_dump()))
 
 
-@router.post("/requests/{number}/withdraw")
+@router.post("/requests/{number}/withdraw", responses=ok(ConnectionRequest))
 def withdraw(number: NumberPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.withdraw(s, actor, number))
 
 
-@router.post("/requests/{number}/approve")
+@router.post("/requests/{number}/approve", responses=ok(ConnectionRequest))
 def approve(number: NumberPath, body: ApproveIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.approve(s, actor, number, doc=body.doc))
 
 
-@router.post("/requests/{number}/reject")
+@router.post("/requests/{number}/reject", responses=ok(ConnectionRequest))
 def reject(number: NumberPath, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.reject(s, actor, number, reason=body.reason))

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from api.auth import ACTOR
 from api.paging import PAGING, Paging
 from api.params import NamePath, NumberPath, TextQuery
+from api.shapes import AuditEvent, Device, Finding, Page, Snapshot, ok
 from compliance import service as compliance
 from govnet import audit
 from govnet.auth import Actor, require
@@ -20,7 +21,7 @@ from inventory import service as inventory
 router = APIRouter(prefix="/api/v1", tags=["inventory, compliance, audit"])
 
 
-@router.get("/devices")
+@router.get("/devices", responses=ok(Page[Device]))
 def devices(district: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
             ) -> dict[str, Any]:
     with read() as s:
@@ -28,14 +29,14 @@ def devices(district: TextQuery = None, paging: Paging = PAGING, actor: Actor = 
                          lambda d: inventory.device_dict(s, d))
 
 
-@router.get("/devices/{name}")
+@router.get("/devices/{name}", responses=ok(Device))
 def device(name: NamePath, actor: Actor = ACTOR) -> dict[str, Any]:
     """A device with its ports, VLANs in use, last backup and discovered interfaces."""
     with read() as s:
         return inventory.show(s, actor, name)
 
 
-@router.get("/devices/{name}/backups")
+@router.get("/devices/{name}/backups", responses=ok(Page[Snapshot]))
 def backups(name: NamePath, paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         snaps = inventory.snapshots(s, inventory.get_device(s, actor, name))
@@ -49,7 +50,7 @@ def backup_diff(name: NamePath, actor: Actor = ACTOR) -> Response:
         return Response(backup.diff(s, actor, name), media_type="text/plain")
 
 
-@router.get("/findings")
+@router.get("/findings", responses=ok(Page[Finding]))
 def findings(state: TextQuery = None, type: TextQuery = None,  # noqa: A002
              device: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
              ) -> dict[str, Any]:
@@ -58,13 +59,13 @@ def findings(state: TextQuery = None, type: TextQuery = None,  # noqa: A002
                          lambda f: compliance.finding_dict(s, f))
 
 
-@router.get("/findings/{number}")
+@router.get("/findings/{number}", responses=ok(Finding))
 def finding(number: NumberPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         return compliance.finding_dict(s, compliance.get_finding(s, actor, number))
 
 
-@router.get("/audit")
+@router.get("/audit", responses=ok(Page[AuditEvent]))
 def audit_list(action: TextQuery = None, actor_name: TextQuery = None,
                search: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
                ) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from api.params import (
     Text,
     TextQuery,
 )
+from api.shapes import Application, Page, Prefix, PrefixWithUsage, Released, Usage, Vrf, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
 from ipam import applications, query, report, service
@@ -102,19 +103,19 @@ class RejectIn(Body):
 
 # -- zones and pools ------------------------------------------------------------------
 
-@router.get("/vrfs")
+@router.get("/vrfs", responses=ok(Page[Vrf]))
 def vrfs(paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         return paging.of(service.list_vrfs(s), vrf_dict)
 
 
-@router.post("/vrfs", status_code=201)
+@router.post("/vrfs", status_code=201, responses=ok(Vrf, 201))
 def vrf_add(body: VrfIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return vrf_dict(service.add_vrf(s, actor, body.name, description=body.description))
 
 
-@router.get("/pools")
+@router.get("/pools", responses=ok(Page[Prefix]))
 def pools(vrf: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
           ) -> dict[str, Any]:
     with read() as s:
@@ -125,7 +126,7 @@ def pools(vrf: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
         return paging.page(count, [prefix_dict(s, p, names) for p in rows])
 
 
-@router.post("/pools", status_code=201)
+@router.post("/pools", status_code=201, responses=ok(Prefix, 201))
 def pool_add(body: PoolIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return prefix_dict(s, service.add_pool(s, actor, body.prefix, vrf=body.vrf,
@@ -134,7 +135,7 @@ def pool_add(body: PoolIn, actor: Actor = ACTOR) -> dict[str, Any]:
 
 # -- prefixes -------------------------------------------------------------------------
 
-@router.get("/prefixes")
+@router.get("/prefixes", responses=ok(Page[Prefix]))
 def prefixes(vrf: TextQuery = None, prefix: TextQuery = None,
              within: Annotated[Str | None, Query(description="Strictly inside this CIDR.")] = None,
              status: TextQuery = None,
@@ -149,7 +150,7 @@ def prefixes(vrf: TextQuery = None, prefix: TextQuery = None,
         return paging.page(count, [prefix_dict(s, p, names) for p in rows])
 
 
-@router.get("/prefixes/{prefix_id}")
+@router.get("/prefixes/{prefix_id}", responses=ok(PrefixWithUsage))
 def prefix_show(prefix_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any]:
     """One prefix with its utilization (``govnet ipam show``)."""
     with read() as s:
@@ -172,7 +173,7 @@ def tree(prefix: TextQuery = None, vrf: TextQuery = None,
         return report.tree(s, actor, prefix, vrf=vrf, depth=depth)
 
 
-@router.get("/utilization")
+@router.get("/utilization", responses=ok(Page[Usage]))
 def utilization(district: TextQuery = None, vrf: TextQuery = None,
                 paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
@@ -195,7 +196,7 @@ def district_report(district: NameQuery,
 
 # -- allocation -----------------------------------------------------------------------
 
-@router.post("/delegations", status_code=201)
+@router.post("/delegations", status_code=201, responses=ok(Prefix, 201))
 def delegate(body: DelegationIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return prefix_dict(s, service.delegate(s, actor, district=body.district, size=body.size,
@@ -203,7 +204,7 @@ def delegate(body: DelegationIn, actor: Actor = ACTOR) -> dict[str, Any]:
                                                from_cidr=body.from_, family=body.family))
 
 
-@router.post("/allocations", status_code=201)
+@router.post("/allocations", status_code=201, responses=ok(Prefix, 201))
 def allocate(body: AllocationIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return prefix_dict(s, service.allocate(
@@ -212,14 +213,14 @@ def allocate(body: AllocationIn, actor: Actor = ACTOR) -> dict[str, Any]:
             family=body.family))
 
 
-@router.post("/reservations", status_code=201)
+@router.post("/reservations", status_code=201, responses=ok(Prefix, 201))
 def reserve(body: ReservationIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return prefix_dict(s, service.reserve(s, actor, body.prefix, reason=body.reason,
                                               vrf=body.vrf))
 
 
-@router.post("/releases")
+@router.post("/releases", responses=ok(Prefix | Released))
 def release(body: ReleaseIn, actor: Actor = ACTOR) -> dict[str, Any]:
     """Release into quarantine (``quarantine_days`` 0 frees it at once)."""
     with transaction() as s:
@@ -230,7 +231,7 @@ def release(body: ReleaseIn, actor: Actor = ACTOR) -> dict[str, Any]:
 
 # -- block applications ---------------------------------------------------------------
 
-@router.get("/applications")
+@router.get("/applications", responses=ok(Page[Application]))
 def application_list(status: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
                      ) -> dict[str, Any]:
     with read() as s:
@@ -238,7 +239,7 @@ def application_list(status: TextQuery = None, paging: Paging = PAGING, actor: A
                          lambda a: applications.application_dict(s, a))
 
 
-@router.post("/applications", status_code=201)
+@router.post("/applications", status_code=201, responses=ok(Application, 201))
 def apply(body: ApplicationIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return applications.application_dict(s, applications.apply(
@@ -246,7 +247,7 @@ def apply(body: ApplicationIn, actor: Actor = ACTOR) -> dict[str, Any]:
             reason=body.reason, vrf=body.vrf, family=body.family))
 
 
-@router.post("/applications/{number}/approve")
+@router.post("/applications/{number}/approve", responses=ok(Application))
 def application_approve(number: NumberPath, body: ApproveApplicationIn | None = None,
                         actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
@@ -254,7 +255,7 @@ def application_approve(number: NumberPath, body: ApproveApplicationIn | None = 
             s, actor, number, prefix=body.prefix if body else None))
 
 
-@router.post("/applications/{number}/reject")
+@router.post("/applications/{number}/reject", responses=ok(Application))
 def application_reject(number: NumberPath, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return applications.application_dict(s, applications.reject(s, actor, number,

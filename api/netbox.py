@@ -37,6 +37,7 @@ from api.params import (
     TextQuery,
     VrfIdQuery,
 )
+from api.shapes import NbAvailableIp, NbAvailablePrefix, NbIpAddress, NbPrefix, NbVrf, Page, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
 from govnet.errors import InvalidInput, NotFound
@@ -164,7 +165,7 @@ def status(actor: Actor = ACTOR) -> JSONResponse:
                          "rq-workers-running": 0}, headers={"API-Version": API_VERSION})
 
 
-@router.get("/ipam/vrfs/")
+@router.get("/ipam/vrfs/", responses=ok(Page[NbVrf]))
 def vrfs(request: Request, name: TextQuery = None, paging: Paging = PAGING,
          actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
@@ -172,7 +173,7 @@ def vrfs(request: Request, name: TextQuery = None, paging: Paging = PAGING,
         return paging.of(rows, lambda v: vrf_object(request, v))
 
 
-@router.get("/ipam/vrfs/{vrf_id}/", name="netbox_vrf")
+@router.get("/ipam/vrfs/{vrf_id}/", name="netbox_vrf", responses=ok(NbVrf))
 def vrf(request: Request, vrf_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         row = s.get(Vrf, vrf_id)
@@ -183,7 +184,7 @@ def vrf(request: Request, vrf_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any
 
 # -- prefixes --------------------------------------------------------------------------
 
-@router.get("/ipam/prefixes/")
+@router.get("/ipam/prefixes/", responses=ok(Page[NbPrefix]))
 def prefixes(request: Request, prefix: TextQuery = None, vrf_id: VrfIdQuery = None,
              within: TextQuery = None, within_include: TextQuery = None,
              id: IdQuery = None,  # noqa: A002 - NetBox's filter name
@@ -206,14 +207,15 @@ def prefixes(request: Request, prefix: TextQuery = None, vrf_id: VrfIdQuery = No
         return paging.page(count, [prefix_object(request, p, names) for p in rows])
 
 
-@router.get("/ipam/prefixes/{prefix_id}/", name="netbox_prefix")
+@router.get("/ipam/prefixes/{prefix_id}/", name="netbox_prefix", responses=ok(NbPrefix))
 def prefix_detail(request: Request, prefix_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
         return prefix_object(request, p, Names.of(s, [p]))
 
 
-@router.get("/ipam/prefixes/{prefix_id}/available-prefixes/")
+@router.get("/ipam/prefixes/{prefix_id}/available-prefixes/",
+            responses=ok(list[NbAvailablePrefix]))
 def available_prefixes(request: Request, prefix_id: IdPath, actor: Actor = ACTOR
                        ) -> list[dict[str, Any]]:
     """The free blocks of a pool or district block (``govnet ipam free``)."""
@@ -249,7 +251,8 @@ def _items(body: Any) -> tuple[list[Any], bool]:
     return items, isinstance(body, list)
 
 
-@router.post("/ipam/prefixes/{prefix_id}/available-prefixes/", status_code=201)
+@router.post("/ipam/prefixes/{prefix_id}/available-prefixes/", status_code=201,
+             responses=ok(NbPrefix | list[NbPrefix], 201))
 def create_available_prefixes(request: Request, prefix_id: IdPath,
                               body: AvailablePrefixIn | list[AvailablePrefixIn] = Body(
                                   examples=[{"prefix_length": 29}])) -> JSONResponse:
@@ -277,7 +280,7 @@ def create_available_prefixes(request: Request, prefix_id: IdPath,
     return JSONResponse(out if many else out[0], status_code=201)
 
 
-@router.get("/ipam/prefixes/{prefix_id}/available-ips/")
+@router.get("/ipam/prefixes/{prefix_id}/available-ips/", responses=ok(list[NbAvailableIp]))
 def available_ips(request: Request, prefix_id: IdPath,
                   limit: CountQuery = 50, actor: Actor = ACTOR
                   ) -> list[dict[str, Any]]:
@@ -288,7 +291,8 @@ def available_ips(request: Request, prefix_id: IdPath,
                 for ip in query.free_addresses(s, p, limit=limit)]
 
 
-@router.post("/ipam/prefixes/{prefix_id}/available-ips/", status_code=201)
+@router.post("/ipam/prefixes/{prefix_id}/available-ips/", status_code=201,
+             responses=ok(NbIpAddress | list[NbIpAddress], 201))
 def create_available_ips(request: Request, prefix_id: IdPath,
                          body: AvailableIpIn | list[AvailableIpIn] | None = Body(None),
                          actor: Actor = ACTOR) -> Any:

@@ -22,6 +22,7 @@ from access.provisioning import Started
 from api.auth import ACTOR
 from api.paging import PAGING, Paging
 from api.params import IdPath, IdQuery, NumberPath
+from api.shapes import JobStarted, ok
 from govnet.auth import Actor
 from govnet.db import read
 
@@ -37,7 +38,7 @@ def _device_phase(started: Started, actor: Actor) -> None:
         log.exception("job %s: device phase ended with an error", started.job_id)
 
 
-@router.post("/requests/{number}/provision", status_code=202)
+@router.post("/requests/{number}/provision", status_code=202, responses=ok(JobStarted, 202))
 def provision(number: NumberPath, request: Request, actor: Actor = ACTOR) -> JSONResponse:
     started = provisioning.start(number, actor)
     _POOL.submit(_device_phase, started, actor)
