@@ -25,7 +25,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 # Examples per operation: the module (3 tokens × 2 databases) stays near 3 min on 2 cores.
 # The coverage phase (every boundary and type case the schema defines, ~45 s) runs for the
 # admin, who reaches every operation; the other tokens get the examples and fuzzing phases.
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = 5
 
 
 @pytest.mark.parametrize("token", ["admin", "jinping-ops", "reader"])
