@@ -4,10 +4,11 @@ OpenAPI document and its offline Swagger UI say what the server does."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
+import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from govnet_tests.api.conftest import Server
 from govnet_tests.conftest import db_snapshot
@@ -166,8 +167,12 @@ def test_an_unexpected_error_is_json_without_a_traceback() -> None:
     def boom() -> None:
         raise RuntimeError("secret internals")
 
-    with TestClient(app, raise_server_exceptions=False) as c:
-        r = c.get("/api/v1/boom")
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            return await c.get("/api/v1/boom")
+
+    r = asyncio.run(call())
     assert r.status_code == 500 and r.headers["content-type"] == "application/json"
     assert r.json()["error"] == "error" and "secret" not in r.text
 
