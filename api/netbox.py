@@ -27,6 +27,7 @@ from api.paging import PAGING, Paging
 from api.params import (
     ID_MAX,
     CountQuery,
+    DeviceName,
     IdPath,
     IdQuery,
     Interface,
@@ -81,7 +82,7 @@ class AvailablePrefixIn(_NetBoxBody):
 
 
 class AddressFields(_NetBoxBody):
-    device: Name | None = None
+    device: DeviceName | None = None
     interface: Interface | None = None
 
 

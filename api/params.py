@@ -34,7 +34,6 @@ TEXT_MAX = 500
 NAME_MAX = 128
 _ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 SIZE_PATTERN = r"^(/?[0-9]{1,3}|[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})$"
-INTERFACE_PATTERN = r"^[A-Za-z][A-Za-z0-9_/.:\-]{0,63}$"
 
 
 def _ascii_number(value: Any) -> Any:
@@ -79,9 +78,11 @@ VrfIdQuery = Annotated[str | None, Query(pattern=r"^(null|[0-9]{1,10})$",
 
 Text = Annotated[str, Field(max_length=TEXT_MAX), _Printable]
 Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), _Printable]
+DeviceName = Annotated[str, Field(max_length=64, description="A device name (may be empty)."),
+                      _Printable]
 Size = Annotated[str, Field(pattern=SIZE_PATTERN, description="/N, N or an IPv4 netmask "
                             "(ASCII digits).")]
-Interface = Annotated[str, Field(pattern=INTERFACE_PATTERN,
+Interface = Annotated[str, Field(pattern=validate.INTERFACE_PATTERN,
                                  description="An interface name (ASCII).")]
 Family = Literal[4, 6]
 Hosts = Annotated[StrictInt, Field(ge=1, le=ID_MAX, description="How many hosts.")]

@@ -126,7 +126,7 @@ def test_netbox_bodies_are_checked_like_every_other_input(api: Server) -> None:
         for fields in ({"device": "sw\x00"}, {"device": "sw\u200b1"}, {"device": "sw\u202e1"},
                        {"device": "sw\x07"}, {"interface": "eth\u200b1"},
                        {"interface": "eth1\n"}, {"interface": "ｅｔｈ1"},
-                       {"device": ["sw1"]}):
+                       {"device": ["sw1"]}, {"device": "s" * 65}, {"interface": "e" * 65}):
             _refused(c.post(f"/api/ipam/prefixes/{lan}/available-ips/",
                             json={"custom_fields": fields}), fields)
         _refused(c.post(f"/api/ipam/prefixes/{lan}/available-ips/",
