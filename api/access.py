@@ -13,8 +13,10 @@ from pydantic import Field
 
 from access import workflow
 from api.auth import ACTOR
-from api.ipam import Body, RejectIn
+from api.ipam import RejectIn
 from api.paging import PAGING, Paging
+from api.params import Body, Days, Hosts, Name, NumberPath, Size, Text, TextQuery
+from api.shapes import ConnectionRequest, Page, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
 
@@ -22,89 +24,89 @@ router = APIRouter(prefix="/api/v1", tags=["access"])
 
 
 class RequestIn(Body):
-    unit: str
-    zones: list[str] = Field(min_length=1)
-    hosts: int | None = None
-    size: str | None = None
-    site: str
-    contact: str
-    purpose: str
-    model: str = "gateway"
-    device: str | None = None
-    port: str | None = None
-    application_doc: str | None = None
-    security_plan: str | None = None
+    unit: Name
+    zones: list[Name] = Field(min_length=1, max_length=16)
+    hosts: Hosts | None = None
+    size: Size | None = None
+    site: Text
+    contact: Text
+    purpose: Text
+    model: Name = "gateway"
+    device: Name | None = None
+    port: Name | None = None
+    application_doc: Text | None = None
+    security_plan: Text | None = None
 
 
 class CorrectionIn(Body):
-    zones: list[str] | None = None
-    hosts: int | None = None
-    size: str | None = None
-    site: str | None = None
-    contact: str | None = None
-    purpose: str | None = None
-    model: str | None = None
-    device: str | None = None
-    port: str | None = None
-    application_doc: str | None = None
-    security_plan: str | None = None
+    zones: list[Name] | None = Field(None, max_length=16)
+    hosts: Hosts | None = None
+    size: Size | None = None
+    site: Text | None = None
+    contact: Text | None = None
+    purpose: Text | None = None
+    model: Name | None = None
+    device: Name | None = None
+    port: Name | None = None
+    application_doc: Text | None = None
+    security_plan: Text | None = None
 
 
 class ReturnIn(Body):
-    missing: list[str] = Field(min_length=1)
-    days: int = workflow.CORRECTION_DAYS
+    missing: list[Text] = Field(min_length=1, max_length=32)
+    days: Days = workflow.CORRECTION_DAYS
 
 
 class ApproveIn(Body):
-    doc: str = Field(description="Approval document number (核准文件).")
+    doc: Text = Field(description="Approval document number (核准文件).")
 
 
-@router.get("/requests")
-def request_list(status: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+@router.get("/requests", responses=ok(Page[ConnectionRequest]))
+def request_list(status: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
                  ) -> dict[str, Any]:
     with read() as s:
         return paging.of(workflow.list_requests(s, actor, status=status),
                          lambda r: workflow.request_dict(s, r))
 
 
-@router.post("/requests", status_code=201)
+@router.post("/requests", status_code=201, responses=ok(ConnectionRequest, 201))
 def submit(body: RequestIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.submit(s, actor, **body.model_dump()))
 
 
-@router.get("/requests/{number}")
-def show(number: int, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.get("/requests/{number}", responses=ok(ConnectionRequest))
+def show(number: NumberPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         return workflow.request_dict(s, workflow.get_request(s, actor, number))
 
 
-@router.post("/requests/{number}/return")
-def return_request(number: int, body: ReturnIn, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.post("/requests/{number}/return", responses=ok(ConnectionRequest))
+def return_request(number: NumberPath, body: ReturnIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.return_request(
             s, actor, number, missing=body.missing, days=body.days))
 
 
-@router.post("/requests/{number}/resubmit")
-def resubmit(number: int, body: CorrectionIn, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.post("/requests/{number}/resubmit", responses=ok(ConnectionRequest))
+def resubmit(number: NumberPath, body: CorrectionIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.resubmit(s, actor, number, **body.model_dump()))
 
 
-@router.post("/requests/{number}/withdraw")
-def withdraw(number: int, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.post("/requests/{number}/withdraw", responses=ok(ConnectionRequest))
+def withdraw(number: NumberPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.withdraw(s, actor, number))
 
 
-@router.post("/requests/{number}/approve")
-def approve(number: int, body: ApproveIn, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.post("/requests/{number}/approve", responses=ok(ConnectionRequest))
+def approve(number: NumberPath, body: ApproveIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.approve(s, actor, number, doc=body.doc))
 
 
-@router.post("/requests/{number}/reject")
-def reject(number: int, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.post("/requests/{number}/reject", responses=ok(ConnectionRequest))
+def reject(number: NumberPath, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.reject(s, actor, number, reason=body.reason))

@@ -1,4 +1,4 @@
-"""The FastAPI application: govnet's services over HTTP, OpenAPI at /api/docs and /api/schema.
+"""The FastAPI application: govnet's services over HTTP, OpenAPI at /api/schema, Swagger UI at /api/docs.
 
 Handlers are thin: each opens one transaction (or a read), calls the service with
 the authenticated :class:`~govnet.auth.Actor`, and answers with the serializer the
@@ -44,15 +44,16 @@ class RecordTokenUse:
 
 
 def create_app() -> FastAPI:
-    from api import access, inventory, ipam, netbox, provision
+    from api import access, inventory, ipam, netbox, openapi, provision
 
     app = FastAPI(title="govnet", version=VERSION,
                   description="Network operations for the e-government extranet: IPAM, "
                   "connection requests, provisioning, inventory, compliance, audit. "
                   "Authenticate with 'Authorization: Bearer TOKEN' (or 'Token TOKEN') or a "
                   "client certificate.",
-                  docs_url="/api/docs", openapi_url="/api/schema", redoc_url=None)
+                  docs_url=None, openapi_url="/api/schema", redoc_url=None)
     errors.install(app)
+    openapi.install(app)
     for module in (ipam, access, provision, inventory, netbox):
         app.include_router(module.router)
     app.add_middleware(RecordTokenUse)

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Response
 
 from api.auth import ACTOR
 from api.paging import PAGING, Paging
+from api.params import NamePath, NumberPath, TextQuery
+from api.shapes import AuditEvent, Device, Finding, Page, Snapshot, ok
 from compliance import service as compliance
 from govnet import audit
 from govnet.auth import Actor, require
@@ -19,53 +21,53 @@ from inventory import service as inventory
 router = APIRouter(prefix="/api/v1", tags=["inventory, compliance, audit"])
 
 
-@router.get("/devices")
-def devices(district: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+@router.get("/devices", responses=ok(Page[Device]))
+def devices(district: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
             ) -> dict[str, Any]:
     with read() as s:
         return paging.of(inventory.list_devices(s, actor, district=district),
                          lambda d: inventory.device_dict(s, d))
 
 
-@router.get("/devices/{name}")
-def device(name: str, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.get("/devices/{name}", responses=ok(Device))
+def device(name: NamePath, actor: Actor = ACTOR) -> dict[str, Any]:
     """A device with its ports, VLANs in use, last backup and discovered interfaces."""
     with read() as s:
         return inventory.show(s, actor, name)
 
 
-@router.get("/devices/{name}/backups")
-def backups(name: str, paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.get("/devices/{name}/backups", responses=ok(Page[Snapshot]))
+def backups(name: NamePath, paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         snaps = inventory.snapshots(s, inventory.get_device(s, actor, name))
         return paging.of(snaps, inventory.snapshot_dict)
 
 
 @router.get("/devices/{name}/backups/diff")
-def backup_diff(name: str, actor: Actor = ACTOR) -> Response:
+def backup_diff(name: NamePath, actor: Actor = ACTOR) -> Response:
     """Unified diff of the last two snapshots (``govnet inventory diff NAME``)."""
     with read() as s:
         return Response(backup.diff(s, actor, name), media_type="text/plain")
 
 
-@router.get("/findings")
-def findings(state: str | None = None, type: str | None = None,  # noqa: A002
-             device: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+@router.get("/findings", responses=ok(Page[Finding]))
+def findings(state: TextQuery = None, type: TextQuery = None,  # noqa: A002
+             device: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
              ) -> dict[str, Any]:
     with read() as s:
         return paging.of(compliance.findings(s, actor, state=state, type=type, device=device),
                          lambda f: compliance.finding_dict(s, f))
 
 
-@router.get("/findings/{number}")
-def finding(number: int, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.get("/findings/{number}", responses=ok(Finding))
+def finding(number: NumberPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         return compliance.finding_dict(s, compliance.get_finding(s, actor, number))
 
 
-@router.get("/audit")
-def audit_list(action: str | None = None, actor_name: str | None = None,
-               search: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+@router.get("/audit", responses=ok(Page[AuditEvent]))
+def audit_list(action: TextQuery = None, actor_name: TextQuery = None,
+               search: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
                ) -> dict[str, Any]:
     """Audit events, newest first (a scoped user sees only its own)."""
     with read() as s:

@@ -8,13 +8,30 @@ Each handler is one service call in one transaction; the answers are the CLI's
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from api.auth import ACTOR
 from api.paging import PAGING, Paging
+from api.params import (
+    Body,
+    Days,
+    DepthQuery,
+    Family,
+    Hosts,
+    Id,
+    IdPath,
+    Name,
+    NameQuery,
+    NumberPath,
+    Size,
+    Str,
+    Text,
+    TextQuery,
+)
+from api.shapes import Application, Page, Prefix, PrefixWithUsage, Released, Usage, Vrf, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
 from ipam import applications, query, report, service
@@ -23,87 +40,83 @@ from ipam.view import Names, prefix_dict, vrf_dict
 router = APIRouter(prefix="/api/v1", tags=["ipam"])
 
 
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class VrfIn(Body):
-    name: str
-    description: str = ""
+    name: Name
+    description: Text = ""
 
 
 class PoolIn(Body):
-    prefix: str
-    vrf: str | None = None
-    description: str = ""
+    prefix: Name
+    vrf: Name | None = None
+    description: Text = ""
 
 
 class DelegationIn(Body):
-    district: str
-    size: str | None = Field(None, description="/N")
-    prefix: str | None = None
-    vrf: str | None = None
-    from_: str | None = Field(None, alias="from", description="The pool to take it from.")
-    family: int | None = None
+    district: Name
+    size: Size | None = None
+    prefix: Name | None = None
+    vrf: Name | None = None
+    from_: Name | None = Field(None, alias="from", description="The pool to take it from.")
+    family: Family | None = None
 
 
 class AllocationIn(Body):
-    owner: str = Field(description="The unit that gets it.")
-    size: str | None = Field(None, description="/N, N or an IPv4 netmask")
-    hosts: int | None = None
-    district: str | None = None
-    within: str | None = None
-    vrf: str | None = None
-    purpose: str = "lan"
-    description: str = ""
-    family: int | None = None
+    owner: Name = Field(description="The unit that gets it.")
+    size: Size | None = None
+    hosts: Hosts | None = None
+    district: Name | None = None
+    within: Name | None = None
+    vrf: Name | None = None
+    purpose: Name = "lan"
+    description: Text = ""
+    family: Family | None = None
 
 
 class ReservationIn(Body):
-    prefix: str
-    reason: str
-    vrf: str | None = None
+    prefix: Name
+    reason: Text
+    vrf: Name | None = None
 
 
 class ReleaseIn(Body):
-    prefix: str
-    vrf: str | None = None
-    quarantine_days: int | None = None
+    prefix: Name
+    vrf: Name | None = None
+    quarantine_days: Days | None = None
 
 
 class ApplicationIn(Body):
-    district: str
-    size: str | None = None
-    hosts: int | None = None
-    reason: str
-    vrf: str | None = None
-    family: int = 4
+    district: Name
+    size: Size | None = None
+    hosts: Hosts | None = None
+    reason: Text
+    vrf: Name | None = None
+    family: Family = 4
 
 
 class ApproveApplicationIn(Body):
-    prefix: str | None = None
+    prefix: Name | None = None
 
 
 class RejectIn(Body):
-    reason: str
+    reason: Text
 
 
 # -- zones and pools ------------------------------------------------------------------
 
-@router.get("/vrfs")
+@router.get("/vrfs", responses=ok(Page[Vrf]))
 def vrfs(paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         return paging.of(service.list_vrfs(s), vrf_dict)
 
 
-@router.post("/vrfs", status_code=201)
+@router.post("/vrfs", status_code=201, responses=ok(Vrf, 201))
 def vrf_add(body: VrfIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return vrf_dict(service.add_vrf(s, actor, body.name, description=body.description))
 
 
-@router.get("/pools")
-def pools(vrf: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+@router.get("/pools", responses=ok(Page[Prefix]))
+def pools(vrf: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
           ) -> dict[str, Any]:
     with read() as s:
         vrf_id = service.get_vrf(s, vrf).id if vrf else None
@@ -113,7 +126,7 @@ def pools(vrf: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
         return paging.page(count, [prefix_dict(s, p, names) for p in rows])
 
 
-@router.post("/pools", status_code=201)
+@router.post("/pools", status_code=201, responses=ok(Prefix, 201))
 def pool_add(body: PoolIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return prefix_dict(s, service.add_pool(s, actor, body.prefix, vrf=body.vrf,
@@ -122,10 +135,11 @@ def pool_add(body: PoolIn, actor: Actor = ACTOR) -> dict[str, Any]:
 
 # -- prefixes -------------------------------------------------------------------------
 
-@router.get("/prefixes")
-def prefixes(vrf: str | None = None, prefix: str | None = None,
-             within: str | None = Query(None, description="Strictly inside this CIDR."),
-             status: str | None = None, parent: int | None = Query(None, description="Parent id."),
+@router.get("/prefixes", responses=ok(Page[Prefix]))
+def prefixes(vrf: TextQuery = None, prefix: TextQuery = None,
+             within: Annotated[Str | None, Query(description="Strictly inside this CIDR.")] = None,
+             status: TextQuery = None,
+             parent: Annotated[Id | None, Query(description="Parent id.")] = None,
              paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         vrf_id = service.get_vrf(s, vrf).id if vrf else None
@@ -136,8 +150,8 @@ def prefixes(vrf: str | None = None, prefix: str | None = None,
         return paging.page(count, [prefix_dict(s, p, names) for p in rows])
 
 
-@router.get("/prefixes/{prefix_id}")
-def prefix_show(prefix_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.get("/prefixes/{prefix_id}", responses=ok(PrefixWithUsage))
+def prefix_show(prefix_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any]:
     """One prefix with its utilization (``govnet ipam show``)."""
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
@@ -146,21 +160,21 @@ def prefix_show(prefix_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
 
 
 @router.get("/prefixes/{prefix_id}/free")
-def prefix_free(prefix_id: int, actor: Actor = ACTOR) -> list[str]:
+def prefix_free(prefix_id: IdPath, actor: Actor = ACTOR) -> list[str]:
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
         return report.free(s, actor, p.cidr, vrf=Names.of(s, [p]).vrfs[p.vrf_id])
 
 
 @router.get("/tree")
-def tree(prefix: str | None = None, vrf: str | None = None,
-         depth: int | None = Query(None, ge=0), actor: Actor = ACTOR) -> list[dict[str, Any]]:
+def tree(prefix: TextQuery = None, vrf: TextQuery = None,
+         depth: DepthQuery = None, actor: Actor = ACTOR) -> list[dict[str, Any]]:
     with read() as s:
         return report.tree(s, actor, prefix, vrf=vrf, depth=depth)
 
 
-@router.get("/utilization")
-def utilization(district: str | None = None, vrf: str | None = None,
+@router.get("/utilization", responses=ok(Page[Usage]))
+def utilization(district: TextQuery = None, vrf: TextQuery = None,
                 paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         return paging.of(report.utilization(s, actor, district=district, vrf=vrf),
@@ -168,7 +182,8 @@ def utilization(district: str | None = None, vrf: str | None = None,
 
 
 @router.get("/report")
-def district_report(district: str, format: str = Query("json", pattern="^(json|csv|md)$"),  # noqa: A002
+def district_report(district: NameQuery,
+                    format: Literal["json", "csv", "md"] = "json",  # noqa: A002
                     actor: Actor = ACTOR) -> Response:
     """A district's usage report to the municipal agency (``govnet ipam report``)."""
     with read() as s:
@@ -181,7 +196,7 @@ def district_report(district: str, format: str = Query("json", pattern="^(json|c
 
 # -- allocation -----------------------------------------------------------------------
 
-@router.post("/delegations", status_code=201)
+@router.post("/delegations", status_code=201, responses=ok(Prefix, 201))
 def delegate(body: DelegationIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return prefix_dict(s, service.delegate(s, actor, district=body.district, size=body.size,
@@ -189,7 +204,7 @@ def delegate(body: DelegationIn, actor: Actor = ACTOR) -> dict[str, Any]:
                                                from_cidr=body.from_, family=body.family))
 
 
-@router.post("/allocations", status_code=201)
+@router.post("/allocations", status_code=201, responses=ok(Prefix, 201))
 def allocate(body: AllocationIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return prefix_dict(s, service.allocate(
@@ -198,14 +213,14 @@ def allocate(body: AllocationIn, actor: Actor = ACTOR) -> dict[str, Any]:
             family=body.family))
 
 
-@router.post("/reservations", status_code=201)
+@router.post("/reservations", status_code=201, responses=ok(Prefix, 201))
 def reserve(body: ReservationIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return prefix_dict(s, service.reserve(s, actor, body.prefix, reason=body.reason,
                                               vrf=body.vrf))
 
 
-@router.post("/releases")
+@router.post("/releases", responses=ok(Prefix | Released))
 def release(body: ReleaseIn, actor: Actor = ACTOR) -> dict[str, Any]:
     """Release into quarantine (``quarantine_days`` 0 frees it at once)."""
     with transaction() as s:
@@ -216,15 +231,15 @@ def release(body: ReleaseIn, actor: Actor = ACTOR) -> dict[str, Any]:
 
 # -- block applications ---------------------------------------------------------------
 
-@router.get("/applications")
-def application_list(status: str | None = None, paging: Paging = PAGING, actor: Actor = ACTOR
+@router.get("/applications", responses=ok(Page[Application]))
+def application_list(status: TextQuery = None, paging: Paging = PAGING, actor: Actor = ACTOR
                      ) -> dict[str, Any]:
     with read() as s:
         return paging.of(applications.list_applications(s, actor, status=status),
                          lambda a: applications.application_dict(s, a))
 
 
-@router.post("/applications", status_code=201)
+@router.post("/applications", status_code=201, responses=ok(Application, 201))
 def apply(body: ApplicationIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return applications.application_dict(s, applications.apply(
@@ -232,16 +247,16 @@ def apply(body: ApplicationIn, actor: Actor = ACTOR) -> dict[str, Any]:
             reason=body.reason, vrf=body.vrf, family=body.family))
 
 
-@router.post("/applications/{number}/approve")
-def application_approve(number: int, body: ApproveApplicationIn | None = None,
+@router.post("/applications/{number}/approve", responses=ok(Application))
+def application_approve(number: NumberPath, body: ApproveApplicationIn | None = None,
                         actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return applications.application_dict(s, applications.approve(
             s, actor, number, prefix=body.prefix if body else None))
 
 
-@router.post("/applications/{number}/reject")
-def application_reject(number: int, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.post("/applications/{number}/reject", responses=ok(Application))
+def application_reject(number: NumberPath, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return applications.application_dict(s, applications.reject(s, actor, number,
                                                                     reason=body.reason))

@@ -17,12 +17,28 @@ from __future__ import annotations
 import platform
 from typing import Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from api.auth import ACTOR, caller_in
 from api.paging import PAGING, Paging
+from api.params import (
+    ID_MAX,
+    CountQuery,
+    DeviceName,
+    IdPath,
+    IdQuery,
+    Interface,
+    Name,
+    PrefixLength,
+    StrictId,
+    Text,
+    TextQuery,
+    VrfIdQuery,
+)
+from api.shapes import NbAvailableIp, NbAvailablePrefix, NbIpAddress, NbPrefix, NbVrf, Page, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
 from govnet.errors import InvalidInput, NotFound
@@ -38,6 +54,41 @@ STATUS = {Status.container: "container", Status.delegated: "container",
           Status.quarantined: "deprecated"}
 LABEL = {"container": "Container", "active": "Active", "reserved": "Reserved",
          "deprecated": "Deprecated"}
+
+
+class _NetBoxBody(BaseModel):
+    """A NetBox body: fields govnet does not use (status, tags, vrf…) are ignored, as
+    NetBox clients send them; the fields it uses are checked like every other input."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class TenantRef(_NetBoxBody):
+    id: StrictId | None = None
+    name: Name | None = None
+
+
+class PrefixFields(_NetBoxBody):
+    owner: Name | None = None
+    purpose: Name | None = None
+
+
+class AvailablePrefixIn(_NetBoxBody):
+    prefix_length: PrefixLength
+    tenant: StrictId | Name | TenantRef | None = Field(
+        None, description="The owner unit: its id, its name, or {id} / {name}.")
+    description: Text = ""
+    custom_fields: PrefixFields | None = None
+
+
+class AddressFields(_NetBoxBody):
+    device: DeviceName | None = None
+    interface: Interface | None = None
+
+
+class AvailableIpIn(_NetBoxBody):
+    description: Text = ""
+    custom_fields: AddressFields | None = None
 
 
 def _family(version: int) -> dict[str, Any]:
@@ -115,16 +166,16 @@ def status(actor: Actor = ACTOR) -> JSONResponse:
                          "rq-workers-running": 0}, headers={"API-Version": API_VERSION})
 
 
-@router.get("/ipam/vrfs/")
-def vrfs(request: Request, name: str | None = None, paging: Paging = PAGING,
+@router.get("/ipam/vrfs/", responses=ok(Page[NbVrf]))
+def vrfs(request: Request, name: TextQuery = None, paging: Paging = PAGING,
          actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         rows = [v for v in service.list_vrfs(s) if name is None or v.name == name]
         return paging.of(rows, lambda v: vrf_object(request, v))
 
 
-@router.get("/ipam/vrfs/{vrf_id}/", name="netbox_vrf")
-def vrf(request: Request, vrf_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.get("/ipam/vrfs/{vrf_id}/", name="netbox_vrf", responses=ok(NbVrf))
+def vrf(request: Request, vrf_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         row = s.get(Vrf, vrf_id)
         if row is None:
@@ -134,18 +185,16 @@ def vrf(request: Request, vrf_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
 
 # -- prefixes --------------------------------------------------------------------------
 
-@router.get("/ipam/prefixes/")
-def prefixes(request: Request, prefix: str | None = None,
-             vrf_id: str | None = Query(None, description="A VRF id (or 'null')."),
-             within: str | None = None, within_include: str | None = None,
-             id: int | None = None,  # noqa: A002 - NetBox's filter name
+@router.get("/ipam/prefixes/", responses=ok(Page[NbPrefix]))
+def prefixes(request: Request, prefix: TextQuery = None, vrf_id: VrfIdQuery = None,
+             within: TextQuery = None, within_include: TextQuery = None,
+             id: IdQuery = None,  # noqa: A002 - NetBox's filter name
              paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
     if vrf_id == "null":  # every govnet prefix is in a VRF
         return paging.page(0, [])
-    try:
-        vrf = int(vrf_id) if vrf_id is not None else None
-    except ValueError:
-        raise InvalidInput(f"vrf_id {vrf_id!r} is not a VRF id") from None
+    vrf = int(vrf_id) if vrf_id is not None else None
+    if vrf is not None and not 1 <= vrf <= ID_MAX:
+        raise InvalidInput(f"vrf_id {vrf_id!r} is not a VRF id")
     with read() as s:
         if id is not None:
             found = [query.get_by_id(s, actor, id)] if s.get(Prefix, id) else []
@@ -159,15 +208,16 @@ def prefixes(request: Request, prefix: str | None = None,
         return paging.page(count, [prefix_object(request, p, names) for p in rows])
 
 
-@router.get("/ipam/prefixes/{prefix_id}/", name="netbox_prefix")
-def prefix_detail(request: Request, prefix_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
+@router.get("/ipam/prefixes/{prefix_id}/", name="netbox_prefix", responses=ok(NbPrefix))
+def prefix_detail(request: Request, prefix_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any]:
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
         return prefix_object(request, p, Names.of(s, [p]))
 
 
-@router.get("/ipam/prefixes/{prefix_id}/available-prefixes/")
-def available_prefixes(request: Request, prefix_id: int, actor: Actor = ACTOR
+@router.get("/ipam/prefixes/{prefix_id}/available-prefixes/",
+            responses=ok(list[NbAvailablePrefix]))
+def available_prefixes(request: Request, prefix_id: IdPath, actor: Actor = ACTOR
                        ) -> list[dict[str, Any]]:
     """The free blocks of a pool or district block (``govnet ipam free``)."""
     with read() as s:
@@ -180,33 +230,33 @@ def available_prefixes(request: Request, prefix_id: int, actor: Actor = ACTOR
                 for n in freespace.free_of(s, parent_id=prefix_id)]
 
 
-def _owner(session: Session, item: dict[str, Any]) -> str | None:
-    """The unit a NetBox-style body names: ``tenant`` (id or {"name"}) or custom_fields.owner."""
-    tenant = item.get("tenant")
-    if isinstance(tenant, dict):
-        tenant = tenant.get("name") or tenant.get("id")
+def _owner(session: Session, item: AvailablePrefixIn) -> str | None:
+    """The unit a NetBox-style body names: ``tenant`` (id, name, {id} or {name}) or
+    custom_fields.owner."""
+    tenant: int | str | None = (item.tenant.name or item.tenant.id
+                                if isinstance(item.tenant, TenantRef) else item.tenant)
     if isinstance(tenant, int):
         unit = session.get(Unit, tenant)
         if unit is None:
             raise NotFound(f"no tenant (unit) {tenant}")
         return unit.name
-    if isinstance(tenant, str):
+    if tenant:
         return tenant
-    owner = (item.get("custom_fields") or {}).get("owner")
-    return str(owner) if owner else None
+    return item.custom_fields.owner if item.custom_fields else None
 
 
-def _items(body: Any) -> tuple[list[dict[str, Any]], bool]:
-    items = body if isinstance(body, list) else [body or {}]
-    if not items or not all(isinstance(i, dict) for i in items):
+def _items(body: Any) -> tuple[list[Any], bool]:
+    items = body if isinstance(body, list) else [body]
+    if not items or any(i is None for i in items):
         raise InvalidInput("the body must be an object or a list of objects")
     return items, isinstance(body, list)
 
 
-@router.post("/ipam/prefixes/{prefix_id}/available-prefixes/", status_code=201)
-def create_available_prefixes(request: Request, prefix_id: int,
-                              body: Any = Body(None, examples=[{"prefix_length": 29}])
-                              ) -> JSONResponse:
+@router.post("/ipam/prefixes/{prefix_id}/available-prefixes/", status_code=201,
+             responses=ok(NbPrefix | list[NbPrefix], 201))
+def create_available_prefixes(request: Request, prefix_id: IdPath,
+                              body: AvailablePrefixIn | list[AvailablePrefixIn] = Body(
+                                  examples=[{"prefix_length": 29}])) -> JSONResponse:
     """Allocate the best-fitting free block(s) of ``prefix_length`` inside the prefix.
 
     The hot path of NetBox automation, so it costs one worker-thread hand-off: the
@@ -221,22 +271,19 @@ def create_available_prefixes(request: Request, prefix_id: int,
         vrf = Names.of(s, [parent]).vrfs[parent.vrf_id]
         made = []
         for item in items:
-            length = item.get("prefix_length")
-            if not isinstance(length, int) or isinstance(length, bool):
-                raise InvalidInput("prefix_length: give the length of the prefix to allocate")
             made.append(service.allocate(
-                s, actor, owner=_owner(s, item), size=f"/{length}", within=parent.cidr,
-                vrf=vrf,
-                purpose=(item.get("custom_fields") or {}).get("purpose") or "lan",
-                description=str(item.get("description") or "")))
+                s, actor, owner=_owner(s, item), size=f"/{item.prefix_length}",
+                within=parent.cidr, vrf=vrf,
+                purpose=(item.custom_fields.purpose if item.custom_fields else None) or "lan",
+                description=item.description))
         names = Names.of(s, made)
         out = [prefix_object(request, p, names) for p in made]
     return JSONResponse(out if many else out[0], status_code=201)
 
 
-@router.get("/ipam/prefixes/{prefix_id}/available-ips/")
-def available_ips(request: Request, prefix_id: int,
-                  limit: int = Query(50, ge=1, le=1000), actor: Actor = ACTOR
+@router.get("/ipam/prefixes/{prefix_id}/available-ips/", responses=ok(list[NbAvailableIp]))
+def available_ips(request: Request, prefix_id: IdPath,
+                  limit: CountQuery = 50, actor: Actor = ACTOR
                   ) -> list[dict[str, Any]]:
     with read() as s:
         p = query.get_by_id(s, actor, prefix_id)
@@ -245,17 +292,19 @@ def available_ips(request: Request, prefix_id: int,
                 for ip in query.free_addresses(s, p, limit=limit)]
 
 
-@router.post("/ipam/prefixes/{prefix_id}/available-ips/", status_code=201)
-def create_available_ips(request: Request, prefix_id: int, body: Any = Body(None),
+@router.post("/ipam/prefixes/{prefix_id}/available-ips/", status_code=201,
+             responses=ok(NbIpAddress | list[NbIpAddress], 201))
+def create_available_ips(request: Request, prefix_id: IdPath,
+                         body: AvailableIpIn | list[AvailableIpIn] | None = Body(None),
                          actor: Actor = ACTOR) -> Any:
     """Assign the next free address(es) of an allocated prefix."""
-    items, many = _items(body)
+    items, many = _items(AvailableIpIn() if body is None else body)
     with transaction() as s:
         p = query.get_by_id(s, actor, prefix_id)
         names = Names.of(s, [p])
         out = [_ip_object(request, service.assign_address(
-            s, actor, p, description=str(i.get("description") or ""),
-            device=str((i.get("custom_fields") or {}).get("device") or ""),
-            interface=str((i.get("custom_fields") or {}).get("interface") or "")),
+            s, actor, p, description=i.description,
+            device=(i.custom_fields.device if i.custom_fields else None) or "",
+            interface=(i.custom_fields.interface if i.custom_fields else None) or ""),
             p.prefixlen, p.version, names) for i in items]
     return out if many else out[0]

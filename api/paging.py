@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
+
+from api.params import LimitQuery, OffsetQuery
 
 T = TypeVar("T")
 MAX_LIMIT = 1000
@@ -38,10 +40,7 @@ class Paging:
         return self.page(len(items), [view(i) for i in chosen])
 
 
-def _paging(request: Request,
-            limit: Annotated[int, Query(ge=0, le=MAX_LIMIT,
-                                        description="Page size (0: the largest page).")] = 50,
-            offset: Annotated[int, Query(ge=0)] = 0) -> Paging:
+def _paging(request: Request, limit: LimitQuery = 50, offset: OffsetQuery = 0) -> Paging:
     return Paging(limit or MAX_LIMIT, offset, request)
 
 

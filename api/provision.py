@@ -21,6 +21,8 @@ from access import jobs, provisioning
 from access.provisioning import Started
 from api.auth import ACTOR
 from api.paging import PAGING, Paging
+from api.params import IdPath, IdQuery, NumberPath
+from api.shapes import JobStarted, ok
 from govnet.auth import Actor
 from govnet.db import read
 
@@ -36,8 +38,8 @@ def _device_phase(started: Started, actor: Actor) -> None:
         log.exception("job %s: device phase ended with an error", started.job_id)
 
 
-@router.post("/requests/{number}/provision", status_code=202)
-def provision(number: int, request: Request, actor: Actor = ACTOR) -> JSONResponse:
+@router.post("/requests/{number}/provision", status_code=202, responses=ok(JobStarted, 202))
+def provision(number: NumberPath, request: Request, actor: Actor = ACTOR) -> JSONResponse:
     started = provisioning.start(number, actor)
     _POOL.submit(_device_phase, started, actor)
     url = str(request.url_for("job", job_id=started.job_id))
@@ -46,19 +48,19 @@ def provision(number: int, request: Request, actor: Actor = ACTOR) -> JSONRespon
 
 
 @router.get("/requests/{number}/provision/diff")
-def dry_run(number: int, actor: Actor = ACTOR) -> dict[str, Any]:
+def dry_run(number: NumberPath, actor: Actor = ACTOR) -> dict[str, Any]:
     """What provisioning would push (``govnet access provision N --dry-run``); changes nothing."""
     return provisioning.provision(number, actor, dry_run=True).as_dict()
 
 
 @router.get("/jobs/{job_id}", name="job")
-def job(job_id: int, actor: Actor = ACTOR) -> dict[str, Any]:
+def job(job_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any]:
     """A job's state and its step log (outputs redacted when written)."""
     with read() as s:
         return jobs.get_job(s, actor, job_id)
 
 
 @router.get("/jobs")
-def job_list(request_number: int | None = None, paging: Paging = PAGING,
+def job_list(request_number: IdQuery = None, paging: Paging = PAGING,
              actor: Actor = ACTOR) -> dict[str, Any]:
     return paging.of(provisioning.jobs(request_number, actor), lambda j: j)

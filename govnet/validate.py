@@ -22,6 +22,8 @@ from govnet.errors import InvalidInput
 
 # An interface as routers spell it: GigabitEthernet0/0/1, eth1, Eth-Trunk1.100, ge-0/0/0:1.
 _INTERFACE = re.compile(r"[A-Za-z][A-Za-z0-9_/.:\-]{0,63}", re.ASCII)
+INTERFACE_PATTERN = f"^{_INTERFACE.pattern}$"
+"""The same rule as a JSON Schema pattern (the API's OpenAPI document)."""
 _DIGITS = re.compile(r"[0-9]+", re.ASCII)
 
 

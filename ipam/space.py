@@ -13,6 +13,7 @@ freeing a block merges it with its buddy while the buddy is free.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
@@ -61,10 +62,9 @@ def parse_size(text: str, version: int) -> int:
         if not mask.is_netmask():
             raise InvalidInput(f"size {raw} is not a contiguous netmask")
         return mask.netmask_bits()
-    try:
-        length = int(raw.removeprefix("/"))
-    except ValueError:
-        raise InvalidInput(f"size {raw!r} is not a prefix length like /24") from None
+    if not re.fullmatch(r"/?[0-9]{1,3}", raw, re.ASCII):  # int() takes "２８", "٢٨", "/ 28"
+        raise InvalidInput(f"size {raw!r} is not a prefix length like /24")
+    length = int(raw.removeprefix("/"))
     bits = BITS[version]
     if not 0 < length <= bits:
         family = "IPv4" if version == 4 else "IPv6"

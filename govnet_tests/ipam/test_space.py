@@ -105,6 +105,10 @@ def test_parse_cidr_refuses(text, message):
     ("/0", 6, "not an IPv6 prefix length"),
     ("255.0.255.0", 4, "not a contiguous netmask"),
     ("big", 4, "not a prefix length"),
+    # int() reads these as 28; a size is ASCII digits (the CLI and the API alike)
+    ("/２８", 4, "not a prefix length"), ("２８", 4, "not a prefix length"),
+    ("/٢٨", 4, "not a prefix length"), ("/ 28", 4, "not a prefix length"),
+    ("/+28", 4, "not a prefix length"), ("/2_8", 4, "not a prefix length"),
 ])
 def test_parse_size_refuses(text, version, message):
     with pytest.raises(InvalidInput, match=message):
