@@ -115,21 +115,6 @@ def fail(exc: GovnetError) -> int:
     return exc.exit_code
 
 
-def _database_error(exc: Exception) -> str | None:
-    """The first line of a database operational/programming error, else None.
-
-    SQLAlchemy's errors and the drivers' own (statements run by govnet.prepared reach the
-    driver directly) are looked up, not imported: a command that never loaded a database
-    module cannot fail in one.
-    """
-    kinds = tuple(getattr(sys.modules[m], name) for m in ("sqlalchemy.exc", "sqlite3", "psycopg")
-                  if m in sys.modules for name in ("OperationalError", "ProgrammingError"))
-    if not kinds or not isinstance(exc, kinds):
-        return None
-    orig = getattr(exc, "orig", None) or exc
-    return (str(orig).strip().splitlines() or [type(exc).__name__])[0]
-
-
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     """Run the Typer app; map every error to one stderr line and an exit code."""
     state.acting_as = None  # set again by --as; never carried from an earlier run
@@ -149,10 +134,11 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         err.print("interrupted")
         return 130
     except Exception as exc:
-        database = _database_error(exc)
+        from govnet.dberrors import explain  # no database import: it looks drivers up
+
+        database = explain(exc)
         if database is not None:
-            err.print(f"error: database: {database} (did you run 'govnet init'?)", markup=False)
-            return 1
+            return fail(database)
         # a bug: still one line, the traceback only on request
         if os.environ.get("GOVNET_DEBUG"):
             raise
