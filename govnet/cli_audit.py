@@ -6,7 +6,7 @@ import typer
 
 from govnet import audit
 from govnet.auth import require
-from govnet.console import JSON_OPTION, acting, emit, err, table
+from govnet.console import JSON_OPTION, acting, emit, err, number_option, table
 from govnet.db import read, transaction
 from govnet.dberrors import DatabaseFull, ReadOnlyDatabase, explain
 from govnet.errors import GovnetError
@@ -16,7 +16,7 @@ app = typer.Typer(add_completion=False, help="The hash-chained audit log.", no_a
 
 
 @app.command("list")
-def audit_list(limit: int = typer.Option(50, "--limit"),
+def audit_list(limit: int = number_option(50, "--limit"),
                action: str | None = typer.Option(None, "--action"),
                actor: str | None = typer.Option(None, "--actor"),
                search: str | None = typer.Option(None, "--search"),
