@@ -26,7 +26,6 @@ The allocation path runs without the ORM (a command's start budget, issue 11)::
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,6 +109,8 @@ def create(url: str | None = None) -> None:
     ``govnet init`` and ``govnet demo`` create a database."""
     path = sqlite_path(url)
     if path is not None and not path.exists():
+        import sqlite3  # PostgreSQL-only installs never load it
+
         path.parent.mkdir(parents=True, exist_ok=True)
         sqlite3.connect(path).close()
 

@@ -18,12 +18,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from govnet import db as gdb
 from govnet.settings import settings
 from govnet_tests.conftest import PG_BASE, db_snapshot
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$", re.M)
+_PG = make_url(PG_BASE)
+PG_HOST = f"{_PG.host}:{_PG.port or 5432}"  # how an error names the test server
 
 
 def use(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,7 +179,7 @@ def test_an_unreachable_server_is_a_network_failure_without_the_password(monkeyp
 @pytest.mark.postgres
 def test_no_such_postgres_database(pg_url: str, monkeypatch, cli) -> None:  # type: ignore[no-untyped-def]
     use(PG_BASE.rsplit("/", 1)[0] + "/govnet_no_such_db", monkeypatch)
-    one_line(cli("ipam vrf list"), 2, "no such database 127.0.0.1:5432/govnet_no_such_db")
+    one_line(cli("ipam vrf list"), 2, f"no such database {PG_HOST}/govnet_no_such_db")
 
 
 @pytest.mark.postgres
@@ -191,7 +194,7 @@ def test_a_lost_connection_is_a_network_failure(pg_db: str, monkeypatch, cli) ->
         return listed(session, **kw)
 
     monkeypatch.setattr(audit, "list_events", dropped)
-    one_line(cli("audit list"), 5, "lost the connection to database server 127.0.0.1:5432")
+    one_line(cli("audit list"), 5, f"lost the connection to database server {PG_HOST}")
 
 
 @pytest.mark.postgres
