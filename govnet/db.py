@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 
 _ENGINES: dict[str, Engine] = {}
 _WRITERS: dict[str, Engine] = {}
-_READERS: dict[str, Engine] = {}
+_READERS: dict[str, Engine] = {}  # reads on the normal engine: probed once
+_FALLBACKS: dict[str, Engine] = {}  # read-only engines of files whose -shm cannot be made
 _SQLITE_WRITER = threading.RLock()
 
 
@@ -138,11 +139,12 @@ def get_engine(url: str | None = None) -> Engine:
 
 def dispose_all() -> None:
     """Close every pooled connection (tests; after fork)."""
-    for engine in (*_ENGINES.values(), *_READERS.values()):
+    for engine in (*_ENGINES.values(), *_FALLBACKS.values()):
         engine.dispose()
     _ENGINES.clear()
     _WRITERS.clear()
     _READERS.clear()
+    _FALLBACKS.clear()
 
 
 # SQLite's codes for a file that opens but whose WAL index (-shm) cannot be made: a
@@ -153,7 +155,9 @@ _NO_SHM = ("SQLITE_CANTOPEN", "SQLITE_IOERR_SHMSIZE", "SQLITE_IOERR_SHMOPEN", "S
 def _reader(url: str | None) -> Engine:
     """The engine reads use: :func:`get_engine`, unless the SQLite file's WAL index
     (``-shm``) cannot be made (a read-only directory or disk, a full disk), then a
-    read-only engine (``mode=ro``, else ``immutable=1``), chosen once per URL."""
+    read-only engine (``mode=ro``, else ``immutable=1``). A healthy file is probed once
+    per process; a degraded one at every read, so a long-running server goes back to the
+    normal engine once the disk has room again."""
     key = url or settings().db_url
     engine = _READERS.get(key)
     if engine is not None:
@@ -167,7 +171,10 @@ def _reader(url: str | None) -> Engine:
             code = getattr(exc.orig, "sqlite_errorname", "")
             if not code.startswith(_NO_SHM) or not path.exists():
                 raise
-            engine = _read_only(_parse(key), path, exc)
+            fallback = _FALLBACKS.get(key)
+            if fallback is None:
+                fallback = _FALLBACKS[key] = _read_only(_parse(key), path, exc)
+            return fallback
     _READERS[key] = engine
     return engine
 

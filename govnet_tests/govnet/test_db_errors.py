@@ -156,6 +156,12 @@ def test_a_full_disk_says_so_and_still_reads(tmp_path: Path, monkeypatch, cli, m
     assert cli(f"audit verify --head {HEX64.search(r.out).group(0)}").code == 0  # type: ignore[union-attr]
     assert db_snapshot() == before
 
+    (disk / "filler").unlink()  # room again: the same process writes and reads it back
+    r = cli("ipam allocate --owner 金平区教育局 --hosts 20 --district 金平区 --json")
+    assert r.code == 0, r.err
+    shown = cli(f"ipam show {json.loads(r.out)['prefix']} --vrf 公用网络区 --json")
+    assert shown.code == 0 and "金平区教育局" in shown.out, shown.err
+
 
 def test_zh_cn_says_it_in_chinese(tmp_path: Path, monkeypatch, cli) -> None:  # type: ignore[no-untyped-def]
     typo = tmp_path / "typo.db"
