@@ -147,8 +147,9 @@ def prefixes(request: Request, prefix: str | None = None,
     except ValueError:
         raise InvalidInput(f"vrf_id {vrf_id!r} is not a VRF id") from None
     with read() as s:
-        if id is not None:
-            found = [query.get_by_id(s, actor, id)] if s.get(Prefix, id) else []
+        if id is not None:  # a prefix the caller may not read is filtered out like a missing one
+            row = s.get(Prefix, id)
+            found = [row] if row is not None and service.visible(actor, row) else []
             names = Names.of(s, found)
             return paging.page(len(found), [prefix_object(request, p, names) for p in found])
         count, rows = query.find(s, actor, vrf_id=vrf, prefix=prefix,
