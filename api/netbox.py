@@ -197,10 +197,18 @@ def _owner(session: Session, item: dict[str, Any]) -> str | None:
     return str(owner) if owner else None
 
 
+MAX_BULK = 1000  # objects in one list POST (NetBox's own default MAX_PAGE_SIZE)
+
+
 def _items(body: Any) -> tuple[list[dict[str, Any]], bool]:
+    """The objects of a body; a list is capped at :data:`MAX_BULK`, so the one atomic
+    transaction it is allocated in holds the write lock for a bounded time."""
     items = body if isinstance(body, list) else [body or {}]
     if not items or not all(isinstance(i, dict) for i in items):
         raise InvalidInput("the body must be an object or a list of objects")
+    if len(items) > MAX_BULK:
+        raise InvalidInput(f"at most {MAX_BULK} objects in one request, not {len(items)}: "
+                           "send the rest in further requests")
     return items, isinstance(body, list)
 
 
@@ -215,9 +223,9 @@ def create_available_prefixes(request: Request, prefix_id: int,
     dependency, a second hand-off), and the answer is a ready JSON response (no
     response-model validation or ``jsonable_encoder`` walk of the objects).
     """
+    items, many = _items(body)  # before the transaction: a refused list takes no lock
     with transaction() as s:
         actor = caller_in(s, request).actor
-        items, many = _items(body)
         parent = query.get_by_id(s, actor, prefix_id)
         vrf = Names.of(s, [parent]).vrfs[parent.vrf_id]
         made = []

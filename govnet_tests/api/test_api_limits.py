@@ -183,3 +183,35 @@ def test_a_token_in_the_query_string_never_reaches_the_log(api: Server) -> None:
     assert secret.split(".", 1)[1] not in log and secret not in log
     assert "token=[REDACTED]" in log and "access_token=[REDACTED]" in log
     assert "/api/v1/devices/[REDACTED]" in log and "whatever=[REDACTED]" in log
+
+
+@pytest.mark.parametrize("endpoint", ["available-prefixes", "available-ips"])
+def test_a_netbox_list_over_the_cap_is_400_and_changes_nothing(api: Server, endpoint: str) -> None:
+    from api.netbox import MAX_BULK
+
+    with api.client(token=api.tokens["admin"]) as c:
+        pools = c.get("/api/v1/prefixes", params={"status": "allocated", "limit": 1}).json()
+        target = pools["results"][0]["id"] if endpoint == "available-ips" else \
+            c.get("/api/v1/pools").json()["results"][0]["id"]
+        item = {"prefix_length": 32} if endpoint == "available-prefixes" else {}
+        before = db_snapshot()
+        r = c.post(f"/api/ipam/prefixes/{target}/{endpoint}/", json=[item] * (MAX_BULK + 1))
+        assert r.status_code == 400 and r.json()["error"] == "invalid_input", r.text
+        assert f"at most {MAX_BULK}" in r.json()["detail"]
+        assert db_snapshot() == before
+
+
+@pytest.mark.slow
+def test_a_netbox_list_at_the_cap_is_one_short_transaction(api: Server) -> None:
+    """The write lock a list at the cap holds on SQLite (the figure in the README)."""
+    from api.netbox import MAX_BULK
+
+    with api.client(token=api.tokens["admin"]) as c:
+        pool = c.post("/api/v1/pools", json={"prefix": "100.80.0.0/16", "vrf": "公用网络区"}).json()
+        start = time.monotonic()
+        r = c.post(f"/api/ipam/prefixes/{pool['id']}/available-prefixes/",
+                   json=[{"prefix_length": 30, "tenant": {"name": "市教育局"}}] * MAX_BULK)
+        took = time.monotonic() - start
+    assert r.status_code == 201 and len(r.json()) == MAX_BULK, r.text[:300]
+    print(f"{MAX_BULK} allocations in one request: {took:.2f} s")
+    assert took < 10
