@@ -214,4 +214,6 @@ def test_a_netbox_list_at_the_cap_is_one_short_transaction(api: Server) -> None:
         took = time.monotonic() - start
     assert r.status_code == 201 and len(r.json()) == MAX_BULK, r.text[:300]
     print(f"{MAX_BULK} allocations in one request: {took:.2f} s")
-    assert took < 10
+    if api.db_url.startswith("sqlite"):  # the database-wide write lock the cap bounds
+        assert took < 10
+    # (PostgreSQL locks only the parent row; its figure depends on the machine's load)
