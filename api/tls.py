@@ -12,6 +12,9 @@ connection a scope carrying the extension as the ASGI spec words it
 (``client_cert_chain`` — PEM, the leaf first —, ``client_cert_name``,
 ``tls_version``, ``cipher_suite``). When uvicorn ships the extension, these
 classes can go and :mod:`api.auth` stays as it is.
+
+The httptools class also bounds a request's headers in size and time
+(:class:`_HeaderLimits`); ``govnet serve`` uses it with and without TLS.
 """
 
 from __future__ import annotations
