@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from access.models import JOB_FINAL, Job, JobState, JobStep, StepState
+from access.models import JOB_FINAL, ConnectionRequest, Job, JobState, JobStep, StepState
 from govnet.db import transaction
 from govnet.models import utcnow
 from inventory.redact import MASK, redact_log
@@ -263,12 +263,14 @@ def list_jobs(session: Session, actor: Any, number: int | None) -> list[dict[str
 
 def get_job(session: Session, actor: Any, job_id: int) -> dict[str, Any]:
     """Job ``job_id`` with its steps, if the actor may read its request (or reads all)."""
-    from access.workflow import get_request
+    from access.workflow import visible
     from govnet.errors import NotFound
 
     job = session.get(Job, job_id)
-    if job is None or (job.request_id is None and not actor.reads_all):
+    request = (session.get(ConnectionRequest, job.request_id)
+               if job is not None and job.request_id is not None else None)
+    # A job the actor may not read answers as a missing one, and never names its request.
+    if job is None or (request is None and not actor.reads_all) \
+            or (request is not None and not visible(actor, request)):
         raise NotFound(f"no job {job_id}")
-    if job.request_id is not None:
-        get_request(session, actor, job.request_id)
     return job_dict(session, job)

@@ -178,11 +178,8 @@ def apply_network(session: Session, actor: Actor, *, owner: str, name: str,
 
 def get_network(session: Session, actor: Actor, number: int) -> PrivateNetwork:
     network = session.get(PrivateNetwork, number)
-    if network is None:
+    if network is None or not _visible(actor, network):  # another's reads as missing
         raise NotFound(f"no private network {number}")
-    if not _visible(actor, network):
-        raise NotPermitted(f"{actor.name} ({actor.role.value}) may not see private "
-                           f"network {number}")
     return network
 
 

@@ -30,6 +30,7 @@ import os
 import re
 import unicodedata
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
@@ -48,9 +49,16 @@ _CLI_MARKS = frozenset(";#!|?")
 
 
 def configs_dir() -> Path:
-    """The template root: ``$GOVNET_CONFIGS``, else ``configs/`` beside the packages."""
+    """The template root: ``$GOVNET_CONFIGS``, else the installed ``configs`` package
+    (``importlib.resources``: a wheel ships the templates as that package's data)."""
     override = os.environ.get("GOVNET_CONFIGS")
-    return Path(override) if override else Path(__file__).resolve().parents[1] / "configs"
+    if override:
+        return Path(override)
+    try:
+        root = resources.files("configs")
+    except ModuleNotFoundError:  # an editable install made before configs was a package
+        return Path(__file__).resolve().parents[1] / "configs"
+    return Path(str(root))  # a directory on disk: Jinja2's loader reads files by path
 
 
 def template_platforms() -> list[str]:

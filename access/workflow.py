@@ -195,12 +195,8 @@ def get_request(session: Session, actor: Actor, number: int, *, lock: bool = Fal
     if lock:
         query = query.with_for_update()
     request = session.exec(query).first()
-    if request is None:
+    if request is None or not visible(actor, request):  # another's reads as missing
         raise NotFound(f"no connection request {number}")
-    if not visible(actor, request):
-        raise NotPermitted(f"{actor.name} ({actor.role.value}) may not see connection "
-                           f"request {number}: it belongs to another "
-                           f"{'unit' if actor.role is Role.applicant else 'district'}")
     return request
 
 

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from api import errors
+from api.guard import Guard
 
 VERSION = "1"
 
@@ -57,6 +58,7 @@ def create_app() -> FastAPI:
     for module in (ipam, access, provision, inventory, netbox):
         app.include_router(module.router)
     app.add_middleware(RecordTokenUse)
+    app.add_middleware(Guard)  # outermost: the credential before the body (api.guard)
     # What is loaded by now lives as long as the process: keep it out of every
     # garbage-collector pass (a full pass otherwise walks all of SQLAlchemy and pydantic).
     gc.freeze()

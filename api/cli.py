@@ -44,7 +44,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     import uvicorn
 
     from api.auth import PROXY_HEADER_ENV, TRUSTED_PROXIES_ENV
-    from api.tls import PROTOCOL
+    from api.logs import log_config
+    from api.tls import MAX_HEADER_BYTES, PROTOCOL
     from govnet.db import get_engine
 
     if (tls_cert is None) != (tls_key is None):
@@ -70,8 +71,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to liste
     uvicorn.run("api.app:create_app", factory=True, host=host, port=port, workers=workers,
                 ssl_certfile=cert, ssl_keyfile=key, ssl_ca_certs=ca,
                 ssl_cert_reqs=ssl.CERT_REQUIRED if ca else ssl.CERT_NONE,
-                http=PROTOCOL if cert else "httptools", proxy_headers=False,
-                loop="uvloop", server_header=False, access_log=access_log, log_level="info")
+                http=PROTOCOL, proxy_headers=False, h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+                loop="uvloop", server_header=False, access_log=access_log, log_level="info",
+                log_config=log_config())  # tokens in a URL are redacted (api.logs)
 
 
 @token_app.command("create")

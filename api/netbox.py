@@ -196,8 +196,9 @@ def prefixes(request: Request, prefix: TextQuery = None, vrf_id: VrfIdQuery = No
     if vrf is not None and not 1 <= vrf <= ID_MAX:
         raise InvalidInput(f"vrf_id {vrf_id!r} is not a VRF id")
     with read() as s:
-        if id is not None:
-            found = [query.get_by_id(s, actor, id)] if s.get(Prefix, id) else []
+        if id is not None:  # a prefix the caller may not read is filtered out like a missing one
+            row = s.get(Prefix, id)
+            found = [row] if row is not None and service.visible(actor, row) else []
             names = Names.of(s, found)
             return paging.page(len(found), [prefix_object(request, p, names) for p in found])
         count, rows = query.find(s, actor, vrf_id=vrf, prefix=prefix,
@@ -245,10 +246,18 @@ def _owner(session: Session, item: AvailablePrefixIn) -> str | None:
     return item.custom_fields.owner if item.custom_fields else None
 
 
+MAX_BULK = 1000  # objects in one list POST (NetBox's own default MAX_PAGE_SIZE)
+
+
 def _items(body: Any) -> tuple[list[Any], bool]:
+    """The objects of a body; a list is capped at :data:`MAX_BULK`, so the one atomic
+    transaction it is allocated in holds the write lock for a bounded time."""
     items = body if isinstance(body, list) else [body]
     if not items or any(i is None for i in items):
         raise InvalidInput("the body must be an object or a list of objects")
+    if len(items) > MAX_BULK:
+        raise InvalidInput(f"at most {MAX_BULK} objects in one request, not {len(items)}: "
+                           "send the rest in further requests")
     return items, isinstance(body, list)
 
 
@@ -264,9 +273,9 @@ def create_available_prefixes(request: Request, prefix_id: IdPath,
     dependency, a second hand-off), and the answer is a ready JSON response (no
     response-model validation or ``jsonable_encoder`` walk of the objects).
     """
+    items, many = _items(body)  # before the transaction: a refused list takes no lock
     with transaction() as s:
         actor = caller_in(s, request).actor
-        items, many = _items(body)
         parent = query.get_by_id(s, actor, prefix_id)
         vrf = Names.of(s, [parent]).vrfs[parent.vrf_id]
         made = []

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, false, select, true
 
 from govnet import tables
-from govnet.errors import NotPermitted
+from govnet.errors import NotFound, NotPermitted
 from govnet.prepared import Bind, Prepared
 from govnet.roles import Role
 
@@ -113,12 +113,13 @@ def scope_where(actor: Actor, *, district: Any = None, unit: Any = None) -> Colu
     return false()
 
 
-def require_scope(actor: Actor, *, district_id: int | None = None, unit_id: int | None = None,
-                  action: str) -> None:
-    """Raise NotPermitted unless :func:`sees` allows the object."""
-    if sees(actor, district_id=district_id, unit_id=unit_id):
-        return
-    scope = (f" of {actor.district_name}" if actor.role is Role.district_operator
-             else f" of {actor.unit_name}" if actor.role is Role.applicant else "")
-    raise NotPermitted(f"{actor.name} ({actor.role.value}{scope}) may not {action}: "
-                       "outside its scope")
+def require_visible(actor: Actor, *, district_id: int | None = None, unit_id: int | None = None,
+                    missing: str) -> None:
+    """Raise NotFound(``missing``) unless :func:`sees` allows the object.
+
+    ``missing`` is the very message a lookup of a missing object gives, so an object
+    outside the actor's scope reads exactly as one that does not exist: no answer
+    tells a district operator or an applicant what another district or unit has.
+    """
+    if not sees(actor, district_id=district_id, unit_id=unit_id):
+        raise NotFound(missing)

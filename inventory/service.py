@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from govnet import audit, validate
-from govnet.auth import Actor, require, require_district, scope_where, sees
+from govnet.auth import Actor, require, require_district, require_visible, scope_where
 from govnet.errors import AlreadyExists, Conflict, InvalidInput, NotFound, NotPermitted
 from govnet.models import District, Role, utcnow
 from govnet.org import find_district
@@ -127,16 +127,24 @@ def validate_device(session: Session, spec: DeviceSpec) -> dict[str, Any]:
 
 # -- scope --------------------------------------------------------------------
 
+def require_inventory_reader(actor: Actor) -> None:
+    """Readers of everything and district operators read the inventory; nobody else."""
+    if not actor.reads_all and actor.role is not Role.district_operator:
+        raise NotPermitted(f"{actor.name} ({actor.role.value}) may not read the inventory")
+
+
 def require_read(actor: Actor, device: Device) -> None:
-    """Readers of everything, or the district operator of the device's district."""
-    if actor.role is not Role.applicant and sees(actor, district_id=device.district_id):
-        return
-    raise NotPermitted(f"{actor.name} ({actor.role.value}) may not read device {device.name}")
+    """Readers of everything, or the district operator of the device's district; another
+    district's device reads as an unknown one (the same NotFound as a missing name)."""
+    require_inventory_reader(actor)
+    require_visible(actor, district_id=device.district_id, missing=f"unknown device {device.name!r}")
 
 
 def require_contact(actor: Actor, device: Device, *, action: str) -> None:
-    """Contacting a device (check, backup, discover): operators, in their scope."""
+    """Contacting a device (check, backup, discover): operators, in their scope (a device
+    outside it reads as unknown)."""
     require(actor, *OPERATORS, action=action)
+    require_visible(actor, district_id=device.district_id, missing=f"unknown device {device.name!r}")
     require_district(actor, device.district_id, action=f"{action} {device.name}")
 
 
@@ -150,7 +158,9 @@ def find_device(session: Session, name: str) -> Device:
 
 
 def get_device(session: Session, actor: Actor, name: str) -> Device:
-    """The named device, if the actor may read it."""
+    """The named device, if the actor may read it (the role is checked before the name is
+    looked up, so a refusal says nothing about which devices exist)."""
+    require_inventory_reader(actor)
     device = find_device(session, name)
     require_read(actor, device)
     return device
@@ -159,11 +169,12 @@ def get_device(session: Session, actor: Actor, name: str) -> Device:
 def list_devices(session: Session, actor: Actor, *, district: str | None = None
                  ) -> list[Device]:
     """Devices the actor may read, by name (a district operator sees its district's)."""
-    if not actor.reads_all and actor.role is not Role.district_operator:
-        raise NotPermitted(f"{actor.name} ({actor.role.value}) may not read the inventory")
+    require_inventory_reader(actor)
     query = select(Device).order_by(col(Device.name))
     if district:
-        query = query.where(Device.district_id == find_district(session, district).id)
+        target = find_district(session, district)
+        require_visible(actor, district_id=target.id, missing=f"unknown district {district!r}")
+        query = query.where(Device.district_id == target.id)
     query = query.where(scope_where(actor, district=col(Device.district_id)))
     return list(session.exec(query))
 

@@ -11,14 +11,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from govnet.auth import Actor, require_scope
+from govnet.auth import Actor, require, require_visible
 from govnet.errors import InvalidInput
-from govnet.models import utcnow
+from govnet.models import District, Role, utcnow
 from govnet.org import find_district
 from ipam import freespace, space, store
 from ipam.models import PARENT_STATUSES, Prefix, Status
 from ipam.service import get, get_vrf, visible_where
 from ipam.view import Names, prefix_dict
+
+# Who may read a district's usage (each within its read scope).
+USAGE_READERS = (Role.authority, Role.municipal_operator, Role.auditor, Role.district_operator)
 
 
 @dataclass
@@ -104,6 +107,15 @@ def free(session: Session, actor: Actor, cidr: str, *, vrf: str | None = None) -
     return [str(n) for n in freespace.free_of(session, parent_id=prefix.id)]  # type: ignore[arg-type]
 
 
+def _district_in_scope(session: Session, actor: Actor, district: str, *, action: str) -> District:
+    """The district whose usage is asked: the role is checked first (the same refusal
+    for any name), then another district reads as an unknown one (no existence oracle)."""
+    require(actor, *USAGE_READERS, action=action)
+    target = find_district(session, district)
+    require_visible(actor, district_id=target.id, missing=f"unknown district {district!r}")
+    return target
+
+
 def utilization(session: Session, actor: Actor, *, district: str | None = None,
                 vrf: str | None = None) -> list[Usage]:
     """Utilization of every pool and district block (of one district, if given)."""
@@ -112,8 +124,7 @@ def utilization(session: Session, actor: Actor, *, district: str | None = None,
     if vrf is not None:
         query = query.where(col(Prefix.vrf_id) == get_vrf(session, vrf).id)
     if district is not None:
-        target = find_district(session, district)
-        require_scope(actor, district_id=target.id, action=f"read the usage of {target.name}")
+        target = _district_in_scope(session, actor, district, action="read a district's usage")
         query = query.where(col(Prefix.district_id) == target.id)
     rows = session.scalars(query.where(visible_where(actor))
                            .order_by(col(Prefix.vrf_id), col(Prefix.version), col(Prefix.first)))
@@ -128,8 +139,7 @@ EXCEL_DIGITS = 10**15 - 1  # the largest integer Excel keeps exactly
 
 def report_data(session: Session, actor: Actor, *, district: str) -> dict[str, Any]:
     """A district's usage report to the municipal agency (Art. 25), as data."""
-    target = find_district(session, district)
-    require_scope(actor, district_id=target.id, action=f"report the usage of {target.name}")
+    target = _district_in_scope(session, actor, district, action="report a district's usage")
     names = Names.load(session)
     blocks = [u for u in utilization(session, actor, district=target.name)
               if u.status == Status.delegated.value]

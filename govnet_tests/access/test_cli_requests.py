@@ -103,9 +103,10 @@ CASES: list[tuple[str, str, str, int, str]] = [
     ("submitted", "return N", "boss", 2, "Missing option '--missing'"),
     ("submitted", "approve N --doc D", "edu", 3, "may not approve"),
     ("submitted", "approve N --doc D", "ops", 3, "may not approve"),
-    ("submitted", "withdraw N", "jp_unit", 3, "may not see connection request"),
-    ("submitted", "show N", "lh_unit", 3, "may not see connection request"),
-    ("jp", "withdraw N", "lh_ops", 3, "may not see connection request"),
+    # another unit's or district's request reads as a missing one (exit 2, no oracle)
+    ("submitted", "withdraw N", "jp_unit", 2, "no connection request"),
+    ("submitted", "show N", "lh_unit", 2, "no connection request"),
+    ("jp", "withdraw N", "lh_ops", 2, "no connection request"),
     ("lh", "approve N --doc D", "jp_boss", 3, "outside its district"),
     ("approved", "withdraw N", "edu", 4, "only before approval"),
     ("approved", "approve N --doc D2", "boss", 4, "is approved, not submitted"),

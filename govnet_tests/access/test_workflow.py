@@ -173,18 +173,18 @@ REFUSALS: list[tuple[str, Callable[[], int], type[GovnetError], str, Callable[..
      {"missing": ["ok", " "]}, "--missing is required"),
     ("return approved", _approved, WrongState, "boss", wf.return_request, {"missing": ["x"]},
      "is approved"),
-    ("another unit's applicant withdraws", _submitted, NotPermitted, "jp_unit", wf.withdraw,
-     {}, "may not see connection request"),
-    ("another unit's applicant resubmits", _submitted, NotPermitted, "lh_unit", wf.resubmit,
-     {"site": "x"}, "may not see"),
+    ("another unit's applicant withdraws", _submitted, NotFound, "jp_unit", wf.withdraw,
+     {}, "no connection request"),
+    ("another unit's applicant resubmits", _submitted, NotFound, "lh_unit", wf.resubmit,
+     {"site": "x"}, "no connection request"),
     ("other district's operator withdraws", lambda: _submitted("jp_unit", unit=JP_UNIT),
-     NotPermitted, "lh_ops", wf.withdraw, {}, "may not see"),
+     NotFound, "lh_ops", wf.withdraw, {}, "no connection request"),
     ("other district's authority approves", lambda: _submitted("lh_unit", unit=LH_UNIT),
      NotPermitted, "jp_boss", wf.approve, {"doc": "D"}, "outside its district"),
     ("provision before approval", _submitted, WrongState, "ops", wf.begin_provisioning, {},
      "is submitted, not approved or failed"),
-    ("district operator provisions a city request", _approved, NotPermitted, "jp_ops",
-     wf.begin_provisioning, {}, "may not see"),
+    ("district operator provisions a city request", _approved, NotFound, "jp_ops",
+     wf.begin_provisioning, {}, "no connection request"),
     ("applicant provisions", _approved, NotPermitted, "edu", wf.begin_provisioning, {},
      "may not provision"),
     ("connected before provisioning", _approved, WrongState, "ops", wf.mark_connected, {},
@@ -309,7 +309,7 @@ def test_list_and_show_are_scoped(world: str) -> None:
     assert ids("boss", status="approved") == [jp] and ids("edu", status="approved") == []
     with read() as s, pytest.raises(InvalidInput, match="unknown status"):
         wf.list_requests(s, load_actor(s, "boss"), status="pending")
-    with read() as s, pytest.raises(NotPermitted):
+    with read() as s, pytest.raises(NotFound, match=f"^no connection request {jp}$"):
         wf.get_request(s, load_actor(s, "lh_ops"), jp)
     with read() as s:
         assert wf.get_request(s, load_actor(s, "inspector"), lh).id == lh

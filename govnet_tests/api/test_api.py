@@ -108,7 +108,7 @@ def test_applicant_acts_for_its_unit_only(api: Server) -> None:
         before = db_snapshot()
         r = c.post("/api/v1/requests", json={"unit": "市公安局", **body})
         assert r.status_code == 403, r.text
-        assert c.get("/api/v1/requests/3").status_code == 403  # 龙湖区民政局's request
+        assert c.get("/api/v1/requests/3").status_code == 404  # 龙湖区民政局's: unseen
         assert c.post("/api/v1/allocations", json={"owner": "市教育局", "size": "/28",
                                                     "within": "10.80.0.0/13"}).status_code == 403
         assert db_snapshot() == before
@@ -271,16 +271,16 @@ def test_provision_answers_202_with_the_job_and_its_log(api: Server) -> None:
         assert job["state"] in ("rolled_back", "failed"), job  # demo devices are never contacted
         assert job["steps"] and "demo" in (job["error"] or "")
         assert c.get("/api/v1/requests/1").json()["state"] == "failed"
-    with api.client("longhu-ops") as c:  # another district's request and job
-        assert c.post("/api/v1/requests/1/provision").status_code == 403
-        assert c.get(url).status_code == 403
+    with api.client("longhu-ops") as c:  # another district's request and job read as missing
+        assert c.post("/api/v1/requests/1/provision").status_code == 404
+        assert c.get(url).status_code == 404
 
 
 def test_reads_devices_findings_audit(api: Server) -> None:
     with api.client("jinping-ops") as c:
         devices = c.get("/api/v1/devices").json()
         assert [d["name"] for d in devices["results"]] == ["jinping-agg-1"]
-        assert c.get("/api/v1/devices/longhu-agg-1").status_code == 403
+        assert c.get("/api/v1/devices/longhu-agg-1").status_code == 404
         assert c.get("/api/v1/devices/jinping-agg-1/backups").json()["count"] == 0
         assert c.get("/api/v1/findings").status_code == 200
         assert c.get("/api/v1/audit/verify").status_code == 403
@@ -367,7 +367,7 @@ def test_plan_reads_tree_free_utilization_pools(api: Server) -> None:
         assert free and all(IPNetwork(f) in IPNetwork(block["prefix"]) for f in free)
         use = c.get("/api/v1/utilization", params={"district": JINPING}).json()
         assert use["count"] >= 2 and {u["district"] for u in use["results"]} == {JINPING}
-        assert c.get("/api/v1/utilization", params={"district": LONGHU}).status_code == 403
+        assert c.get("/api/v1/utilization", params={"district": LONGHU}).status_code == 404
         pools = c.get("/api/v1/pools", params={"vrf": PUBLIC}).json()
         assert {p["status"] for p in pools["results"]} == {"container"}
         csv = c.get("/api/v1/report", params={"district": JINPING, "format": "csv"})

@@ -2,7 +2,8 @@
 
 A district operator sees its district, an applicant its unit; readers of all see
 everything. Every read here leaves the database as it was, and a read outside one's
-scope is refused with exit 3 (or simply shows nothing that is not in scope).
+scope reads as a missing object (exit 2, the same message), a role that may not read
+a kind of object is refused with exit 3, and lists simply show nothing out of scope.
 """
 
 from __future__ import annotations
@@ -60,27 +61,33 @@ def test_access_list_shows_only_own_unit_or_district(demo) -> None:  # type: ign
     assert len(_read(demo, "access list", "auditor")) == 4
 
 
-@pytest.mark.parametrize(("as_", "command", "message"), [
-    ("edu-applicant", "ipam report --district 龙湖区", "may not report the usage of 龙湖区"),
-    ("jinping-ops", "ipam report --district 龙湖区", "may not report the usage of 龙湖区"),
-    ("lh-applicant", "ipam report --district 龙湖区", "may not report the usage of 龙湖区"),
-    ("edu-applicant", "ipam utilization --district 龙湖区", "may not read the usage of 龙湖区"),
-    ("jinping-ops", "ipam utilization --district 龙湖区", "may not read the usage of 龙湖区"),
-    ("jinping-ops", "ipam show 10.81.0.0/16", "no prefix 10.81.0.0/16"),
-    ("jinping-ops", "ipam free 10.81.0.0/16", "no prefix 10.81.0.0/16"),
-    ("edu-applicant", "ipam tree 10.81.0.0/16", "no prefix 10.81.0.0/16"),
-    ("jinping-ops", "inventory show longhu-agg-1", "may not read device longhu-agg-1"),
-    ("edu-applicant", "inventory list", "may not read the inventory"),
-    ("edu-applicant", "compliance findings", "may not read compliance findings"),
-    ("jinping-ops", "access show 3", "may not see connection request 3"),
-    ("edu-applicant", "access show 2", "may not see connection request 2"),
+@pytest.mark.parametrize(("as_", "command", "code", "message"), [
+    # a role that may not read a kind of object is refused, whatever the name (exit 3)
+    ("edu-applicant", "ipam report --district 龙湖区", 3, "may not report a district's usage"),
+    ("lh-applicant", "ipam report --district 龙湖区", 3, "may not report a district's usage"),
+    ("edu-applicant", "ipam utilization --district 龙湖区", 3,
+     "may not read a district's usage"),
+    ("edu-applicant", "inventory list", 3, "may not read the inventory"),
+    ("edu-applicant", "inventory show jinping-agg-1", 3, "may not read the inventory"),
+    ("edu-applicant", "compliance findings", 3, "may not read compliance findings"),
+    # an object outside one's scope reads as a missing one (exit 2, the same message)
+    ("jinping-ops", "ipam report --district 龙湖区", 2, "unknown district '龙湖区'"),
+    ("jinping-ops", "ipam utilization --district 龙湖区", 2, "unknown district '龙湖区'"),
+    ("jinping-ops", "ipam show 10.81.0.0/16", 2, "no prefix 10.81.0.0/16"),
+    ("jinping-ops", "ipam free 10.81.0.0/16", 2, "no prefix 10.81.0.0/16"),
+    ("edu-applicant", "ipam tree 10.81.0.0/16", 2, "no prefix 10.81.0.0/16"),
+    ("jinping-ops", "inventory show longhu-agg-1", 2, "unknown device 'longhu-agg-1'"),
+    ("jinping-ops", "inventory show no-such-agg", 2, "unknown device 'no-such-agg'"),
+    ("jinping-ops", "access show 3", 2, "no connection request 3"),
+    ("edu-applicant", "access show 2", 2, "no connection request 2"),
+    ("edu-applicant", "access show 999", 2, "no connection request 999"),
 ])
 def test_reads_outside_scope_are_refused(demo, as_: str, command: str,  # type: ignore[no-untyped-def]
-                                         message: str) -> None:
+                                         code: int, message: str) -> None:
     before = db_snapshot()
     result = demo(f"{command} --json", as_=as_)
     assert db_snapshot() == before
-    assert result.code in (2, 3), result
+    assert result.code == code, result
     assert message in result.err and result.err.count("\n") == 1
     assert result.out == ""
 

@@ -102,8 +102,6 @@ def test_bad_input_one_line_and_nothing_changed(setup: Any, command: str, code: 
 @pytest.mark.parametrize(("who", "command"), [
     ("jp", "inventory add x --platform frr --host 10.0.0.9 --role core"),
     ("aud", "inventory ports add jp-agg1 ethu9 --vlans 1-2"),
-    ("jp", "inventory show lh-agg1"),
-    ("jp", "inventory backup lh-agg1"),
     ("aud", "inventory check jp-agg1"),
     ("app", "inventory list"),
     ("app", "inventory export --format csv"),
@@ -113,6 +111,19 @@ def test_not_permitted_exit_3(setup: Any, who: str, command: str) -> None:
     before = dump()
     r = setup(command, as_=who)
     assert r.code == 3 and r.err.startswith("error: ") and "may not" in r.err
+    assert dump() == before
+
+
+@pytest.mark.parametrize("command", ["inventory show lh-agg1", "inventory backup lh-agg1",
+                                     "inventory diff lh-agg1"])
+def test_another_districts_device_reads_as_unknown(setup: Any, command: str) -> None:
+    """No existence oracle: the answer is the one for a device that is not there (exit 2)."""
+    before = dump()
+    other = setup(command, as_="jp")
+    missing = setup(command.replace("lh-agg1", "no-such"), as_="jp")
+    assert other.code == missing.code == 2, (other.err, missing.err)
+    assert other.err == missing.err.replace("no-such", "lh-agg1")
+    assert other.err == "error: unknown device 'lh-agg1'\n"
     assert dump() == before
 
 

@@ -132,8 +132,8 @@ def test_applicant_reads_nothing_and_district_operator_not_other_districts(peopl
                                                                             ) -> None:
     with read() as s, pytest.raises(NotPermitted):
         service.list_devices(s, actor("app"))
-    with read() as s, pytest.raises(NotPermitted, match="lh-agg1"):
-        service.show(s, actor("jp"), "lh-agg1")
+    with read() as s, pytest.raises(NotFound, match="^unknown device 'lh-agg1'$"):
+        service.show(s, actor("jp"), "lh-agg1")  # another district's reads as missing
     with read() as s:
         assert service.show(s, actor("jp"), "jp-agg1")["name"] == "jp-agg1"
 
@@ -147,7 +147,7 @@ def test_devices_to_contact_scopes_and_skips_demo_when_unnamed(people: None) -> 
             == ["jp-agg1"]
         assert [d.name for d in service.devices_to_contact(s, actor("jp"), ["demo1"],
                                                            action="x")] == ["demo1"]
-        with pytest.raises(NotPermitted):
+        with pytest.raises(NotFound, match="^unknown device 'lh-agg1'$"):
             service.devices_to_contact(s, actor("jp"), ["lh-agg1"], action="back up")
         with pytest.raises(NotPermitted):
             service.devices_to_contact(s, actor("aud"), [], action="back up")
@@ -222,8 +222,8 @@ def test_claim_checks_range_owner_and_scope(people: None) -> None:
         service.claim_vlan(s, actor("ops"), _port(s), 99, owner="request:1")
     with pytest.raises(InvalidInput, match="owner"), transaction() as s:
         service.claim_vlan(s, actor("ops"), _port(s), owner=" ")
-    with pytest.raises(NotPermitted), transaction() as s:
-        service.claim_vlan(s, actor("lh"), _port(s), owner="request:1")
+    with pytest.raises(NotFound, match="unknown device"), transaction() as s:
+        service.claim_vlan(s, actor("lh"), _port(s), owner="request:1")  # another district's
     with pytest.raises(NotPermitted), transaction() as s:
         service.claim_vlan(s, actor("aud"), _port(s), owner="request:1")
 

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import func, select
 
 from govnet.db import read, transaction
-from govnet.errors import DemoDeviceRefused, DeviceError, NotPermitted
+from govnet.errors import DemoDeviceRefused, DeviceError, NotFound, NotPermitted
 from govnet.models import AuditEvent
 from govnet_tests.conftest import actor
 from govnet_tests.inventory.sshsim import SshSimulator
@@ -157,7 +157,7 @@ def test_district_operator_contacts_only_its_district(add_sim: Any) -> None:
         org.add_district(s, actor(), "金平区")
         org.add_user(s, actor(), "jp", role="district_operator", district="金平区")
         org.add_user(s, actor(), "aud", role="auditor")
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotFound, match="^unknown device 'r1'$"):  # outside its district
         backup.backup(actor("jp"), ["r1"])
     with pytest.raises(NotPermitted):
         discovery.check(actor("aud"), ["r1"])
