@@ -35,7 +35,7 @@ from govnet.auth import Actor, require
 from govnet.errors import AlreadyExists, Conflict, GovnetError, InvalidInput
 from govnet.models import District, Role
 from govnet.org import find_district, find_unit
-from ipam import service, space, store
+from ipam import service, space, store, zones
 from ipam.models import Prefix, Purpose, Status, Vrf
 
 MARK = "imported: no paperwork"
@@ -262,8 +262,9 @@ def blocks_from_devices(session: Session) -> list[Block]:
     from compliance.reconcile import scannable
     from inventory.models import Device, DiscoveredInterface
 
-    zones = list(session.scalars(select(Vrf).order_by(col(Vrf.id))))
-    default = zones[0].name if zones else None
+    # A device's VRF is its zone's device name (ipam.zones); one no zone carries yet
+    # becomes a zone of that name.
+    known = {vrf: zone.name for vrf, zone in zones.by_device_name(session).items()}
     seen: dict[tuple[str | None, str], Block] = {}
     for device in session.scalars(select(Device).where(col(Device.demo).is_(False))
                                   .order_by(col(Device.name))):
@@ -282,20 +283,22 @@ def blocks_from_devices(session: Session) -> list[Block]:
                 select(DiscoveredInterface).where(col(DiscoveredInterface.device_id) == device.id))]
             routes = []
         for name, vrf, addresses in ifaces:
+            zone = known.get(vrf or "", vrf or None)
             for address in filter(scannable, addresses):
                 ip = IPNetwork(address)
-                key = (vrf or default, str(ip.cidr))
+                key = (zone, str(ip.cidr))
                 old = seen.get(key)
                 found = (str(ip.ip), device.name, name)
-                seen[key] = Block(ip.cidr, vrf or None, purpose=guess_purpose(ip.cidr, name),
+                seen[key] = Block(ip.cidr, zone, purpose=guess_purpose(ip.cidr, name),
                                   description=f"seen on {seen_on} {name}",
                                   source=f"{device.name} {name}",
                                   addresses=(old.addresses if old else ()) + (found,))
         for prefix, vrf in routes:
             net = IPNetwork(prefix).cidr
-            if net.prefixlen >= 16 and (vrf or default, str(net)) not in seen:
-                seen[(vrf or default, str(net))] = Block(
-                    net, vrf or None, purpose=Purpose.lan.value,
+            zone = known.get(vrf or "", vrf or None)
+            if net.prefixlen >= 16 and (zone, str(net)) not in seen:
+                seen[(zone, str(net))] = Block(
+                    net, zone, purpose=Purpose.lan.value,
                     description=f"routed by {seen_on}",
                     source=f"{device.name} static route {net}")
     return [b for b in seen.values() if not _nested(b, seen.values())]
