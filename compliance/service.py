@@ -100,9 +100,11 @@ def _zone_lines(platform: str, rendered: str, subif: str, lans: Sequence[str]) -
             keep += [node.text, *(f" {c.text}" for c in node.children)]
         elif not node.children and any(lan in words for lan in lans):
             keep.append(node.text)
-        elif node.children:
-            mine = [c.text for c in node.children if any(lan in c.text.split() for lan in lans)]
-            keep += [node.text, *(f" {t}" for t in mine)] if mine else []
+        elif node.children and any(lan in c.text.split() for c in node.children
+                                   for lan in lans):
+            # The whole section (a zone's ACL, its VRF's routes): every line of it is this
+            # request's, and a section kept in part makes the rest look like drift.
+            keep += [node.text, *(f" {c.text}" for c in node.children)]
     return tuple(keep)
 
 
