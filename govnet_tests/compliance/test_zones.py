@@ -233,6 +233,9 @@ def _parsed(platform: str, config: str, vrf_json: dict[str, Any]) -> DeviceFacts
             def get_running_config(self) -> str:
                 return config
 
+            def run(self, command: str) -> str:
+                return f"vrf {VRF} id 1 netns /run/netns/{VRF} (configured)\n"
+
             def run_json(self, command: str) -> Any:
                 return vrf_json if command.startswith("show interface") else {}
 
