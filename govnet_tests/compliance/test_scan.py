@@ -15,6 +15,7 @@ import compliance.reconcile
 import compliance.routes
 import compliance.scan
 import ipam.importer
+import ipam.zones
 from compliance import routes
 from compliance.scan import (
     _frr_config_routes,
@@ -288,7 +289,7 @@ def test_a_new_driver_family_reads_its_parents_tables() -> None:
 
 
 @pytest.mark.parametrize("module", [compliance.reconcile, compliance.scan, compliance.routes,
-                                    compliance.facts, ipam.importer])
+                                    compliance.facts, ipam.importer, ipam.zones])
 def test_doctests(module: Any) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0

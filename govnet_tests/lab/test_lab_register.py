@@ -149,3 +149,12 @@ def test_a_lab_on_an_empty_plan_says_what_to_do(db: str, tmp_path: Path,
         ipam.add_vrf(s, load_actor(s, "admin"), "专用网络区", device_name="ZWEDU")
     assert main(["register"]) == 0
     assert "core links are in it" in capsys.readouterr().out
+
+
+def test_doctests() -> None:
+    import doctest
+
+    import lab.register
+
+    result = doctest.testmod(lab.register)
+    assert result.failed == 0 and result.attempted > 0
