@@ -27,7 +27,6 @@ from access.specs import (
     CpeSpec,
     FamilySpec,
     check_description,
-    check_identifier,
 )
 from access.workflow import IPV6_LAN, zones_of
 from govnet.auth import Actor
@@ -37,6 +36,7 @@ from inventory import service as inventory
 from inventory.connect import DeviceRef
 from inventory.models import Device, DeviceRole, Port
 from ipam import service as ipam
+from ipam import zones as zone_names
 from ipam.models import Prefix, Status, Vrf
 
 PREFIX_FIELDS = ("lan", "lan6", "interconnect", "interconnect6")
@@ -97,16 +97,14 @@ def owner_tag(number: int) -> str:
 
 
 def device_vrf(session: Session, vrf: Vrf) -> str | None:
-    """The zone's VRF name on devices: the default zone is the global table (None);
-    another zone is its ``device_name``, else its own name when that is a valid token."""
-    if vrf.id == ipam.get_vrf(session, None).id:
-        return None
-    try:
-        return check_identifier(vrf.device_name or vrf.name, "vrf")
-    except InvalidInput:
+    """The zone's VRF name on devices (:mod:`ipam.zones`, the rule the scan matches by):
+    None for the default zone (the global table); an error when no device can carry it."""
+    name = zone_names.device_name(vrf, default_id=ipam.get_vrf(session, None).id)
+    if name is None:
         raise InvalidInput(f"zone {vrf.name} has no device VRF name: give it one (letters, "
                            "digits, '-' or '_') with 'govnet ipam vrf add … --device-name X'; "
-                           "only the default zone maps to the global table") from None
+                           "only the default zone maps to the global table")
+    return name or None
 
 
 def _candidates(session: Session, request: ConnectionRequest) -> list[tuple[Device, Port]]:

@@ -2,9 +2,10 @@
 
 Per platform (the same slug as the drivers):
 
-* ``frr``: vtysh's JSON — ``show interface json`` (addresses, VRF, description,
-  admin state) and ``show ip route vrf all json`` / ``show ipv6 route vrf all json``
-  (active static routes with their outgoing interface) — plus the static routes the
+* ``frr``: vtysh's JSON — ``show interface json`` and ``show interface vrf X json``
+  for every VRF of ``show vrf`` (addresses, VRF, description, admin state; each netns
+  VRF's own ``lo`` too) and ``show ip route vrf all json`` / ``show ipv6 route vrf all
+  json`` (active static routes with their outgoing interface) — plus the static routes the
   running config holds but zebra does not install (a next hop on a shut interface
   is silently dropped from ``show ip route``), read from the config parsed by
   hier_config;
@@ -32,6 +33,7 @@ from netaddr import IPNetwork
 from compliance.reconcile import DeviceFacts, Iface, Route
 from compliance.routes import ROUTE_TABLES, collect_routes
 from inventory.drivers import Driver
+from inventory.drivers.frr import interfaces_json
 
 _VLAN_SUFFIX = re.compile(r"\.(\d{1,4})$")
 
@@ -103,8 +105,7 @@ def collect_frr(drv: Any) -> dict[str, Any]:
     running = drv.get_running_config()
     sections = _sections("frr", running)
     interfaces = []
-    for name, data in sorted(drv.run_json("show interface json").items()):
-        vrf = data.get("vrfName", "default")
+    for vrf, name, data in interfaces_json(drv):  # every VRF's, each VRF's own lo too
         interfaces.append({
             "name": name, "vrf": "" if vrf == "default" else vrf,
             "addresses": [a["address"] for a in data.get("ipAddresses", [])],

@@ -32,7 +32,8 @@ from inventory import service as inventory
 from inventory.backup import contact_failed, store_snapshot
 from inventory.connect import DEFAULT_TIMEOUT, DeviceRef, on_devices
 from inventory.models import ConfigSnapshot, Device
-from ipam.models import Prefix, Vrf
+from ipam import zones
+from ipam.models import Prefix
 
 HANDLERS = (Role.authority, Role.municipal_operator, Role.district_operator)
 
@@ -71,20 +72,21 @@ class ScanReport:
 # -- inputs of reconciliation --------------------------------------------------------
 
 def device_vrf_names(session: Session) -> dict[int, str]:
-    """Zone id → the VRF name on devices (the default zone is the global table, "")."""
-    vrfs = list(session.exec(select(Vrf).order_by(col(Vrf.id))))
-    return {v.id: ("" if i == 0 else v.name) for i, v in enumerate(vrfs)}  # type: ignore[misc]
+    """Zone id → the VRF name on devices (the default zone is the global table, ""): the
+    renderer's own rule (:mod:`ipam.zones`), so a zone matches the VRF govnet pushed."""
+    return zones.device_names(session)
 
 
 def plan_entries(session: Session) -> list[PlanEntry]:
-    zones = device_vrf_names(session)
+    """The plan keyed by device VRF; a zone no device can carry has nothing to match."""
+    names = device_vrf_names(session)
     units = dict(session.exec(select(Unit.id, Unit.name)).all())
     districts = dict(session.exec(select(District.id, District.name)).all())
     rows = session.execute(sa_select(Prefix.vrf_id, Prefix.cidr, Prefix.status,  # type: ignore[call-overload]
                                      Prefix.owner_id, Prefix.district_id, Prefix.purpose))
-    return [PlanEntry(cidr, zones.get(vrf_id, "?"), status, units.get(owner),
+    return [PlanEntry(cidr, names[vrf_id], status, units.get(owner),
                       districts.get(district), purpose)
-            for vrf_id, cidr, status, owner, district, purpose in rows]
+            for vrf_id, cidr, status, owner, district, purpose in rows if vrf_id in names]
 
 
 def _zone_lines(platform: str, rendered: str, subif: str, lans: Sequence[str]) -> tuple[str, ...]:
@@ -98,14 +100,16 @@ def _zone_lines(platform: str, rendered: str, subif: str, lans: Sequence[str]) -
             keep += [node.text, *(f" {c.text}" for c in node.children)]
         elif not node.children and any(lan in words for lan in lans):
             keep.append(node.text)
-        elif node.children:
-            mine = [c.text for c in node.children if any(lan in c.text.split() for lan in lans)]
-            keep += [node.text, *(f" {t}" for t in mine)] if mine else []
+        elif node.children and any(lan in c.text.split() for c in node.children
+                                   for lan in lans):
+            # The whole section (a zone's ACL, its VRF's routes): every line of it is this
+            # request's, and a section kept in part makes the rest look like drift.
+            keep += [node.text, *(f" {c.text}" for c in node.children)]
     return tuple(keep)
 
 
 def attachments(session: Session) -> list[Attachment]:
-    zones = device_vrf_names(session)
+    names = device_vrf_names(session)
     units = dict(session.exec(select(Unit.id, Unit.name)).all())
     districts = dict(session.exec(select(District.id, District.name)).all())
     platforms = dict(session.exec(select(Device.name, Device.platform)).all())
@@ -132,7 +136,7 @@ def attachments(session: Session) -> list[Attachment]:
             if text and platform else ()
         out.append(Attachment(
             request=req.id or 0, state=req.state, device=zone.device,
-            interface=zone.subinterface, vrf=zones.get(zone.vrf_id, "?"), address=address,
+            interface=zone.subinterface, vrf=names.get(zone.vrf_id, "?"), address=address,
             prefixes=prefixes, routes=lans, rendered=lines, unit=units.get(req.unit_id),
             district=districts.get(req.district_id) if req.district_id else None))
     return out
@@ -140,11 +144,10 @@ def attachments(session: Session) -> list[Attachment]:
 
 def filing_lookup(session: Session) -> Any:
     """``(device VRF, network) → filing label``: the private-network register's answer."""
-    zones = {name: vid for vid, name in device_vrf_names(session).items()}
+    by_name = zones.by_device_name(session)
 
     def filed(vrf: str, net: IPNetwork) -> str | None:
-        zone = session.get(Vrf, zones[vrf]) if vrf in zones else None
-        network = covering_filing(session, zone, net)
+        network = covering_filing(session, by_name.get(vrf), net)
         return f"private network {network.id} {network.name}" if network else None
 
     return filed

@@ -35,7 +35,7 @@ from govnet.auth import Actor, require
 from govnet.errors import AlreadyExists, Conflict, GovnetError, InvalidInput
 from govnet.models import District, Role
 from govnet.org import find_district, find_unit
-from ipam import service, space, store
+from ipam import service, space, store, zones
 from ipam.models import Prefix, Purpose, Status, Vrf
 
 MARK = "imported: no paperwork"
@@ -112,13 +112,13 @@ def _zone(session: Session, actor: Actor, name: str | None) -> Vrf:
     return service.add_vrf(session, actor, name, description=MARK)
 
 
-def _described(block: Block) -> str:
-    text = f"{MARK}; {block.description}" if block.description else MARK
+def _described(block: Block, mark: str = MARK) -> str:
+    text = f"{mark}; {block.description}" if block.description else mark
     return text[:200]
 
 
 def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
-            pool_length: int | None) -> None:
+            pool_length: int | None, mark: str = MARK) -> None:
     zone = _zone(session, actor, block.vrf)
     net = block.net
     if store.get_prefix(session, vrf_id=zone.id, net=net) is not None:  # type: ignore[arg-type]
@@ -131,7 +131,7 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
         if district is not None:
             raise InvalidInput(f"{net}: a pool belongs to no district (delegate a block of it)")
         prefix = service.add_pool(session, actor, str(net), vrf=zone.name,
-                                  description=_described(block))
+                                  description=_described(block, mark))
     else:
         parent = store.innermost_parent(session, vrf_id=zone.id, net=net)  # type: ignore[arg-type]
         if parent is None and pool_length is not None:
@@ -141,7 +141,7 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
             if pool is None:
                 raise Conflict(f"{net}: no pool can be made for it beside the existing pools")
             service.add_pool(session, actor, str(pool), vrf=zone.name,
-                             description=f"{MARK}; made for addresses found on devices")
+                             description=f"{mark}; made for addresses found on devices")
             result.pools.append(str(pool))
         parent = service._parent_for_cidr(session, zone, net)
         if block.status is Status.delegated:
@@ -157,11 +157,11 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
             session, vrf=zone, net=net, parent=parent, status=block.status,
             district_id=label,
             owner_id=owner.id if owner else None, purpose=block.purpose,
-            description=_described(block))
+            description=_described(block, mark))
     for address, device, interface in block.addresses:
         try:
             service.assign_address(session, actor, prefix, address=address, device=device,
-                                   interface=interface, description=MARK)
+                                   interface=interface, description=mark)
             result.addresses += 1
         except AlreadyExists:
             pass
@@ -175,15 +175,16 @@ def _import(session: Session, actor: Actor, block: Block, result: ImportResult,
 
 
 def import_blocks(session: Session, actor: Actor, blocks: Iterable[Block], *,
-                  pool_length: int | None = None) -> ImportResult:
-    """Import ``blocks`` (parents before children); a failing block names its source."""
+                  pool_length: int | None = None, mark: str = MARK) -> ImportResult:
+    """Import ``blocks`` (parents before children); a failing block names its source.
+    ``mark`` starts each description (a source with its own paperwork names itself)."""
     require(actor, Role.municipal_operator, action="import the address plan")
     result = ImportResult()
     order = sorted(blocks, key=lambda b: (b.net.version, b.net.prefixlen,
                                           IMPORTABLE.index(b.status), b.net.first))
     for block in order:
         try:
-            _import(session, actor, block, result, pool_length)
+            _import(session, actor, block, result, pool_length, mark)
         except GovnetError as exc:
             exc.message = f"{block.source}: {exc.message}" if block.source else exc.message
             exc.args = (exc.message,)
@@ -262,8 +263,9 @@ def blocks_from_devices(session: Session) -> list[Block]:
     from compliance.reconcile import scannable
     from inventory.models import Device, DiscoveredInterface
 
-    zones = list(session.scalars(select(Vrf).order_by(col(Vrf.id))))
-    default = zones[0].name if zones else None
+    # A device's VRF is its zone's device name (ipam.zones); one no zone carries yet
+    # becomes a zone of that name.
+    known = {vrf: zone.name for vrf, zone in zones.by_device_name(session).items()}
     seen: dict[tuple[str | None, str], Block] = {}
     for device in session.scalars(select(Device).where(col(Device.demo).is_(False))
                                   .order_by(col(Device.name))):
@@ -282,20 +284,22 @@ def blocks_from_devices(session: Session) -> list[Block]:
                 select(DiscoveredInterface).where(col(DiscoveredInterface.device_id) == device.id))]
             routes = []
         for name, vrf, addresses in ifaces:
+            zone = known.get(vrf or "", vrf or None)
             for address in filter(scannable, addresses):
                 ip = IPNetwork(address)
-                key = (vrf or default, str(ip.cidr))
+                key = (zone, str(ip.cidr))
                 old = seen.get(key)
                 found = (str(ip.ip), device.name, name)
-                seen[key] = Block(ip.cidr, vrf or None, purpose=guess_purpose(ip.cidr, name),
+                seen[key] = Block(ip.cidr, zone, purpose=guess_purpose(ip.cidr, name),
                                   description=f"seen on {seen_on} {name}",
                                   source=f"{device.name} {name}",
                                   addresses=(old.addresses if old else ()) + (found,))
         for prefix, vrf in routes:
             net = IPNetwork(prefix).cidr
-            if net.prefixlen >= 16 and (vrf or default, str(net)) not in seen:
-                seen[(vrf or default, str(net))] = Block(
-                    net, vrf or None, purpose=Purpose.lan.value,
+            zone = known.get(vrf or "", vrf or None)
+            if net.prefixlen >= 16 and (zone, str(net)) not in seen:
+                seen[(zone, str(net))] = Block(
+                    net, zone, purpose=Purpose.lan.value,
                     description=f"routed by {seen_on}",
                     source=f"{device.name} static route {net}")
     return [b for b in seen.values() if not _nested(b, seen.values())]

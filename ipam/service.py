@@ -30,7 +30,7 @@ from govnet.errors import (
 from govnet.models import Role, utcnow
 from govnet.org import find_district
 from govnet.settings import settings
-from ipam import allocator, freespace, space, store
+from ipam import allocator, freespace, space, store, zones
 from ipam.allocator import (  # noqa: F401  (ALLOCATORS, district_label, vrf_row: re-exported)
     ALLOCATORS,
     check_scope,
@@ -65,6 +65,11 @@ def add_vrf(session: Session, actor: Actor, name: str, *, description: str = "",
     if device_name is not None and session.scalars(
             select(Vrf).where(col(Vrf.device_name) == device_name)).first():
         raise AlreadyExists(f"device VRF name {device_name!r} is used by another zone")
+    # One device VRF, one zone (ipam.zones): a zone's own name may not be another's VRF.
+    on_devices = zones.device_name(Vrf(name=name, device_name=device_name), default_id=None)
+    taken = zones.by_device_name(session).get(on_devices) if on_devices else None
+    if taken is not None:
+        raise AlreadyExists(f"device VRF name {on_devices!r} is used by zone {taken.name}")
     vrf = Vrf(name=name, description=description, device_name=device_name, rd=rd,
               rt=rt or rd)
     session.add(vrf)

@@ -47,11 +47,12 @@ def _register(st: state.LabState, districts: list[str] | None = None) -> None:
     try:
         from govnet.console import acting  # --as / GOVNET_USER / login name
         from govnet.db import transaction
-        from lab.register import register_lab
+        from lab.register import register_lab, unplanned
 
         with transaction() as session:
             names = _district_names(session, districts)
             registered = register_lab(session, acting(session), st, districts=names)
+            missing = unplanned(session, st.topology)
     except SQLAlchemyError as exc:
         first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise GovnetError(f"lab is up, but the inventory database is not usable ({first}); "
@@ -67,6 +68,17 @@ def _register(st: state.LabState, districts: list[str] | None = None) -> None:
                       if n.district is not None and n.district <= len(names))
     typer.echo(f"registered in the inventory: {', '.join(registered)} (platform frr, credential "
                "govlab@env:GOVNET_LAB_PASSWORD)" + (f"; districts: {where}" if where else ""))
+    if "" in missing:
+        typer.echo("note: no zone yet, so the lab's management network, loopbacks and core "
+                   "links are not in the address plan (add a zone with `govnet ipam vrf add`, "
+                   "then `govnet lab register`)")
+    elif missing:
+        typer.echo(f"note: no zone has the device VRF {', '.join(missing)}, so the lab's "
+                   "loopbacks and links in it are not in the address plan (add it with "
+                   "`govnet ipam vrf add NAME --device-name VRF`, then `govnet lab register`)")
+    else:
+        typer.echo("address plan: the lab's management network, loopbacks and core links "
+                   "are in it")
     if len(names) < len(aggs):
         typer.echo(f"note: {len(aggs) - len(names)} aggregation router(s) have no district "
                    "(add districts with `govnet org district add`, or give --district)")

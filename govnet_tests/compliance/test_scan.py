@@ -15,6 +15,7 @@ import compliance.reconcile
 import compliance.routes
 import compliance.scan
 import ipam.importer
+import ipam.zones
 from compliance import routes
 from compliance.scan import (
     _frr_config_routes,
@@ -75,6 +76,10 @@ class Vtysh:
     def get_running_config(self) -> str:
         return RUNNING
 
+    def run(self, command: str) -> str:
+        assert command == "show vrf"
+        return "netns-based vrfs\n"
+
     def run_json(self, command: str) -> Any:
         if command == "show interface json":
             return {"ethu1.101": {"administrativeStatus": "down", "vrfName": "default",
@@ -101,6 +106,39 @@ def test_collect_frr_interfaces_config_lines_and_inactive_static_routes() -> Non
     facts = facts_of("agg1", "金平区", data)
     assert facts.iface("lo") is not None and facts.running == RUNNING
     assert facts.routes[2].vrf == "ZW"
+
+
+class NetnsVrfVtysh(Vtysh):
+    """vtysh of a router with netns VRF ZWEDU (the lab's): ``show interface json`` lists
+    every VRF's interfaces but one per name — the VRF's own ``lo`` is hidden there."""
+
+    def run(self, command: str) -> str:
+        assert command == "show vrf"
+        return "netns-based vrfs\nvrf ZWEDU id 1 netns /run/netns/ZWEDU (configured)\n"
+
+    def run_json(self, command: str) -> Any:
+        lo = {"operationalStatus": "up", "vrfName": "default",
+              "ipAddresses": [{"address": "10.255.0.11/32"}]}
+        ev = {"operationalStatus": "up", "vrfName": "ZWEDU",
+              "ipAddresses": [{"address": "10.253.1.1/31"}]}
+        if command == "show interface json":
+            return {"lo": lo, "ev-core": ev}
+        if command == "show interface vrf ZWEDU json":
+            return {"ev-core": ev, "lo": {"operationalStatus": "up", "vrfName": "ZWEDU",
+                                          "ipAddresses": [{"address": "10.255.1.11/32"}]}}
+        return {}
+
+
+def test_collect_frr_reads_each_vrfs_own_loopback() -> None:
+    from inventory.drivers.frr import FrrDriver
+
+    data = collect_frr(NetnsVrfVtysh())
+    assert [(i["vrf"], i["name"], i["addresses"]) for i in data["interfaces"]] == [
+        ("", "lo", ["10.255.0.11/32"]), ("ZWEDU", "ev-core", ["10.253.1.1/31"]),
+        ("ZWEDU", "lo", ["10.255.1.11/32"])]
+    # the driver's interface list stays one per name (the inventory keys them by name)
+    infos = FrrDriver.get_interfaces(NetnsVrfVtysh())  # type: ignore[arg-type]
+    assert [(i.name, i.vrf) for i in infos] == [("lo", ""), ("ev-core", "ZWEDU")]
 
 
 class Cli:
@@ -251,7 +289,7 @@ def test_a_new_driver_family_reads_its_parents_tables() -> None:
 
 
 @pytest.mark.parametrize("module", [compliance.reconcile, compliance.scan, compliance.routes,
-                                    compliance.facts, ipam.importer])
+                                    compliance.facts, ipam.importer, ipam.zones])
 def test_doctests(module: Any) -> None:
     result = doctest.testmod(module)
     assert result.failed == 0

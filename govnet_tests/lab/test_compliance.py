@@ -19,6 +19,7 @@ import pytest
 from netaddr import IPNetwork
 
 from compliance.reconcile import scannable
+from compliance.scan import collect
 from govnet import org
 from govnet.auth import load_actor
 from govnet.db import transaction
@@ -56,7 +57,9 @@ def world(lab: Any, db: str, monkeypatch: pytest.MonkeyPatch, router: Any) -> It
         ipam.add_pool(s, admin, "10.80.0.0/13")
         for district in DISTRICTS:
             ipam.delegate(s, admin, district=district, size="/16")
-        register_lab(s, admin, lab.state, districts=DISTRICTS)
+        # The brownfield path: the routers without the lab's networks in the plan, which
+        # the import learns from the devices (test_scan_zones: registered with its plan).
+        register_lab(s, admin, lab.state, districts=DISTRICTS, plan=False)
     yield lab
     restore(lab, router, checkpoints)
 
@@ -143,16 +146,19 @@ def test_brownfield_import_matches_the_devices(world: Any, cli: Any, router: Any
         audit = json.loads(cli("audit list --action ipam.import --limit 500 --json").out)
         assert len(audit) == len(imported["created"])  # one "no paperwork" event per block
 
-        # the plan's utilization is what the devices carry, network by network
-        nets: set[IPNetwork] = set()
+        # the plan's utilization is what the devices carry, network by network, zone by
+        # zone (the VRF's networks, each netns VRF's own lo too, in the zone made for ZWEDU)
+        nets: set[tuple[str, IPNetwork]] = set()
         for name in ("core", "agg1", "agg2"):
-            for iface in router(name).get_interfaces():
-                nets |= {IPNetwork(a).cidr for a in iface.addresses if scannable(a)}
+            for iface in collect(router(name))["interfaces"]:
+                nets |= {(iface["vrf"] or "公用网络区", IPNetwork(a).cidr)
+                         for a in iface["addresses"] if scannable(a)}
         usage = json.loads(cli("ipam utilization --json", as_="ops").out)
         for row in usage:
             block = IPNetwork(row["prefix"])
-            expected = sum(n.size for n in nets if n in block)
-            children = [u for u in usage if u is not row and IPNetwork(u["prefix"]) in block]
+            expected = sum(n.size for zone, n in nets if n in block and zone == row["vrf"])
+            children = [u for u in usage if u is not row and IPNetwork(u["prefix"]) in block
+                        and u["vrf"] == row["vrf"]]
             if not children:
                 assert row["used"] == expected, (row, sorted(map(str, nets)))
         again = scan(cli)

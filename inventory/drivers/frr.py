@@ -198,15 +198,13 @@ class FrrDriver(NetmikoDriver):
         }
 
     def get_interfaces(self) -> list[InterfaceInfo]:
-        """Every interface zebra knows, without link-local addresses: the default VRF's,
-        then those only in another VRF (``vrf all`` merges every VRF into one JSON object,
-        so a name in several VRFs, such as ``lo``, is taken from the default VRF)."""
-        result = []
-        found = self.run_json("show interface json")
-        found |= {k: v for k, v in self.run_json("show interface vrf all json").items()
-                  if k not in found}
-        for name, data in sorted(found.items()):
-            vrf = data.get("vrfName", "default")
+        """Every interface zebra knows (:func:`interfaces_json`), one per name (a name in
+        several VRFs, such as ``lo``, is the default VRF's: the inventory keys interfaces
+        by name; the scan reads them all), without link-local addresses."""
+        result: list[InterfaceInfo] = []
+        for vrf, name, data in interfaces_json(self):
+            if any(i.name == name for i in result):
+                continue
             vlan = data.get("vlanId")
             if vlan is None and (m := re.search(r"\.(\d+)$", name)):
                 vlan = int(m[1])  # subinterface naming convention (port.vid)
@@ -234,6 +232,28 @@ class FrrDriver(NetmikoDriver):
         data = self.run_json(f"show interface {name} json")
         entry = data.get(name, data)
         return entry.get("operationalStatus") == "up"
+
+
+_VRF_LINE = re.compile(r"^vrf (\S+) ", re.M)
+
+
+def interfaces_json(drv: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """(VRF, interface, vtysh's JSON entry) for every interface of every VRF, VRF
+    ``default`` first.
+
+    ``show interface json`` lists the interfaces of every VRF but one per name, so a
+    name in two VRFs (each netns VRF's own ``lo``, with its loopback addresses) shows
+    only the default VRF's; ``vrf all`` merges them the same way. Each VRF that
+    ``show vrf`` names is therefore also listed on its own (``show interface vrf X json``).
+    """
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for name, data in drv.run_json("show interface json").items():
+        found[(data.get("vrfName", "default"), name)] = data
+    for vrf in _VRF_LINE.findall(drv.run("show vrf")):
+        for name, data in drv.run_json(f"show interface vrf {vrf} json").items():
+            found.setdefault((data.get("vrfName", vrf), name), data)
+    return sorted(((vrf, name, data) for (vrf, name), data in found.items()),
+                  key=lambda row: (row[0] != "default", row[0], row[1]))
 
 
 def _json_merged(text: str) -> Any:

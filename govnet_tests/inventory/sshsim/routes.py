@@ -88,7 +88,7 @@ def render(dev: SimDevice, ip: str, vrf: str | None) -> str:
     family = 6 if ip == "ipv6" else 4
     routes = table(dev, family, vrf or "")
     name = dev.dialect_name
-    if name in ("huawei_vrp", "huawei_vrpv8"):
+    if name in ("huawei_vrp", "huawei_vrpv8", "huawei_ce"):  # CloudEngine prints VRP8's layout
         return (_huawei6 if family == 6 else _huawei4)(routes, vrf)
     if name == "h3c_comware":
         return (_comware6 if family == 6 else _comware4)(routes)
