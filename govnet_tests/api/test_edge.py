@@ -158,9 +158,14 @@ def test_every_error_has_one_shape(api: Server) -> None:
         assert "sise" in r.json()["detail"] and r.json()["errors"][0]["loc"][-1] == "sise"
 
 
-def test_an_unexpected_error_is_json_without_a_traceback() -> None:
+def test_an_unexpected_error_is_json_without_a_traceback(db: str) -> None:
     from api.app import create_app
+    from govnet import tokens
+    from govnet.db import transaction
+    from govnet_tests.conftest import actor
 
+    with transaction() as s:  # the guard authenticates before any route runs
+        _, secret = tokens.create(s, actor(), "admin")
     app = create_app()
 
     @app.get("/api/v1/boom", include_in_schema=False)
@@ -170,7 +175,7 @@ def test_an_unexpected_error_is_json_without_a_traceback() -> None:
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            return await c.get("/api/v1/boom")
+            return await c.get("/api/v1/boom", headers={"Authorization": f"Bearer {secret}"})
 
     r = asyncio.run(call())
     assert r.status_code == 500 and r.headers["content-type"] == "application/json"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 
+from govnet.db import create
 from govnet.migrate import alembic_config, current_revision, head_revision
 
 
@@ -17,6 +18,7 @@ def test_0010_rewrites_certificate_subjects_in_canonical_form(tmp_path, capfd):
     from sqlalchemy import create_engine, text
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
+    create(url)  # as migrate.upgrade does: only init and demo create a database file
     command.upgrade(alembic_config(url), "0009")
     engine = create_engine(url)
     stored = {"a": "cn=alice", "b": "CN=bob, O=x", "c": "O=Shantou,CN=carol",
