@@ -46,7 +46,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Column, LargeBinary, MetaData, Table, delete, func, insert, literal, select, text
+from sqlalchemy import (
+    Column,
+    LargeBinary,
+    MetaData,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.types import DateTime
@@ -57,7 +69,7 @@ from govnet.clock import utcnow
 from govnet.db import begin, get_engine
 from govnet.errors import Conflict, InvalidInput
 from govnet.migrate import current_revision, head_revision, upgrade
-from govnet.prepared import Bind
+from govnet.prepared import Bind, Prepared
 
 FORMAT = "govnet-backup"
 VERSION = 1
@@ -306,6 +318,15 @@ def _parse(path: Path, raw: bytes) -> Any:
                            "nothing was restored") from None
 
 
+def _check_header(path: Path, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict) or value.get("format") != FORMAT:
+        raise InvalidInput(f"{path} is not a govnet backup")
+    if value.get("version") != VERSION:
+        raise InvalidInput(f"{path} is a govnet backup of format version "
+                           f"{value.get('version')}; this govnet reads {VERSION}")
+    return value
+
+
 class _Reader:
     """One pass over a backup file: :meth:`rows` yields each row, checked for shape, and
     at the end checks the end record (present, counts, checksum). Any problem raises
@@ -327,12 +348,8 @@ class _Reader:
                 raise self._damaged("has data after its end record")
             value = _parse(path, raw)
             if not self.header:
-                if not isinstance(value, dict) or value.get("format") != FORMAT:
-                    raise InvalidInput(f"{path} is not a govnet backup")
-                if value.get("version") != VERSION:
-                    raise InvalidInput(f"{path} is a govnet backup of format version "
-                                       f"{value.get('version')}; this govnet reads {VERSION}")
-                self.header, tables = value, value.get("tables") or {}
+                self.header = _check_header(path, value)
+                tables = self.header.get("tables") or {}
                 digest.update(raw)
                 continue
             if isinstance(value, dict) and value.get("end") is True:
@@ -344,11 +361,14 @@ class _Reader:
                 raise self._damaged("holds a row that does not fit its tables (damaged)")
             counts[value[0]] = counts.get(value[0], 0) + 1
             yield value[0], value[1]
+        self.check_end(digest.hexdigest(), counts)
+
+    def check_end(self, sha256: str, counts: dict[str, int]) -> None:
         if not self.header:
-            raise InvalidInput(f"{path} is empty: not a govnet backup")
+            raise InvalidInput(f"{self.path} is empty: not a govnet backup")
         if not self.end:
             raise self._damaged("is truncated (it has no end record)")
-        if digest.hexdigest() != self.end.get("sha256"):
+        if sha256 != self.end.get("sha256"):
             raise self._damaged("fails its checksum: it was changed or damaged after it was "
                                 "written")
         if counts != {t: n for t, n in (self.end.get("counts") or {}).items() if n}:
@@ -358,10 +378,26 @@ class _Reader:
 
 
 def check_file(path: Path) -> _Reader:
-    """Read the whole file once: format, every row's shape, counts, checksum."""
-    reader = _Reader(path)
-    for _ in reader.rows():
-        pass
+    """Check the whole file before anything is touched: format, end record, counts and
+    checksum. Rows are hashed as bytes, not parsed; their shape is checked as they are
+    inserted, by a :class:`_Reader` pass that checks all of this again."""
+    reader, digest, counts = _Reader(path), hashlib.sha256(), dict[str, int]()
+    previous: bytes | None = None  # hashed once a later line shows it is not the end record
+    for raw in _lines(path):
+        if not reader.header:
+            reader.header = _check_header(path, _parse(path, raw))
+            digest.update(raw)
+            continue
+        if previous is not None:
+            digest.update(previous)
+            name = previous[2:previous.find(b'"', 2)].decode(errors="replace")
+            counts[name] = counts.get(name, 0) + 1
+        previous = raw
+    if previous is not None:
+        end = _parse(path, previous)
+        if isinstance(end, dict) and end.get("end") is True:
+            reader.end = end
+    reader.check_end(digest.hexdigest(), counts)
     return reader
 
 
@@ -402,9 +438,13 @@ def _insert(conn: Connection, path: Path, header: dict[str, Any]) -> dict[str, i
     batch: list[dict[str, Any]] = []
     current: str | None = None
 
-    def flush() -> None:
+    statements = {name: Prepared(insert(tables[name]).values(
+        {c: bindparam(c, type_=tables[name].c[c].type) for c in cols}))
+        for name, cols in header["tables"].items()}
+
+    def flush() -> None:  # the driver's executemany, with the column types' bind processing
         if batch and current is not None:
-            conn.execute(insert(tables[current]), batch)
+            statements[current].run(conn, batch)
             batch.clear()
 
     for name, values in _Reader(path).rows():  # checked again as it is inserted
