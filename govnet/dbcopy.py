@@ -435,27 +435,41 @@ def _insert(conn: Connection, path: Path, header: dict[str, Any]) -> dict[str, i
         raise InvalidInput(f"{path} holds tables this govnet does not have: {', '.join(missing)}")
     decoders = {name: _decoders(tables[name], cols) for name, cols in header["tables"].items()}
     counts: dict[str, int] = {}
-    batch: list[dict[str, Any]] = []
+    batch: list[list[Any]] = []
     current: str | None = None
-
-    statements = {name: Prepared(insert(tables[name]).values(
-        {c: bindparam(c, type_=tables[name].c[c].type) for c in cols}))
-        for name, cols in header["tables"].items()}
-
-    def flush() -> None:  # the driver's executemany, with the column types' bind processing
-        if batch and current is not None:
-            statements[current].run(conn, batch)
-            batch.clear()
+    write = _copy if conn.dialect.name == "postgresql" else _insert_many
 
     for name, values in _Reader(path).rows():  # checked again as it is inserted
         if name != current or len(batch) >= BATCH:
-            flush()
-            current = name
-        cols = header["tables"][name]
-        batch.append({c: d(v) for c, d, v in zip(cols, decoders[name], values, strict=True)})
+            if batch and current is not None:
+                write(conn, tables[current], header["tables"][current], batch)
+            batch, current = [], name
+        batch.append([d(v) for d, v in zip(decoders[name], values, strict=True)])
         counts[name] = counts.get(name, 0) + 1
-    flush()
+    if batch and current is not None:
+        write(conn, tables[current], header["tables"][current], batch)
     return counts
+
+
+def _insert_many(conn: Connection, table: Table, cols: list[str], rows: list[list[Any]]) -> None:
+    """The driver's executemany, with the column types' bind processing (SQLite)."""
+    statement = Prepared(insert(table).values({c: bindparam(c, type_=table.c[c].type)
+                                               for c in cols}))
+    statement.run(conn, [dict(zip(cols, row, strict=True)) for row in rows])
+
+
+def _copy(conn: Connection, table: Table, cols: list[str], rows: list[list[Any]]) -> None:
+    """PostgreSQL: ``COPY … FROM STDIN`` (psycopg), many times faster than INSERTs; values
+    go through the column types' bind processing first (UTC datetimes, JSON text)."""
+    dialect = conn.dialect
+    procs = [table.c[c].type._cached_bind_processor(dialect) for c in cols]
+    quote = dialect.identifier_preparer.quote
+    sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in cols)}) FROM STDIN"
+    raw = conn.connection.driver_connection
+    assert raw is not None  # an open connection in a transaction
+    with raw.cursor() as cur, cur.copy(sql) as copy:
+        for row in rows:
+            copy.write_row([p(v) if p is not None else v for p, v in zip(procs, row, strict=True)])
 
 
 def restore(path: Path, who: Who, *, url: str | None = None, force: bool = False,
