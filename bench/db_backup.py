@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
     kinds = ["sqlite"] + ([] if args.no_pg else ["postgresql"])
-    print(f"{'db':<11}{'rows':>9}{'events':>9}{'backup':>9}{'file MB':>9}{'MB/s':>7}"
+    print(f"{'db':<11}{'rows':>9}{'events':>9}{'backup':>9}{'file MB':>9}{'krows/s':>9}"
           f"{'restore':>9}{'verify':>8}")
     files = {}
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -102,7 +102,7 @@ def main() -> None:
                 t_verify = time.perf_counter() - v0
             mb = taken.size / 1e6
             print(f"{kind:<11}{taken.rows:>9}{taken.events:>9}{t_backup:>8.1f}s{mb:>9.1f}"
-                  f"{taken.rows / t_backup / 1e3:>6.0f}k{t_restore:>8.1f}s{t_verify:>7.1f}s",
+                  f"{taken.rows / t_backup / 1e3:>9.0f}{t_restore:>8.1f}s{t_verify:>7.1f}s",
                   flush=True)
             gdb.dispose_all()
         if "postgresql" in kinds:
@@ -111,8 +111,8 @@ def main() -> None:
             print(f"move: the SQLite file restored into PostgreSQL: {t_move:.1f}s "
                   f"({done.rows} rows)")
             gdb.dispose_all()
-    print("(MB/s column: thousand rows backed up per second; verify: audit verify --head "
-          "alone on the restored database, also part of restore)")
+    print("(krows/s: thousand rows backed up per second; verify: audit verify --head alone "
+          "on the restored database, also part of restore)")
 
 
 if __name__ == "__main__":
