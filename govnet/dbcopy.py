@@ -271,7 +271,8 @@ def backup(path: Path, who: Who, *, url: str | None = None) -> Summary:
         raise InvalidInput(f"{path.parent} does not exist")
     with begin(url) as conn:
         actor = _admin(conn, who, "back up the database")
-        audit.record(conn, actor, "db.backup", "database", where(url), after={"file": path.name})
+        audit.record(conn, actor, "db.backup", "database", where(url)[:128],  # column width
+                     after={"file": path.name})
         anchor = audit.checkpoint(conn, actor)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
     try:
@@ -519,7 +520,7 @@ def restore(path: Path, who: Who, *, url: str | None = None, force: bool = False
             if not result.ok:
                 raise InvalidInput(f"{path}: the restored audit chain fails verification "
                                    f"({result.problem}); nothing was restored")
-        audit.record(conn, name, action, "database", where(url),
+        audit.record(conn, name, action, "database", where(url)[:128],
                      after={"file": path.name, "head": end["head"], "source": header["source"],
                             "created_at": header["created_at"], "rows": sum(counts.values())})
     return Summary(path=str(path), database=where(url), source=header["source"],
