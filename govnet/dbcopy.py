@@ -68,7 +68,7 @@ from govnet.auth import Actor, load_actor, require
 from govnet.clock import utcnow
 from govnet.db import begin, get_engine
 from govnet.errors import Conflict, InvalidInput
-from govnet.migrate import current_revision, head_revision, upgrade
+from govnet.migrate import MIGRATIONS, current_revision, upgrade
 from govnet.prepared import Bind, Prepared
 
 FORMAT = "govnet-backup"
@@ -237,6 +237,14 @@ def _snapshot_connection(url: str) -> Connection:
         conn = conn.execution_options(isolation_level="REPEATABLE READ",
                                       postgresql_readonly=True)
     return conn
+
+
+def head_revision() -> str | None:
+    """This govnet's schema revision (read from the migration scripts; no database opened,
+    so a restore target that does not exist yet is not needed to know it)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 def _require_head_revision(url: str) -> str | None:
@@ -541,8 +549,14 @@ def move(to_url: str, who: Who, *, force: bool = False, url: str | None = None) 
     from govnet.settings import settings
 
     url = url or settings().db_url
-    get_engine(to_url)  # an unsupported or malformed URL is refused before anything runs
-    if make_url(to_url) == make_url(url):
+    try:  # a malformed or unsupported URL is refused before anything runs
+        target = make_url(to_url)
+    except Exception:  # noqa: BLE001 - sqlalchemy raises ArgumentError with a long text
+        raise InvalidInput(f"--to {to_url!r} is not a database URL") from None
+    if target.get_backend_name() not in ("sqlite", "postgresql"):
+        raise InvalidInput(f"--to: unsupported database {target.get_backend_name()!r} "
+                           "(sqlite or postgresql)")
+    if target == make_url(url):
         raise InvalidInput(f"--to {where(to_url)} is the database being moved (GOVNET_DB)")
     with tempfile.TemporaryDirectory(prefix="govnet-move-") as tmp:
         taken = backup(Path(tmp) / "move.jsonl.gz", who, url=url)
