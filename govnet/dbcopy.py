@@ -497,6 +497,8 @@ def restore(path: Path, who: Who, *, url: str | None = None, force: bool = False
 
     url = url or settings().db_url
     path = Path(path)
+    if head is not None:  # typed input first, then the file
+        head = audit.parse_head(head)
     meta = check_file(path)
     header, end = meta.header, meta.end
     ours = head_revision()
@@ -505,8 +507,6 @@ def restore(path: Path, who: Who, *, url: str | None = None, force: bool = False
             f"{path} was written at schema revision {header.get('revision')}, this govnet is at "
             f"{ours}: restore it with the govnet version that wrote it, then run 'govnet init' "
             "to upgrade")
-    if head is not None and not _is_hash(head):
-        raise InvalidInput(f"--head {head!r} is not an anchor hash (64 hex digits)")
     upgrade(url)
     with begin(url) as conn:
         occupied = _occupied(conn)
@@ -523,7 +523,7 @@ def restore(path: Path, who: Who, *, url: str | None = None, force: bool = False
             _fix_sequences(conn)
         if name is None:  # the target had no users: the restored data must make us admin
             name = _admin(conn, who, "restore a database").name
-        for anchor in dict.fromkeys(h.strip().lower() for h in (end["head"], head) if h):
+        for anchor in dict.fromkeys(h for h in (end["head"], head) if h):
             result = audit.verify(conn, head=anchor)
             if not result.ok:
                 raise InvalidInput(f"{path}: the restored audit chain fails verification "

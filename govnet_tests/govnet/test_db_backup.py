@@ -377,6 +377,9 @@ def test_bad_paths_and_urls_are_invalid_input(db, cli, tmp_path):
     r = cli(f"db move --to {db}")
     assert r.code == 2 and "being moved" in r.err
     assert cli("db move --to mysql://x/y").code == 2
+    assert cli("db move --to not-a-url").code == 2
+    r = cli(f"db restore {tmp_path}/missing.gz --head 0000")
+    assert r.code == 2 and "not an audit head" in r.err, r.err
 
 
 def test_the_backup_holds_no_token_secret(db, cli, tmp_path):
