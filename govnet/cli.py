@@ -29,6 +29,7 @@ SUBAPPS: dict[str, tuple[str, str]] = {
     "compliance": ("compliance.cli:app", "Compliance: find what is on the network without "
                    "approval (Art. 41), isolate it (Art. 40)."),
     "audit": ("govnet.cli_audit:app", "The hash-chained audit log."),
+    "db": ("govnet.cli_db:app", "Back up, restore and move govnet's own database (Art. 37)."),
     "serve": ("api.cli:serve", "Serve the network API (OpenAPI at /api/docs) under uvicorn."),
     "token": ("api.cli:token_app", "API tokens (the secret is shown once; only its hash is kept)."),
     "lab": ("lab.cli:app", "Real-router lab: FRR routers (core + one aggregation per district) "

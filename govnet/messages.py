@@ -89,6 +89,13 @@ PATTERNS: list[tuple[str, str]] = [
      "无法连接数据库服务器 {host}（{reason}）：请确认 PostgreSQL 正在运行、GOVNET_DB 无误"),
     ("lost the connection to database server {host} ({detail}); {rest}",
      "与数据库服务器 {host} 的连接中断（{detail}）；本命令的事务未提交（除非恰在提交时中断）"),
+    ("{db} is not empty ({tables}): restore into an empty database, or add --force {rest}",
+     "{db} 不是空数据库（{tables}）：请恢复到空数据库，或加 --force 覆盖其全部内容"),
+    ("{file} fails its checksum: {rest}", "{file} 校验和不符：备份写出后被修改或损坏，未做任何恢复"),
+    ("{file} is truncated (it has no end record): nothing was restored",
+     "{file} 不完整（缺少结束记录），未做任何恢复"),
+    ("{file}: the restored audit chain fails verification ({problem}); nothing was restored",
+     "{file}：恢复后的审计链校验失败（{problem}），未做任何恢复"),
 ]
 
 # Words that appear as field values: roles, states, kinds of objects, verbs.
@@ -116,7 +123,7 @@ ACTION_PARTS: dict[str, str] = {
     "approve": "核准", "reject": "不予受理", "provision": "开通", "disconnect": "断开",
     "committed": "已提交", "zones": "网络区", "scan": "扫描", "acknowledge": "确认",
     "isolate": "隔离", "restore": "恢复", "check": "检查", "backup": "备份", "diff": "比较",
-    "rename": "改名", "edit": "修改", "role": "角色",
+    "rename": "改名", "edit": "修改", "role": "角色", "db": "数据库", "move": "迁移",
 }
 
 
