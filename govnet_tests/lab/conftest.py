@@ -28,6 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 os.environ.setdefault("GOVNET_LAB_PASSWORD", "govlab-test-pass")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test marked ``ends_lab`` takes the session's lab down: it runs after every other
+    test, whichever file the others are in."""
+    items.sort(key=lambda item: item.get_closest_marker("ends_lab") is not None)
+
+
 def lab_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """``govnet lab ARGS`` (as ``python -m lab``), from the repository root."""
     proc = subprocess.run([sys.executable, "-m", "lab", *args], cwd=ROOT,

@@ -174,6 +174,7 @@ def test_unit_host_reaches_the_core_through_ospf(lab: Lab, router) -> None:
         assert time.monotonic() < deadline, "still reachable after rollback"
 
 
+@pytest.mark.ends_lab
 def test_down_removes_everything(lab: Lab, capsys: pytest.CaptureFixture[str]) -> None:
     from lab import control, netns
     from lab.__main__ import main
