@@ -6,17 +6,18 @@ CLI's ``--json`` shape.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
-from access import workflow
+from access import handover, provisioning, workflow
 from api.auth import ACTOR
 from api.ipam import RejectIn
 from api.paging import PAGING, Paging
 from api.params import Body, Days, Hosts, Name, NumberPath, Size, Text, TextQuery
-from api.shapes import ConnectionRequest, Page, ok
+from api.shapes import ConnectionRequest, CpeConfig, Page, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
 
@@ -110,3 +111,26 @@ def approve(number: NumberPath, body: ApproveIn, actor: Actor = ACTOR) -> dict[s
 def reject(number: NumberPath, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.reject(s, actor, number, reason=body.reason))
+
+
+# -- the handover sheet and the unit router's day-0 config ------------------------------
+
+@router.get("/requests/{number}/handover", responses={200: {"description": "The sheet.",
+            "content": {"application/json": {}, "text/markdown": {}, "text/html": {}}}})
+def handover_sheet(number: NumberPath,
+                   format: Literal["json", "md", "html"] = "md",  # noqa: A002
+                   actor: Actor = ACTOR) -> Response:
+    """The network-opening confirmation sheet (网络开通确认单) of a connected request:
+    Markdown or HTML as text, or its data as JSON (``govnet access handover``)."""
+    with read() as s:
+        if format == "json":
+            return JSONResponse(handover.handover_data(s, actor, number))
+        text = handover.render_handover(s, actor, number, format)
+    return Response(text, media_type="text/html" if format == "html" else "text/markdown")
+
+
+@router.get("/requests/{number}/cpe-config", responses=ok(CpeConfig))
+def cpe_config(number: NumberPath, platform: TextQuery = None, interface: TextQuery = None,
+               actor: Actor = ACTOR) -> dict[str, Any]:
+    """Day-0 config for the unit's own router: its addresses and the default route."""
+    return provisioning.cpe_config(number, actor, platform=platform, interface=interface)
