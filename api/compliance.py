@@ -10,11 +10,11 @@ A scan and a resume contact devices in the request and answer what they did.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from api.auth import ACTOR
 from api.params import Body, DeviceName, Text
@@ -34,7 +34,7 @@ log = logging.getLogger("govnet.api")
 class ScanIn(Body):
     devices: list[DeviceName] = Field(default_factory=list, max_length=1000,
                                       description="Devices (none: all in the caller's scope).")
-    workers: int = Field(8, ge=1, le=64, strict=True)
+    workers: Annotated[StrictInt, Field(ge=1, le=64)] = 8
 
 
 class AcknowledgeIn(Body):

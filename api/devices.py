@@ -16,7 +16,7 @@ from fastapi import Body as FBody
 from pydantic import Field, StrictFloat, StrictInt
 
 from api.auth import ACTOR
-from api.params import Body, DeviceName, Name, NamePath, Text
+from api.params import Body, DeviceName, Flag, Name, NamePath, Text
 from api.shapes import ContactResult, Device, Port, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
@@ -40,8 +40,8 @@ class DeviceIn(Body):
     site: Text | None = None
     credential: Text | None = Field(None, description="[USER@]env:VAR, keyring:SERVICE/USER "
                                     "or [USER@]key:PATH (a reference; no secret is stored).")
-    demo: bool = False
-    replace: bool = False
+    demo: Flag = False
+    replace: Flag = False
 
 
 class PortIn(Body):

@@ -16,7 +16,7 @@ from api.access import ApproveIn
 from api.auth import ACTOR
 from api.ipam import RejectIn
 from api.paging import PAGING, Paging
-from api.params import Body, Name, NumberPath, Text, TextQuery
+from api.params import Body, Flag, Name, NumberPath, Text, TextQuery
 from api.shapes import Page, PrivateNetwork, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
@@ -32,7 +32,7 @@ class NetworkIn(Body):
     zone: Name | None = Field(None, description="The extranet zone it interconnects with.")
     plan: Text | None = Field(None, description="The technical and security plan ref "
                               "(required for an application).")
-    overlaps_plan: bool = Field(False, description="Register it although it overlaps a pool "
+    overlaps_plan: Flag = Field(False, description="Register it although it overlaps a pool "
                                 "or the owner's own plan space (audited).")
 
 

@@ -22,7 +22,7 @@ from access import jobs, provisioning
 from access.provisioning import Outcome, Started
 from api.auth import ACTOR
 from api.paging import PAGING, Paging
-from api.params import Body, IdPath, IdQuery, NumberPath
+from api.params import Body, Flag, IdPath, IdQuery, NumberPath
 from api.shapes import JobStarted, ok
 from api.shapes import Outcome as OutcomeShape
 from govnet.auth import Actor
@@ -54,7 +54,7 @@ def job_started(request: Request, job_id: int, body: dict[str, Any]) -> JSONResp
 
 
 class ResumeIn(Body):
-    rollback: bool = Field(False, description="Undo the interrupted job instead of "
+    rollback: Flag = Field(False, description="Undo the interrupted job instead of "
                            "finishing it.")
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import Field
 
 from api.auth import ACTOR
-from api.params import Body, Name, NamePath, Text, TextQuery
+from api.params import Body, Flag, Name, NamePath, Text, TextQuery
 from api.shapes import ApiToken, ApiTokenCreated, ok
 from govnet import tokens
 from govnet.auth import Actor
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/v1", tags=["tokens"])
 class TokenIn(Body):
     user: Name
     expires: Name | None = Field(None, description="A count and h, d or w (90d), or never.")
-    read_only: bool = False
+    read_only: Flag = False
     description: Text = ""
 
 
