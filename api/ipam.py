@@ -46,6 +46,10 @@ router = APIRouter(prefix="/api/v1", tags=["ipam"])
 class VrfIn(Body):
     name: Name
     description: Text = ""
+    device_name: Name | None = Field(None, description="VPN instance / VRF name on devices "
+                                     "(letters, digits, - _); default: the zone's name.")
+    rd: Name | None = Field(None, description="Route distinguisher ASN:NN.")
+    rt: Name | None = Field(None, description="Route target ASN:NN (default: the RD).")
 
 
 class PoolIn(Body):
@@ -115,7 +119,8 @@ def vrfs(paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
 @router.post("/vrfs", status_code=201, responses=ok(Vrf, 201))
 def vrf_add(body: VrfIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
-        return vrf_dict(service.add_vrf(s, actor, body.name, description=body.description))
+        return vrf_dict(service.add_vrf(s, actor, body.name, description=body.description,
+                                        device_name=body.device_name, rd=body.rd, rt=body.rt))
 
 
 @router.get("/pools", responses=ok(Page[Prefix]))

@@ -146,7 +146,12 @@ def test_lookup_edit_and_removals(api: Server, cli) -> None:
         assert {k: shown[k] for k in r.json()} == r.json()
         _refused(c, "PATCH", f"/api/v1/prefixes/{pool['id']}", 400, json={})
         _refused(c, "PATCH", "/api/v1/prefixes/2147483647", 404, json={"description": "x"})
-        assert c.post("/api/v1/vrfs", json={"name": "测试区"}).status_code == 201
+        r = c.post("/api/v1/vrfs", json={"name": "测试区", "device_name": "CESHI",
+                                         "rd": "65000:99"})
+        assert r.status_code == 201 and r.json() == {"name": "测试区", "description": "",
+                                                     "device_name": "CESHI", "rd": "65000:99",
+                                                     "rt": "65000:99"}, r.text
+        _refused(c, "POST", "/api/v1/vrfs", 400, json={"name": "坏区", "rd": "nope"})
     with api.client("jinping-ops") as c:
         _refused(c, "PATCH", f"/api/v1/prefixes/{pool['id']}", (*OUT_OF_SCOPE,),
                  json={"description": "x"})
