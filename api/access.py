@@ -6,10 +6,10 @@ CLI's ``--json`` shape.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from access import handover, provisioning, workflow
@@ -123,8 +123,10 @@ def handover_sheet(number: NumberPath,
     """The network-opening confirmation sheet (网络开通确认单) of a connected request:
     Markdown or HTML as text, or its data as JSON (``govnet access handover``)."""
     with read() as s:
-        if format == "json":
-            return JSONResponse(handover.handover_data(s, actor, number))
+        if format == "json":  # encoded as the CLI's --json encodes it
+            return Response(json.dumps(handover.handover_data(s, actor, number),
+                                       ensure_ascii=False, default=str),
+                            media_type="application/json")
         text = handover.render_handover(s, actor, number, format)
     return Response(text, media_type="text/html" if format == "html" else "text/markdown")
 

@@ -11,7 +11,7 @@ import json
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from govnet import db as gdb
 from govnet_tests.api.conftest import Server
@@ -355,3 +355,38 @@ def test_compliance_scan_acknowledge_isolate_restore(api: Server, cli) -> None:
         assert job["state"] in ("rolled_back", "failed"), job  # a demo device is never contacted
         assert "demo" in (job["error"] or "")
         assert c.get(f"/api/v1/findings/{number}").json().get("isolated") in (False, None)
+
+
+def test_handover_sheet_as_markdown_html_and_json(api: Server, cli) -> None:
+    """The sheet of a connected request (request 1 marked connected here: demo devices are
+    never contacted, so provisioning cannot connect it), as the CLI prints it."""
+    from access.models import ConnectionRequest
+
+    with gdb.transaction() as s:
+        s.execute(update(ConnectionRequest).where(ConnectionRequest.id == 1)
+                  .values(state="connected"))
+    try:
+        with api.client("edu-applicant") as c:  # 市教育局's own request
+            md = c.get("/api/v1/requests/1/handover")
+            assert md.status_code == 200 and md.headers["content-type"].startswith(
+                "text/markdown"), md.text
+            res = cli("access handover 1", as_="edu-applicant")
+            assert res.code == 0 and _unprinted(md.text) == _unprinted(res.out)
+            html = c.get("/api/v1/requests/1/handover", params={"format": "html"})
+            assert html.headers["content-type"].startswith("text/html") and "<" in html.text
+            data = c.get("/api/v1/requests/1/handover", params={"format": "json"}).json()
+            shown = _cli_json(cli, "access handover 1", as_="edu-applicant")
+            assert data.pop("printed_at") and shown.pop("printed_at")
+            assert data == shown and data["unit"] == "市教育局"
+            _refused(c, "GET", "/api/v1/requests/1/handover", 400, params={"format": "pdf"})
+        with api.client("longhu-ops") as c:
+            _refused(c, "GET", "/api/v1/requests/1/handover", OUT_OF_SCOPE)
+    finally:
+        with gdb.transaction() as s:
+            s.execute(update(ConnectionRequest).where(ConnectionRequest.id == 1)
+                      .values(state="approved"))
+
+
+def _unprinted(text: str) -> list[str]:
+    """The sheet without its print time (a minute may turn between the two)."""
+    return [line for line in text.splitlines() if "UTC" not in line]
