@@ -390,3 +390,23 @@ def test_handover_sheet_as_markdown_html_and_json(api: Server, cli) -> None:
 def _unprinted(text: str) -> list[str]:
     """The sheet without its print time (a minute may turn between the two)."""
     return [line for line in text.splitlines() if "UTC" not in line]
+
+
+def test_disconnect_a_failed_request(api: Server) -> None:
+    """Provisioning on a demo device fails (never contacted); disconnecting the failed
+    request then only changes its state: 200 with the outcome, no job (runs last: it ends
+    request 1)."""
+    with api.client(token=api.tokens["city-ops"]) as c:
+        url = c.post("/api/v1/requests/1/provision").json()["url"]
+        deadline = time.monotonic() + 60
+        while c.get(url).json()["state"] in ("pending", "running"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert c.get("/api/v1/requests/1").json()["state"] == "failed"
+        with api.client("jinping-ops") as other:  # not its district's request
+            _refused(other, "POST", "/api/v1/requests/1/disconnect", OUT_OF_SCOPE)
+        r = c.post("/api/v1/requests/1/disconnect")
+        assert r.status_code == 200, r.text
+        assert r.json()["state"] == "disconnected" and r.json()["job"] is None
+        assert c.get("/api/v1/requests/1").json()["state"] == "disconnected"
+        _refused(c, "POST", "/api/v1/requests/1/disconnect", 409)
