@@ -13,6 +13,7 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from access import handover, provisioning, workflow
+from api import errors
 from api.auth import ACTOR
 from api.ipam import RejectIn
 from api.paging import PAGING, Paging
@@ -115,8 +116,11 @@ def reject(number: NumberPath, body: RejectIn, actor: Actor = ACTOR) -> dict[str
 
 # -- the handover sheet and the unit router's day-0 config ------------------------------
 
-@router.get("/requests/{number}/handover", responses={200: {"description": "The sheet.",
-            "content": {"application/json": {}, "text/markdown": {}, "text/html": {}}}})
+_SHEET: dict[int | str, dict[str, Any]] = {200: {"description": "The sheet.", "content": {
+    "application/json": {}, "text/markdown": {}, "text/html": {}}}}
+
+
+@router.get("/requests/{number}/handover", responses=_SHEET | errors.responses(409))
 def handover_sheet(number: NumberPath,
                    format: Literal["json", "md", "html"] = "md",  # noqa: A002
                    actor: Actor = ACTOR) -> Response:
@@ -131,7 +135,7 @@ def handover_sheet(number: NumberPath,
     return Response(text, media_type="text/html" if format == "html" else "text/markdown")
 
 
-@router.get("/requests/{number}/cpe-config", responses=ok(CpeConfig))
+@router.get("/requests/{number}/cpe-config", responses=ok(CpeConfig) | errors.responses(409))
 def cpe_config(number: NumberPath, platform: TextQuery = None, interface: TextQuery = None,
                actor: Actor = ACTOR) -> dict[str, Any]:
     """Day-0 config for the unit's own router: its addresses and the default route."""

@@ -67,7 +67,6 @@ def create_app() -> FastAPI:
                   docs_url=None, openapi_url="/api/schema", redoc_url=None)
     errors.install(app)
     openapi.install(app)
-    # devices before inventory: /devices/export is not a device named 'export'
     for module in (ipam, access, privnet, provision, devices, inventory, compliance, audit,
                    org, tokens, netbox):
         app.include_router(module.router)

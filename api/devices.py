@@ -1,7 +1,8 @@
 """/api/v1 inventory writes and device contact: add, remove, import, export, ports,
 check, backup, discover and the live diff (``govnet inventory …``).
 
-Contacting devices runs in the request (like the CLI, in parallel threads per device)
+The operations on many devices live under ``/inventory/`` (``/devices/NAME`` is one
+device). Contacting devices runs in the request (like the CLI, in parallel threads per device)
 and answers each device's result; when every named device failed, the answer is the
 CLI's error (502 for a device, or the refusal). Reads are in :mod:`api.inventory`.
 """
@@ -72,7 +73,7 @@ def device_remove(name: NamePath, actor: Actor = ACTOR) -> dict[str, Any]:
     return {"name": name, "removed": True}
 
 
-@router.post("/devices/import", responses=ok(list[Device]))
+@router.post("/inventory/import", responses=ok(list[Device]))
 def device_import(
         file: Annotated[bytes, FBody(media_type="text/csv",
                                      description="The devices as CSV or YAML (UTF-8).")],
@@ -89,8 +90,8 @@ def device_import(
         return [service.device_dict(s, d) for d in devices]
 
 
-@router.get("/devices/export", responses={200: {"description": "The inventory.",
-            "content": {"text/plain": {}, "text/csv": {}}}})
+@router.get("/inventory/export", responses={200: {"description": "The inventory: CSV, or "
+            "YAML (Nornir, Ansible).", "content": {"text/csv": {}, "text/yaml": {}}}})
 def device_export(format: Literal["nornir", "ansible", "csv"],  # noqa: A002
                   actor: Actor = ACTOR) -> Response:
     """The devices the caller may read as a Nornir hosts file, Ansible inventory or CSV."""
@@ -122,7 +123,7 @@ def _answer(results: list[Any], what: str, view: Any = None) -> list[dict[str, A
     return [view(r) if view else r.as_dict() for r in results]
 
 
-@router.post("/devices/check", responses=ok(list[ContactResult]))
+@router.post("/inventory/check", responses=ok(list[ContactResult]))
 def check(body: ContactIn, actor: Actor = ACTOR) -> list[dict[str, Any]]:
     """Connect, read facts and record whether each device was reachable."""
     if not body.names:
@@ -131,7 +132,7 @@ def check(body: ContactIn, actor: Actor = ACTOR) -> list[dict[str, Any]]:
                                    timeout=body.timeout), "check")
 
 
-@router.post("/devices/backup", responses=ok(list[ContactResult]))
+@router.post("/inventory/backup", responses=ok(list[ContactResult]))
 def backup(body: ContactIn, actor: Actor = ACTOR) -> list[dict[str, Any]]:
     """Store running-config snapshots (all the caller's non-demo devices if none named)."""
     results = backups.backup(actor, body.names, workers=body.workers, timeout=body.timeout)
@@ -139,7 +140,7 @@ def backup(body: ContactIn, actor: Actor = ACTOR) -> list[dict[str, Any]]:
         "result": ("stored" if r.stored else "unchanged") if r.ok else "failed"})
 
 
-@router.post("/devices/discover", responses=ok(list[ContactResult]))
+@router.post("/inventory/discover", responses=ok(list[ContactResult]))
 def discover(body: ContactIn, actor: Actor = ACTOR) -> list[dict[str, Any]]:
     """Read interfaces, addresses and state from devices and store them."""
     return _answer(discovery.discover(actor, body.names, workers=body.workers,

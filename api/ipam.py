@@ -189,7 +189,8 @@ def utilization(district: TextQuery = None, vrf: TextQuery = None,
                          lambda u: u.as_dict())
 
 
-@router.get("/report")
+@router.get("/report", responses={200: {"description": "The report.", "content": {
+    "application/json": {}, "text/csv": {}, "text/markdown": {}}}})
 def district_report(district: NameQuery,
                     format: Literal["json", "csv", "md"] = "json",  # noqa: A002
                     actor: Actor = ACTOR) -> Response:

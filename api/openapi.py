@@ -38,7 +38,8 @@ _STATUS_TEXT = {"400": "Invalid input.", "401": "No credential, or a bad one.",
                 "409": "Conflicts with the current state.", "413": "The request is too large.",
                 "502": "A device did not answer or refused."}
 DEVICE_PATHS = ("/provision", "/disconnect", "/resume", "/isolate", "/restore", "/live-diff",
-                "/devices/check", "/devices/backup", "/devices/discover", "/compliance/scans")
+                "/inventory/check", "/inventory/backup", "/inventory/discover",
+                "/compliance/scans")
 """Operations that contact a device (so may answer 502)."""
 _ERROR_REF = {"$ref": "#/components/schemas/Error"}
 

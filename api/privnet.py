@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -25,6 +25,8 @@ router = APIRouter(prefix="/api/v1", tags=["access"])
 
 
 class NetworkIn(Body):
+    kind: Literal["filing", "application"] = Field(
+        description="filing: a retained network (Art. 23); application: a new one (Art. 24).")
     owner: Name = Field(description="The owning unit.")
     name: Name
     prefixes: list[Name] = Field(min_length=1, max_length=64)
@@ -34,19 +36,6 @@ class NetworkIn(Body):
                               "(required for an application).")
     overlaps_plan: Flag = Field(False, description="Register it although it overlaps a pool "
                                 "or the owner's own plan space (audited).")
-
-
-class NetworkApplicationIn(NetworkIn):
-    plan: Text = Field(description="The technical and security plan ref.")
-
-
-def _register(kind: str, body: NetworkIn, actor: Actor) -> dict[str, Any]:
-    with transaction() as s:
-        register = privnet.file_network if kind == "file" else privnet.apply_network
-        network = register(s, actor, owner=body.owner, name=body.name, prefixes=body.prefixes,
-                           interconnection=body.interconnection, zone=body.zone,
-                           plan=body.plan, overlaps_plan=body.overlaps_plan)  # type: ignore[arg-type]
-        return privnet.network_dict(s, network)
 
 
 @router.get("/private-networks", responses=ok(Page[PrivateNetwork]))
@@ -63,17 +52,17 @@ def network_show(number: NumberPath, actor: Actor = ACTOR) -> dict[str, Any]:
         return privnet.network_dict(s, privnet.get_network(s, actor, number))
 
 
-@router.post("/private-networks/filings", status_code=201, responses=ok(PrivateNetwork, 201))
-def network_file(body: NetworkIn, actor: Actor = ACTOR) -> dict[str, Any]:
-    """File a retained private network with the authority (备案, Art. 23)."""
-    return _register("file", body, actor)
-
-
-@router.post("/private-networks/applications", status_code=201,
-             responses=ok(PrivateNetwork, 201))
-def network_apply(body: NetworkApplicationIn, actor: Actor = ACTOR) -> dict[str, Any]:
-    """Apply for a new private network; its plan needs approval first (Art. 24)."""
-    return _register("apply", body, actor)
+@router.post("/private-networks", status_code=201, responses=ok(PrivateNetwork, 201))
+def network_register(body: NetworkIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    """``kind`` ``filing``: file a retained private network with the authority (备案,
+    Art. 23); ``application``: apply for a new one, whose ``plan`` needs approval first
+    (Art. 24)."""
+    with transaction() as s:
+        register = privnet.file_network if body.kind == "filing" else privnet.apply_network
+        network = register(s, actor, owner=body.owner, name=body.name, prefixes=body.prefixes,
+                           interconnection=body.interconnection, zone=body.zone,
+                           plan=body.plan, overlaps_plan=body.overlaps_plan)  # type: ignore[arg-type]
+        return privnet.network_dict(s, network)
 
 
 @router.post("/private-networks/{number}/approve", responses=ok(PrivateNetwork))

@@ -188,22 +188,23 @@ def test_import_csv(api: Server) -> None:
 # -- private networks ------------------------------------------------------------------------
 
 def test_private_network_file_apply_approve_list(api: Server, cli) -> None:
-    body = {"owner": "金平区教育局", "name": "教育城域网", "prefixes": ["192.168.40.0/22"],
+    body = {"kind": "filing", "owner": "金平区教育局", "name": "教育城域网", "prefixes": ["192.168.40.0/22"],
             "interconnection": "金平区汇聚 jinping-agg-1"}
     with api.client("jinping-ops") as c:
-        r = c.post("/api/v1/private-networks/filings", json=body)
+        r = c.post("/api/v1/private-networks", json=body)
         assert r.status_code == 201 and r.json()["state"] == "filed", r.text
-        _refused(c, "POST", "/api/v1/private-networks/applications", 400, json=body)  # no plan
-        r = c.post("/api/v1/private-networks/applications",
-                   json=body | {"name": "视频会议网", "prefixes": ["192.168.60.0/24"],
-                                "plan": "金平教〔2026〕7号"})
+        application = body | {"kind": "application", "name": "视频会议网",
+                              "prefixes": ["192.168.60.0/24"]}
+        _refused(c, "POST", "/api/v1/private-networks", 400, json=application)  # no plan
+        _refused(c, "POST", "/api/v1/private-networks", 400, json=body | {"kind": "x"})
+        r = c.post("/api/v1/private-networks", json=application | {"plan": "金平教〔2026〕7号"})
         assert r.status_code == 201 and r.json()["state"] == "pending", r.text
         pending = r.json()["id"]
-        _refused(c, "POST", "/api/v1/private-networks/filings", (*OUT_OF_SCOPE, 403),
+        _refused(c, "POST", "/api/v1/private-networks", (*OUT_OF_SCOPE, 403),
                  json=body | {"owner": "龙湖区民政局", "prefixes": ["192.168.80.0/24"]})
         _refused(c, "POST", f"/api/v1/private-networks/{pending}/approve", 403,
                  json={"doc": "x"})
-        _refused(c, "POST", "/api/v1/private-networks/filings", 400,
+        _refused(c, "POST", "/api/v1/private-networks", 400,
                  json=body | {"prefixes": ["999.1.1.0/24"]})
     with api.client(token=api.tokens["authority"]) as c:
         r = c.post(f"/api/v1/private-networks/{pending}/approve", json={"doc": "汕电政核〔2026〕9号"})
@@ -268,15 +269,15 @@ def test_inventory_add_ports_export_import_remove(api: Server, cli) -> None:
                  json={"port": "eth2", "vlans": "0-5000"})
         _refused(c, "POST", "/api/v1/devices", 400, json=device | {"port": 70000})
         _refused(c, "POST", "/api/v1/devices", 409, json=device)  # exists, no replace
-        csv = c.get("/api/v1/devices/export", params={"format": "csv"})
+        csv = c.get("/api/v1/inventory/export", params={"format": "csv"})
         assert csv.status_code == 200 and "jp-acc-9" in csv.text
         assert csv.text == _cli_json(cli, "inventory export --format csv")["text"]
         rows = "\n".join(line.replace("jp-acc-9", "jp-acc-10").replace("192.0.2.99", "192.0.2.98")
                          for line in csv.text.splitlines() if line.startswith(("name", "jp-acc-9")))
-        r = c.post("/api/v1/devices/import", content=rows.encode(),
+        r = c.post("/api/v1/inventory/import", content=rows.encode(),
                    headers={"Content-Type": "text/csv"})
         assert r.status_code == 200 and [d["name"] for d in r.json()] == ["jp-acc-10"], r.text
-        _refused(c, "POST", "/api/v1/devices/import", 400, content=b"name,platform\nx,nope\n",
+        _refused(c, "POST", "/api/v1/inventory/import", 400, content=b"name,platform\nx,nope\n",
                  headers={"Content-Type": "text/csv"})
         assert c.delete("/api/v1/devices/jp-acc-10").json() == {"name": "jp-acc-10",
                                                                 "removed": True}
@@ -288,17 +289,17 @@ def test_inventory_add_ports_export_import_remove(api: Server, cli) -> None:
 
 def test_device_contact_refuses_demo_devices_and_scope(api: Server, cli) -> None:
     with api.client(token=api.tokens["city-ops"]) as c:
-        r = _refused(c, "POST", "/api/v1/devices/check", (400, 409, 502),
+        r = _refused(c, "POST", "/api/v1/inventory/check", (400, 409, 502),
                      json={"names": ["jinping-agg-1"], "timeout": 2})
         res = cli("inventory check jinping-agg-1 --timeout 2", as_="city-ops")
         assert res.code != 0 and r.json()["detail"] in res.err
-        r = c.post("/api/v1/devices/backup", json={})  # demo devices are left out
+        r = c.post("/api/v1/inventory/backup", json={})  # demo devices are left out
         assert r.status_code == 200 and r.json() == [], r.text
-        _refused(c, "POST", "/api/v1/devices/check", 400, json={"names": []})
-        _refused(c, "POST", "/api/v1/devices/discover", 400, json={"workers": 0})
+        _refused(c, "POST", "/api/v1/inventory/check", 400, json={"names": []})
+        _refused(c, "POST", "/api/v1/inventory/discover", 400, json={"workers": 0})
         _refused(c, "GET", "/api/v1/devices/jinping-agg-1/backups/live-diff", (400, 404, 409, 502))
     with api.client("jinping-ops") as c:
-        _refused(c, "POST", "/api/v1/devices/check", (*OUT_OF_SCOPE,),
+        _refused(c, "POST", "/api/v1/inventory/check", (*OUT_OF_SCOPE,),
                  json={"names": ["longhu-agg-1"]})
 
 
