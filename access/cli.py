@@ -16,7 +16,7 @@ import typer
 from rich.console import Group
 
 from access import handover, privnet, workflow
-from govnet.console import JSON_OPTION, acting, emit, out, table
+from govnet.console import JSON_OPTION, acting, emit, number_argument, number_option, out, table
 from govnet.db import read, transaction
 
 app = typer.Typer(add_completion=False, help="Connection requests, private networks and provisioning.",
@@ -25,9 +25,10 @@ privnet_app = typer.Typer(help="Private networks: filings (Art. 23) and applicat
                           no_args_is_help=True)
 app.add_typer(privnet_app, name="private-network")
 
-NUMBER = typer.Argument(..., help="The request number.", min=1)
+NUMBER = number_argument(..., "request number", help="The request number.")
 ZONES = typer.Option(..., "--zone", help="Zone (VRF); repeat for several.")
-HOSTS = typer.Option(None, "--hosts", help="Hosts on the unit LAN.")
+PRIVNET = number_argument(..., "private network number")
+HOSTS = number_option(None, "--hosts", help="Hosts on the unit LAN.")
 SIZE = typer.Option(None, "--size", help="Unit LAN prefix length, /N.")
 MODEL = typer.Option("gateway", "--model", help="gateway or routed.")
 FAMILY = typer.Option(None, "--family", help="ipv4, ipv6 or dual (default: ipv4, or ipv6 "
@@ -128,7 +129,7 @@ def show(number: int = NUMBER, json_: bool = JSON_OPTION) -> None:
 def return_cmd(number: int = NUMBER,
                missing: list[str] = typer.Option(..., "--missing",
                                                  help="A missing item; repeat for each."),
-               days: int = typer.Option(workflow.CORRECTION_DAYS, "--days",
+               days: int = number_option(workflow.CORRECTION_DAYS, "--days", lo=None,
                                         help="Days the unit has to correct it."),
                json_: bool = JSON_OPTION) -> None:
     """Return an incomplete application once, listing everything missing (Art. 10)."""
@@ -259,7 +260,7 @@ def privnet_apply(owner: str = OWNER, name: str = NAME, prefix: list[str] = PREF
 
 
 @privnet_app.command("approve")
-def privnet_approve(number: int = typer.Argument(..., min=1),
+def privnet_approve(number: int = PRIVNET,
                     doc: str = typer.Option(..., "--doc", help="Approval document number."),
                     json_: bool = JSON_OPTION) -> None:
     """Approve a private-network application's plan."""
@@ -269,7 +270,7 @@ def privnet_approve(number: int = typer.Argument(..., min=1),
 
 
 @privnet_app.command("reject")
-def privnet_reject(number: int = typer.Argument(..., min=1),
+def privnet_reject(number: int = PRIVNET,
                    reason: str = typer.Option(..., "--reason"),
                    json_: bool = JSON_OPTION) -> None:
     """Reject a private-network application with a reason."""
@@ -291,7 +292,7 @@ def privnet_list(status: str | None = typer.Option(None, "--status"),
 
 
 @privnet_app.command("show")
-def privnet_show(number: int = typer.Argument(..., min=1), json_: bool = JSON_OPTION) -> None:
+def privnet_show(number: int = PRIVNET, json_: bool = JSON_OPTION) -> None:
     """One private network."""
     with read() as s:
         data = privnet.network_dict(s, privnet.get_network(s, acting(s), number))

@@ -18,12 +18,22 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from access import provisioning
 from access.provisioning import Outcome
-from govnet.console import JSON_OPTION, acting, emit, err, out, table
+from govnet.console import (
+    JSON_OPTION,
+    acting,
+    emit,
+    err,
+    number_argument,
+    number_option,
+    out,
+    table,
+)
 from govnet.db import read
 
-NUMBERS = typer.Argument(..., help="Request number(s); several run in parallel.", min=1)
+NUMBERS = number_argument(..., "request number", metavar="NUMBER…",
+                          help="Request number(s); several run in parallel.")
 DRY_RUN = typer.Option(False, "--dry-run", help="Show the diff; change nothing.")
-WORKERS = typer.Option(8, "--workers", min=1, max=64, help="Parallel jobs (one per device).")
+WORKERS = number_option(8, "--workers", hi=64, help="Parallel jobs (one per device).")
 
 
 def _actor() -> Any:
@@ -101,7 +111,7 @@ def disconnect(numbers: list[int] = NUMBERS, dry_run: bool = DRY_RUN,
     _many(numbers, "detach", dry_run, workers, json_)
 
 
-def resume(number: int = typer.Argument(..., min=1),
+def resume(number: int = number_argument(..., "request number"),
            rollback: bool = typer.Option(False, "--rollback",
                                          help="Undo the interrupted job instead of finishing it."),
            json_: bool = JSON_OPTION) -> None:
@@ -111,7 +121,8 @@ def resume(number: int = typer.Argument(..., min=1),
     _report([outcome], json_)
 
 
-def jobs(number: int | None = typer.Argument(None, min=1, help="Only this request's jobs."),
+def jobs(number: int | None = number_argument(None, "request number",
+                                              help="Only this request's jobs."),
          json_: bool = JSON_OPTION) -> None:
     """Provisioning jobs, newest first; with a request number, each step and its output."""
     data = provisioning.jobs(number, _actor())
@@ -133,7 +144,7 @@ def jobs(number: int | None = typer.Argument(None, min=1, help="Only this reques
     emit(data, json_, render)
 
 
-def cpe_config(number: int = typer.Argument(..., min=1),
+def cpe_config(number: int = number_argument(..., "request number"),
                platform: str | None = typer.Option(
                    None, "--platform", help="The unit router's platform (default: the "
                    "aggregation device's)."),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from govnet.console import JSON_OPTION, acting, emit, table
+from govnet.console import JSON_OPTION, acting, emit, number_option, table
 from govnet.db import read, transaction
 from govnet.errors import InvalidInput
 from govnet.settings import settings
@@ -27,8 +27,8 @@ def _file(path: Path | None, option: str) -> str | None:
 
 
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-          port: int = typer.Option(8080, "--port", min=1, max=65535),
-          workers: int = typer.Option(1, "--workers", min=1, max=64,
+          port: int = number_option(8080, "--port", hi=65535),
+          workers: int = number_option(1, "--workers", hi=64,
                                       help="Processes (PostgreSQL only; SQLite runs one)."),
           tls_cert: Path | None = typer.Option(None, "--tls-cert", help="Server certificate (PEM)."),
           tls_key: Path | None = typer.Option(None, "--tls-key", help="Its private key (PEM)."),

@@ -7,8 +7,10 @@ from typing import Any
 import typer
 
 from compliance import enforce, service
-from govnet.console import JSON_OPTION, acting, emit, err, table
+from govnet.console import JSON_OPTION, acting, emit, err, number_argument, number_option, table
 from govnet.db import read, transaction
+
+FINDING = number_argument(..., "finding number", help="The finding's number.")
 
 app = typer.Typer(
     add_completion=False, no_args_is_help=True,
@@ -30,7 +32,7 @@ def _short(value: Any) -> Any:
 
 @app.command()
 def scan(devices: list[str] | None = typer.Argument(None, help="Devices (default: all in scope)."),
-         workers: int = typer.Option(8, "--workers", min=1, max=64),
+         workers: int = number_option(8, "--workers", hi=64),
          json_: bool = JSON_OPTION) -> None:
     """Read every device in parallel, reconcile with the plan, requests and filings."""
     report = service.scan(_actor(), devices or (), workers=workers)
@@ -74,7 +76,7 @@ def findings(state: str | None = typer.Option(None, "--state", help="open, ackno
 
 
 @app.command()
-def show(finding: int, json_: bool = JSON_OPTION) -> None:
+def show(finding: int = FINDING, json_: bool = JSON_OPTION) -> None:
     """One finding with its evidence."""
     with read() as s:
         data = service.finding_dict(s, service.get_finding(s, acting(s), finding))
@@ -83,7 +85,7 @@ def show(finding: int, json_: bool = JSON_OPTION) -> None:
 
 
 @app.command()
-def acknowledge(finding: int, note: str = typer.Option("", "--note"),
+def acknowledge(finding: int = FINDING, note: str = typer.Option("", "--note"),
                 json_: bool = JSON_OPTION) -> None:
     """Mark an open finding as seen and being handled."""
     with transaction() as s:
@@ -102,7 +104,7 @@ def _outcome(o: enforce.Outcome, json_: bool) -> None:
 
 
 @app.command()
-def isolate(finding: int, doc: str = typer.Option(..., "--doc", help="The authority's approval "
+def isolate(finding: int = FINDING, doc: str = typer.Option(..., "--doc", help="The authority's approval "
                                                   "document for the measure (Art. 40)."),
             json_: bool = JSON_OPTION) -> None:
     """Shut the finding's subinterface through a verified, rolled-back-on-failure job."""
@@ -110,13 +112,13 @@ def isolate(finding: int, doc: str = typer.Option(..., "--doc", help="The author
 
 
 @app.command()
-def restore(finding: int, json_: bool = JSON_OPTION) -> None:
+def restore(finding: int = FINDING, json_: bool = JSON_OPTION) -> None:
     """Undo an isolation."""
     _outcome(enforce.restore(finding, _actor()), json_)
 
 
 @app.command()
-def resume(finding: int, rollback: bool = typer.Option(False, "--rollback", help="Undo the "
+def resume(finding: int = FINDING, rollback: bool = typer.Option(False, "--rollback", help="Undo the "
                                                          "interrupted job instead of finishing it."),
            json_: bool = JSON_OPTION) -> None:
     """Finish (or roll back) an isolate/restore job a killed process left unfinished."""

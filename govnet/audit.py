@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -40,7 +41,7 @@ from sqlalchemy import Row, Sequence, bindparam, func, insert, literal, select, 
 from govnet import tables
 from govnet.auth import Actor, require
 from govnet.clock import utcnow
-from govnet.errors import GovnetError
+from govnet.errors import GovnetError, InvalidInput
 from govnet.prepared import Bind, Prepared, dialect_name
 from govnet.roles import Role
 
@@ -176,6 +177,36 @@ def checkpoint(session: Bind, actor: Actor) -> Anchor:
     return Anchor(seq, digest, max(len(heads), 1))
 
 
+def chain_heads(session: Bind, actor: Actor) -> list[Anchor]:
+    """The newest event of every chain, read only: what ``govnet audit head`` shows when
+    the database cannot record an anchor (read-only, disk full). Each hash is a head
+    ``verify(head=...)`` accepts; it seals the history of its own chain (SQLite has one
+    chain, so there it seals everything)."""
+    require(actor, *VERIFIERS, action="read the audit head")
+    newest = select(_HEAD.c.hash).where(_HEAD.c.seq > 0)
+    return [Anchor(ev.seq, ev.hash, 1) for ev in session.execute(
+        select(_EVENTS.c.seq, _EVENTS.c.hash).where(_EVENTS.c.hash.in_(newest))
+        .order_by(_EVENTS.c.chain))]
+
+
+_HEAD_TEXT = re.compile(r"[0-9a-f]{64}")
+
+
+def parse_head(text: str) -> str:
+    """An audit head as typed (``govnet audit verify --head``): 64 hex digits, either case.
+
+    >>> parse_head("0000")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    govnet.errors.InvalidInput: --head '0000' is not an audit head: expected the 64 hex digits ...
+    """
+    value = text.strip().lower()
+    if not _HEAD_TEXT.fullmatch(value):
+        raise InvalidInput(f"--head {text!r} is not an audit head: expected the 64 hex digits "
+                           "'govnet audit head' printed")
+    return value
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
@@ -207,7 +238,8 @@ def verify(session: Bind, *, head: str | None = None) -> VerifyResult:
     """
     sealed: dict[tuple[int, int], str] = {}
     if head is not None:
-        found = _anchored(session, head.strip().lower())
+        head = parse_head(head)
+        found = _anchored(session, head)
         if isinstance(found, str):
             return VerifyResult(False, 0, found)
         sealed = found

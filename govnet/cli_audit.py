@@ -6,15 +6,17 @@ import typer
 
 from govnet import audit
 from govnet.auth import require
-from govnet.console import JSON_OPTION, acting, emit, table
+from govnet.console import JSON_OPTION, acting, emit, err, number_option, table
 from govnet.db import read, transaction
-from govnet.messages import action_name
+from govnet.dberrors import DatabaseFull, ReadOnlyDatabase, explain
+from govnet.errors import GovnetError
+from govnet.messages import action_name, localize
 
 app = typer.Typer(add_completion=False, help="The hash-chained audit log.", no_args_is_help=True)
 
 
 @app.command("list")
-def audit_list(limit: int = typer.Option(50, "--limit"),
+def audit_list(limit: int = number_option(50, "--limit"),
                action: str | None = typer.Option(None, "--action"),
                actor: str | None = typer.Option(None, "--actor"),
                search: str | None = typer.Option(None, "--search"),
@@ -47,9 +49,29 @@ def audit_verify(head: str | None = typer.Option(
 
 @app.command("head")
 def audit_head(json_: bool = JSON_OPTION) -> None:
-    """Seal the current head of every chain into one hash; record it outside govnet."""
-    with transaction() as s:
-        anchor = audit.checkpoint(s, acting(s))
-    data = {"head": anchor.hash, "seq": anchor.seq, "chains": anchor.chains}
-    emit(data, json_, lambda: f"{anchor.hash}\n(event {anchor.seq}; record this hash elsewhere "
-         f"and check it later with 'govnet audit verify --head {anchor.hash}')")
+    """Seal the current head of every chain into one hash; record it outside govnet.
+
+    The anchor is recorded as an event when the database can be written. On a read-only
+    database or a full disk the newest event of each chain is shown instead (a note on
+    stderr says it was not recorded); ``audit verify --head`` accepts either."""
+    try:
+        with transaction() as s:
+            anchors = [audit.checkpoint(s, acting(s))]
+        recorded = True
+    except Exception as exc:
+        problem = explain(exc)
+        if not isinstance(problem, ReadOnlyDatabase | DatabaseFull):
+            raise
+        with read() as s:
+            anchors = audit.chain_heads(s, acting(s))
+        recorded = False
+        err.print(f"note: {localize(problem.message)}; this head was not recorded as an event",
+                  markup=False)
+    if not anchors:
+        raise GovnetError("the audit log has no events yet: there is no head to record")
+    data = {"head": anchors[0].hash, "seq": anchors[0].seq, "chains": anchors[0].chains,
+            "recorded": recorded, "heads": [a.hash for a in anchors]}
+    these = "this hash" if len(anchors) == 1 else "these hashes (one per chain)"
+    emit(data, json_, lambda: "\n".join(a.hash for a in anchors)
+         + f"\n(event {', '.join(str(a.seq) for a in anchors)}; record {these} elsewhere "
+         f"and check it later with 'govnet audit verify --head {anchors[0].hash}')")

@@ -12,10 +12,12 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 import typer
 
+from govnet import validate
 from govnet.errors import GovnetError
 from govnet.messages import localize
 
@@ -53,6 +55,25 @@ out = cast("Console", _Deferred(**_PLAIN, width=lambda: None if sys.stdout.isatt
 err = cast("Console", _Deferred(**_PLAIN, stderr=True, highlight=False))
 
 JSON_OPTION = typer.Option(False, "--json", help="Print machine-readable JSON on stdout.")
+
+
+# Every whole-number option and argument of the CLI parses with validate.number: ASCII
+# digits only ("５０" is refused, as in files), a range, and a govnet error line (exit 2)
+# instead of the parser's own text. The parser raises InvalidInput, which Typer's
+# validation does not catch, so run() prints it like any other.
+def number_option(default: Any, *names: str, lo: int | None = 1, hi: int | None = None,
+                  allowed: tuple[int, ...] = (), help: str | None = None) -> Any:
+    """A ``typer.Option`` taking a whole number within ``lo``–``hi`` (or one of ``allowed``)."""
+    return typer.Option(default, *names, help=help, metavar="N", parser=partial(
+        validate.number, field=names[0], lo=lo, hi=hi, allowed=allowed))
+
+
+def number_argument(default: Any, what: str, *, lo: int | None = 1, hi: int | None = None,
+                    help: str | None = None, metavar: str = "NUMBER") -> Any:
+    """A ``typer.Argument`` taking a whole number (a request, finding or application
+    number: at least 1); ``what`` names it in an error."""
+    return typer.Argument(default, help=help, metavar=metavar, parser=partial(
+        validate.number, field=what, lo=lo, hi=hi))
 
 
 class _State:
@@ -125,21 +146,6 @@ def fail(exc: GovnetError) -> int:
     return exc.exit_code
 
 
-def _database_error(exc: Exception) -> str | None:
-    """The first line of a database operational/programming error, else None.
-
-    SQLAlchemy's errors and the drivers' own (statements run by govnet.prepared reach the
-    driver directly) are looked up, not imported: a command that never loaded a database
-    module cannot fail in one.
-    """
-    kinds = tuple(getattr(sys.modules[m], name) for m in ("sqlalchemy.exc", "sqlite3", "psycopg")
-                  if m in sys.modules for name in ("OperationalError", "ProgrammingError"))
-    if not kinds or not isinstance(exc, kinds):
-        return None
-    orig = getattr(exc, "orig", None) or exc
-    return (str(orig).strip().splitlines() or [type(exc).__name__])[0]
-
-
 def run(app: typer.Typer, argv: list[str] | None = None) -> int:
     """Run the Typer app; map every error to one stderr line and an exit code."""
     state.acting_as = None  # set again by --as; never carried from an earlier run
@@ -159,10 +165,11 @@ def run(app: typer.Typer, argv: list[str] | None = None) -> int:
         err.print("interrupted")
         return 130
     except Exception as exc:
-        database = _database_error(exc)
+        from govnet.dberrors import explain  # no database import: it looks drivers up
+
+        database = explain(exc)
         if database is not None:
-            err.print(f"error: database: {database} (did you run 'govnet init'?)", markup=False)
-            return 1
+            return fail(database)
         # a bug: still one line, the traceback only on request
         if os.environ.get("GOVNET_DEBUG"):
             raise

@@ -87,7 +87,10 @@ class Contents:
 
     ``kind`` is ``empty`` (nothing but admins, e.g. after ``govnet init``), ``demo`` (the
     newest ``demo.seed`` event names the tables it left) or ``other``. ``changes`` are the
-    audit events after that seed; ``drift`` the row counts that differ from it.
+    audit events after that seed (anchors by ``govnet audit head`` change no row and are
+    not counted); ``drift`` the row counts that differ from the seed's when no audited
+    change explains them: rows changed behind govnet's back. (With audited changes the
+    counts are expected to differ, so an unaudited change among them is not detected.)
     """
 
     kind: str
@@ -110,8 +113,8 @@ class Contents:
                 parts.append(f"{len(self.changes)} change(s) since the demo was seeded (newest: "
                              f"#{newest.seq} {newest.action} by {newest.actor})")
             if self.drift:
-                parts.append("rows changed without an audit event: " + ", ".join(
-                    f"{t} {n:+d}" for t, n in self.drift.items()))
+                parts.append("rows changed without an audit event (outside govnet): "
+                             + ", ".join(f"{t} {n:+d}" for t, n in self.drift.items()))
             return "; ".join(parts) or "unchanged since the demo was seeded"
         return "data the demo did not create (" + ", ".join(
             f"{LABELS.get(t, t)} ×{n}" for t, n in self.counts.items()) + ")"
@@ -122,11 +125,13 @@ def contents(session: Session) -> Contents:
     mark = session.scalars(select(AuditEvent).where(col(AuditEvent.action) == SEEDED)
                            .order_by(col(AuditEvent.seq).desc()).limit(1)).first()
     if mark is not None:
+        changes = list(session.scalars(select(AuditEvent).where(
+            col(AuditEvent.seq) > mark.seq, col(AuditEvent.action) != audit.CHECKPOINT)
+            .order_by(col(AuditEvent.seq))))
         then: dict[str, int] = (mark.after or {}).get("tables", {})
-        drift = {t: counts.get(t, 0) - then.get(t, 0) for t in sorted({*counts, *then})
-                 if counts.get(t, 0) != then.get(t, 0)}
-        changes = list(session.scalars(select(AuditEvent).where(col(AuditEvent.seq) > mark.seq)
-                                       .order_by(col(AuditEvent.seq))))
+        drift = {} if changes else {  # audited changes explain any difference in counts
+            t: counts.get(t, 0) - then.get(t, 0) for t in sorted({*counts, *then})
+            if counts.get(t, 0) != then.get(t, 0)}
         return Contents("demo", counts, mark.at, changes, drift)
     only_admins = set(counts) <= {table_of(User).name} and not session.scalars(
         select(User).where(col(User.role) != Role.admin.value).limit(1)).first()

@@ -63,6 +63,32 @@ PATTERNS: list[tuple[str, str]] = [
     ("{field} is required and must not be empty", "{field} 为必填项，不能为空"),
     ("{text} is not a valid CIDR prefix", "{text} 不是有效的 CIDR 前缀"),
     ("{text} is not a valid IP address", "{text} 不是有效的 IP 地址"),
+    # whole numbers typed on the command line (govnet.validate.number)
+    ("{field}: {value} is not a number in ASCII digits", "{field}：{value} 不是用 ASCII 数字写的数"),
+    ("{field} must be at least {lo}, not {value}", "{field} 至少为 {lo}，而不是 {value}"),
+    ("{field} must be at most {hi}, not {value}", "{field} 至多为 {hi}，而不是 {value}"),
+    ("{field} {value} is outside {lo}–{hi}", "{field} {value} 超出 {lo}–{hi} 的范围"),
+    ("--head {value} is not an audit head: {rest}",
+     "--head {value} 不是审计链头：应为 'govnet audit head' 打印的 64 位十六进制数"),
+    # database failures (govnet.dberrors)
+    ("no such database file {path} (GOVNET_DB): {rest}",
+     "数据库文件 {path} 不存在（GOVNET_DB）：请检查路径；'govnet init' 会新建数据库"),
+    ("no database yet at {path}: run 'govnet init' to create it",
+     "{path} 处还没有数据库：请运行 'govnet init' 创建"),
+    ("no such database {where} (GOVNET_DB): {rest}", "数据库 {where} 不存在（GOVNET_DB）：请检查名称"),
+    ("database {where}: the disk is full; {rest}",
+     "数据库 {where}：磁盘已满，请释放空间后重试（未做任何更改）"),
+    ("database {where}: the server's disk is full; {rest}",
+     "数据库 {where}：服务器磁盘已满，请释放空间后重试（未做任何更改）"),
+    ("database {where} is read-only {rest}", "数据库 {where} 是只读的：可以读取，不能修改"),
+    ("database {where} cannot be opened for writing {rest}",
+     "数据库 {where} 无法写入（所在目录只读或无法访问）：可以读取，不能修改"),
+    ("database {where} has no govnet schema or an older one ({detail}): run 'govnet init'",
+     "数据库 {where} 没有 govnet 表结构或版本较旧（{detail}）：请运行 'govnet init'"),
+    ("database server {host} is unreachable ({reason}): {rest}",
+     "无法连接数据库服务器 {host}（{reason}）：请确认 PostgreSQL 正在运行、GOVNET_DB 无误"),
+    ("lost the connection to database server {host} ({detail}); {rest}",
+     "与数据库服务器 {host} 的连接中断（{detail}）；本命令的事务未提交（除非恰在提交时中断）"),
 ]
 
 # Words that appear as field values: roles, states, kinds of objects, verbs.

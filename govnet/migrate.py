@@ -9,7 +9,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from govnet.db import get_engine
+from govnet.db import create, get_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -31,6 +31,8 @@ def head_revision() -> str | None:
 
 
 def upgrade(url: str | None = None) -> str | None:
-    """Create or upgrade the schema (idempotent); returns the revision reached."""
+    """Create or upgrade the schema (idempotent); returns the revision reached. A SQLite
+    file is created here (``govnet init`` / ``govnet demo``) and nowhere else."""
+    create(url)
     command.upgrade(alembic_config(url), "head")
     return current_revision(url)

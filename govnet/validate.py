@@ -24,7 +24,7 @@ from govnet.errors import InvalidInput
 _INTERFACE = re.compile(r"[A-Za-z][A-Za-z0-9_/.:\-]{0,63}", re.ASCII)
 INTERFACE_PATTERN = f"^{_INTERFACE.pattern}$"
 """The same rule as a JSON Schema pattern (the API's OpenAPI document)."""
-_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_DIGITS = re.compile(r"-?[0-9]+", re.ASCII)
 
 
 def _bad_char(text: str) -> str | None:
@@ -87,8 +87,11 @@ def interface(value: object, field: str = "port name") -> str:
     return value
 
 
-def number(value: object, field: str, lo: int | None = None, hi: int | None = None) -> int:
-    """A whole number in ASCII digits within ``lo``–``hi`` (YAML ints pass through).
+def number(value: object, field: str, lo: int | None = None, hi: int | None = None,
+           allowed: tuple[int, ...] = ()) -> int:
+    """A whole number in ASCII digits within ``lo``–``hi`` and, if given, one of ``allowed``
+    (YAML ints pass through). The CLI's whole-number options and arguments parse with it
+    too (:func:`govnet.console.number_option`).
 
     >>> number("22", "port", 1, 65535)
     22
@@ -96,6 +99,10 @@ def number(value: object, field: str, lo: int | None = None, hi: int | None = No
     Traceback (most recent call last):
     ...
     govnet.errors.InvalidInput: port: '２２' is not a number in ASCII digits
+    >>> number("-1", "--limit", 1)
+    Traceback (most recent call last):
+    ...
+    govnet.errors.InvalidInput: --limit must be at least 1, not -1
     """
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise InvalidInput(f"{field}: {value!r} is not a number")
@@ -104,7 +111,13 @@ def number(value: object, field: str, lo: int | None = None, hi: int | None = No
             raise InvalidInput(f"{field}: {value!r} is not a number in ASCII digits")
         value = int(value.strip())
     if (lo is not None and value < lo) or (hi is not None and value > hi):
+        if hi is None:
+            raise InvalidInput(f"{field} must be at least {lo}, not {value}")
+        if lo is None:
+            raise InvalidInput(f"{field} must be at most {hi}, not {value}")
         raise InvalidInput(f"{field} {value} is outside {lo}–{hi}")
+    if allowed and value not in allowed:
+        raise InvalidInput(f"{field} must be {' or '.join(map(str, allowed))}, not {value}")
     return value
 
 

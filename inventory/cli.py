@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from govnet.console import JSON_OPTION, acting, emit, emit_json, for_excel, out, table
+from govnet.console import JSON_OPTION, acting, emit, emit_json, for_excel, number_option, out, table
 from govnet.db import read, transaction
 from inventory import backup as backups
 from inventory import discovery, io, service
@@ -18,7 +18,7 @@ ports_app = typer.Typer(help="Attachable ports and their VLAN ranges.", no_args_
 app.add_typer(ports_app, name="ports")
 
 TIMEOUT = typer.Option(10.0, "--timeout", help="Seconds to wait for each device.")
-WORKERS = typer.Option(8, "--workers", min=1, max=64, help="Devices contacted at once.")
+WORKERS = number_option(8, "--workers", hi=64, help="Devices contacted at once.")
 
 
 def _said(data: dict[str, Any], verb: str) -> str:
@@ -32,7 +32,7 @@ def _said(data: dict[str, Any], verb: str) -> str:
 def add(name: str,
         platform: str = typer.Option(..., "--platform", help="Driver slug, e.g. frr, huawei_vrp."),
         host: str = typer.Option(..., "--host", help="Management address or host name."),
-        port: int = typer.Option(22, "--port", help="SSH port."),
+        port: int = number_option(22, "--port", hi=65535, help="SSH port."),
         role: str = typer.Option(..., "--role", help="core, aggregation or access."),
         district: str | None = typer.Option(None, "--district"),
         site: str | None = typer.Option(None, "--site"),

@@ -182,11 +182,12 @@ def allocate(session: Bind, actor: Actor, *, owner: str | None, size: str | None
     if district is not None and within is not None:
         raise InvalidInput("give --district D or --within CIDR, not both (a district's "
                            "allocations come from its blocks: --within one of them)")
+    # the names first: an unknown unit is the error, whatever else is missing
+    unit = unit_row(session, owner) if owner is not None else None
     if district is None and within is None:
         raise InvalidInput("give --district D or --within CIDR")
     purpose = purpose_of(purpose)
     zone = vrf_row(session, vrf)
-    unit = unit_row(session, owner) if owner is not None else None
     source = space.parse_cidr(within) if within else None
     version = family_of(source, family)
     length = length_of(size, hosts, version, purpose)

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from govnet.console import JSON_OPTION, acting, emit, for_excel, out, table
+from govnet.console import (
+    JSON_OPTION,
+    acting,
+    emit,
+    for_excel,
+    number_argument,
+    number_option,
+    out,
+    table,
+)
 from govnet.db import begin, read, transaction
 from govnet.errors import InvalidInput
 from govnet.lazygroup import lazy_module
@@ -31,8 +40,10 @@ app.add_typer(pool_app, name="pool")
 
 VRF = typer.Option(None, "--vrf", help="Zone (VRF); default: the first one created.")
 SIZE = typer.Option(None, "--size", help="Prefix length: /N, N or an IPv4 netmask.")
-HOSTS = typer.Option(None, "--hosts", help="Hosts to fit (IPv4 adds 2; IPv6 LANs are /64).")
-FAMILY = typer.Option(None, "--family", help="4 or 6 when nothing else tells (default 4).")
+APPLICATION = number_argument(..., "application number", help="The block application's number.")
+HOSTS = number_option(None, "--hosts", help="Hosts to fit (IPv4 adds 2; IPv6 LANs are /64).")
+FAMILY = number_option(None, "--family", allowed=(4, 6),
+                       help="4 or 6 when nothing else tells (default 4).")
 
 PREFIX_COLUMNS = ("prefix", "vrf", "status", "district", "owner", "purpose", "description")
 
@@ -171,8 +182,9 @@ def reserve(cidr: str, reason: str = typer.Option(..., "--reason"), vrf: str | N
 
 @app.command("release")
 def release(cidr: str, vrf: str | None = VRF,
-            quarantine_days: int | None = typer.Option(
-                None, "--quarantine-days", help="Days before reuse (default 30; 0 frees now)."),
+            quarantine_days: int | None = number_option(
+                None, "--quarantine-days", lo=None,
+                help="Days before reuse (default 30; 0 frees now)."),
             json_: bool = JSON_OPTION) -> None:
     """Release a block into quarantine (not allocatable until it ends)."""
     with transaction() as s:
@@ -221,7 +233,7 @@ def _rich_tree(nodes: list[dict[str, Any]], root: Tree) -> Tree:
 
 @app.command("tree")
 def tree(cidr: str | None = typer.Argument(None), vrf: str | None = VRF,
-         depth: int | None = typer.Option(None, "--depth"), json_: bool = JSON_OPTION) -> None:
+         depth: int | None = number_option(None, "--depth", lo=None), json_: bool = JSON_OPTION) -> None:
     """The plan as a tree: pools → district blocks → allocations."""
     with read() as s:
         data = report.tree(s, acting(s), cidr, vrf=vrf, depth=depth)
@@ -286,7 +298,7 @@ def report_cmd(district: str = typer.Option(..., "--district"),
 @app.command("apply")
 def apply(district: str = typer.Option(..., "--district"), size: str | None = SIZE,
           hosts: int | None = HOSTS, reason: str = typer.Option(..., "--reason"),
-          vrf: str | None = VRF, family: int = typer.Option(4, "--family"),
+          vrf: str | None = VRF, family: int = number_option(4, "--family", allowed=(4, 6)),
           json_: bool = JSON_OPTION) -> None:
     """A district applies for an address block."""
     with transaction() as s:
@@ -310,7 +322,7 @@ def applications_cmd(status: str | None = typer.Option(None, "--status"),
 
 
 @app.command("approve-application")
-def approve_application(number: int, prefix: str | None = typer.Option(None, "--prefix"),
+def approve_application(number: int = APPLICATION, prefix: str | None = typer.Option(None, "--prefix"),
                         json_: bool = JSON_OPTION) -> None:
     """Approve a block application and delegate the block."""
     with transaction() as s:
@@ -321,7 +333,7 @@ def approve_application(number: int, prefix: str | None = typer.Option(None, "--
 
 
 @app.command("reject-application")
-def reject_application(number: int, reason: str = typer.Option(..., "--reason"),
+def reject_application(number: int = APPLICATION, reason: str = typer.Option(..., "--reason"),
                        json_: bool = JSON_OPTION) -> None:
     """Reject a block application with a reason."""
     with transaction() as s:
@@ -335,7 +347,7 @@ def import_cmd(from_devices: bool = typer.Option(False, "--from-devices",
                                                  help="From the newest scan/discovery of every device."),
                from_csv: Path | None = typer.Option(
                    None, "--from-csv", help="CSV: prefix,vrf,status,district,owner,description"),
-               pool_length: int = typer.Option(16, "--pool-length", min=1, max=31,
+               pool_length: int = number_option(16, "--pool-length", lo=1, hi=31,
                                                help="Pools made for addresses outside every "
                                                "pool are this long (IPv4; IPv6 /48)."),
                skip_existing: bool = typer.Option(

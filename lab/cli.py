@@ -12,6 +12,7 @@ import sys
 
 import typer
 
+from govnet.console import number_argument, number_option
 from govnet.errors import Conflict, GovnetError, InvalidInput
 from lab import control, state
 from lab.topology import LAB_VRF
@@ -77,8 +78,9 @@ DISTRICTS = typer.Option(None, "--district", help="District of agg1, agg2, … i
 
 @app.command()
 def up(
-    districts: int = typer.Option(2, "--districts", "-n", help="Aggregation routers (1–8)."),
-    units: int = typer.Option(2, "--units", help="Unit-host namespaces per aggregation router."),
+    districts: int = number_option(2, "--districts", "-n", hi=8,
+                                    help="Aggregation routers (1–8)."),
+    units: int = number_option(2, "--units", help="Unit-host namespaces per aggregation router."),
     register: bool = typer.Option(True, "--register/--no-register",
                                   help="Add the routers to the inventory (platform frr)."),
     vrf: str = typer.Option(LAB_VRF, "--vrf", help="Device VRF name of the second zone."),
@@ -111,7 +113,7 @@ def register(district: list[str] | None = DISTRICTS) -> None:
 @app.command("unit-addr")
 def unit_addr(
     host: str = typer.Argument(..., help="Unit host, e.g. unit-1-1."),
-    vlan: int = typer.Option(..., "--vlan", help="VLAN of the attachment (100-103)."),
+    vlan: int = number_option(..., "--vlan", hi=4094, help="VLAN of the attachment (100-103)."),
     address: str = typer.Option("", "--address", help="CIDR for the host, e.g. 10.1.1.2/30."),
     gateway: str = typer.Option("", "--gateway", help="Default gateway (the router side)."),
     clear: bool = typer.Option(False, "--clear", help="Remove the VLAN's addresses instead."),
@@ -176,7 +178,8 @@ def exec(  # noqa: A001 - the command is called `exec`
 
 
 @app.command("unit-up")
-def unit_up(number: int = typer.Argument(..., min=1, help="A connected request's number."),
+def unit_up(number: int = number_argument(..., "request number",
+                                          help="A connected request's number."),
             as_json: bool = typer.Option(False, "--json", help="Machine-readable JSON.")) -> None:
     """Play the unit side of a connected request on the unit host cabled to its port."""
     from lab.unit import unit_up as bring_up
@@ -202,7 +205,8 @@ def unit_up(number: int = typer.Argument(..., min=1, help="A connected request's
 
 
 @app.command("unit-down")
-def unit_down(number: int = typer.Argument(..., min=1, help="The request's number.")) -> None:
+def unit_down(number: int = number_argument(..., "request number",
+                                            help="The request's number.")) -> None:
     """Remove the unit side of a request from its lab unit host."""
     from lab.unit import unit_down as take_down
 

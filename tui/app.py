@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any, ClassVar
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from textual import work
 from textual.app import App
 from textual.binding import Binding
@@ -29,6 +28,7 @@ from textual.worker import Worker, WorkerState
 
 from govnet.auth import Actor, load_actor
 from govnet.db import read
+from govnet.dberrors import explain
 from govnet.errors import GovnetError
 from govnet.messages import localize
 from tui.i18n import lang, role, set_lang, t
@@ -164,11 +164,11 @@ class GovnetApp(App[None]):
 
     def report(self, exc: BaseException) -> str:
         """Notify ``exc`` as an error; returns the text shown (a form shows it too)."""
+        database = explain(exc) if isinstance(exc, Exception) else None
         if isinstance(exc, GovnetError):
             text = localize(exc.message, lang())
-        elif isinstance(exc, (OperationalError, ProgrammingError)):
-            first = str(exc.orig or exc).strip().splitlines()[0]
-            text = f"database: {first} (did you run 'govnet init'?)"
+        elif database is not None:  # disk full, read-only, server gone, no schema...
+            text = localize(database.message, lang())
         else:
             self.log.error(exc)
             text = t("internal_error", kind=type(exc).__name__, text=exc)

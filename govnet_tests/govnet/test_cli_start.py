@@ -131,5 +131,5 @@ def test_a_database_without_the_schema_is_one_line_asking_for_init(tmp_path, mon
     settings.cache_clear()
     gdb.dispose_all()
     r = cli(command)
-    assert r.code == 1 and r.err.startswith("error: database: ")
-    assert "did you run 'govnet init'?" in r.err and len(r.err.splitlines()) == 1
+    assert r.code == 1 and r.err.startswith(f"error: database {path} has no govnet schema")
+    assert r.err.rstrip().endswith("run 'govnet init'") and len(r.err.splitlines()) == 1
