@@ -24,4 +24,5 @@ def audit_head(actor: Actor = ACTOR) -> dict[str, Any]:
     later with ``GET /audit/verify?head=…``."""
     with transaction() as s:
         anchor = audit.checkpoint(s, actor)
-        return {"head": anchor.hash, "seq": anchor.seq, "chains": anchor.chains}
+        return {"head": anchor.hash, "seq": anchor.seq, "chains": anchor.chains,
+                "recorded": True, "heads": [anchor.hash]}

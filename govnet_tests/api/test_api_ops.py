@@ -118,12 +118,14 @@ def test_token_create_shows_the_secret_once_list_and_revoke(api: Server, cli) ->
 
 # -- audit ----------------------------------------------------------------------------------
 
-def test_audit_head_then_verify_with_it(api: Server) -> None:
+def test_audit_head_then_verify_with_it(api: Server, cli) -> None:
     with api.client(token=api.tokens["city-ops"]) as c:
         r = c.post("/api/v1/audit/head")
         assert r.status_code == 200, r.text
         head = r.json()["head"]
-        assert r.json()["seq"] >= 1
+        assert r.json()["seq"] >= 1 and r.json()["heads"] == [head] and r.json()["recorded"]
+        assert set(r.json()) == set(_cli_json(cli, "audit head", as_="city-ops"))
+        _refused(c, "GET", "/api/v1/audit/verify", 400, params={"head": "0000"})
         v = c.get("/api/v1/audit/verify", params={"head": head}).json()
         assert v["ok"] is True
         _refused(c, "GET", "/api/v1/audit/verify", 400, params={"head": "x\x01"})
