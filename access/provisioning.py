@@ -235,6 +235,15 @@ def disconnect(number: int, actor: Actor, *, dry_run: bool = False,
     VLANs released → disconnected. A failed push is rolled back; the unit stays connected."""
     if dry_run:
         return _dry_run(number, actor, JobKind.detach)
+    started = start_disconnect(number, actor)
+    if isinstance(started, Outcome):
+        return started
+    return finish(started, actor, progress=progress)
+
+
+def start_disconnect(number: int, actor: Actor) -> Started | Outcome:
+    """Every check and the job row of ``disconnect`` (one transaction), no device contact
+    yet; a request that holds nothing is disconnected at once (the Outcome says so)."""
     with transaction() as s:
         request = workflow.begin_disconnect(s, actor, number)
         plan = attachment.plan_of(s, request)
@@ -242,7 +251,7 @@ def disconnect(number: int, actor: Actor, *, dry_run: bool = False,
             workflow.mark_disconnected(s, actor, number)
             return Outcome(request=number, kind="detach", state="disconnected")
         job_id = _new_job(s, actor, plan, JobKind.detach)
-    return _run(plan, job_id, actor, JobKind.detach, fresh=True, progress=progress)
+    return Started(plan, job_id, JobKind.detach, fresh=True)
 
 
 # -- dry run ----------------------------------------------------------------------------

@@ -6,17 +6,19 @@ CLI's ``--json`` shape.
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import Field
 
-from access import workflow
+from access import handover, provisioning, workflow
+from api import errors
 from api.auth import ACTOR
 from api.ipam import RejectIn
 from api.paging import PAGING, Paging
 from api.params import Body, Days, Hosts, Name, NumberPath, Size, Text, TextQuery
-from api.shapes import ConnectionRequest, Page, ok
+from api.shapes import ConnectionRequest, CpeConfig, Page, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
 
@@ -110,3 +112,31 @@ def approve(number: NumberPath, body: ApproveIn, actor: Actor = ACTOR) -> dict[s
 def reject(number: NumberPath, body: RejectIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
         return workflow.request_dict(s, workflow.reject(s, actor, number, reason=body.reason))
+
+
+# -- the handover sheet and the unit router's day-0 config ------------------------------
+
+_SHEET: dict[int | str, dict[str, Any]] = {200: {"description": "The sheet.", "content": {
+    "application/json": {}, "text/markdown": {}, "text/html": {}}}}
+
+
+@router.get("/requests/{number}/handover", responses=_SHEET | errors.responses(409))
+def handover_sheet(number: NumberPath,
+                   format: Literal["json", "md", "html"] = "md",  # noqa: A002
+                   actor: Actor = ACTOR) -> Response:
+    """The network-opening confirmation sheet (网络开通确认单) of a connected request:
+    Markdown or HTML as text, or its data as JSON (``govnet access handover``)."""
+    with read() as s:
+        if format == "json":  # encoded as the CLI's --json encodes it
+            return Response(json.dumps(handover.handover_data(s, actor, number),
+                                       ensure_ascii=False, default=str),
+                            media_type="application/json")
+        text = handover.render_handover(s, actor, number, format)
+    return Response(text, media_type="text/html" if format == "html" else "text/markdown")
+
+
+@router.get("/requests/{number}/cpe-config", responses=ok(CpeConfig) | errors.responses(409))
+def cpe_config(number: NumberPath, platform: TextQuery = None, interface: TextQuery = None,
+               actor: Actor = ACTOR) -> dict[str, Any]:
+    """Day-0 config for the unit's own router: its addresses and the default route."""
+    return provisioning.cpe_config(number, actor, platform=platform, interface=interface)

@@ -45,7 +45,20 @@ class RecordTokenUse:
 
 
 def create_app() -> FastAPI:
-    from api import access, inventory, ipam, netbox, openapi, provision
+    from api import (
+        access,
+        audit,
+        compliance,
+        devices,
+        inventory,
+        ipam,
+        netbox,
+        openapi,
+        org,
+        privnet,
+        provision,
+        tokens,
+    )
 
     app = FastAPI(title="govnet", version=VERSION,
                   description="Network operations for the e-government extranet: IPAM, "
@@ -55,7 +68,8 @@ def create_app() -> FastAPI:
                   docs_url=None, openapi_url="/api/schema", redoc_url=None)
     errors.install(app)
     openapi.install(app)
-    for module in (ipam, access, provision, inventory, netbox):
+    for module in (ipam, access, privnet, provision, devices, inventory, compliance, audit,
+                   org, tokens, netbox):
         app.include_router(module.router)
     app.add_middleware(RecordTokenUse)
     app.add_middleware(Guard)  # outermost: the credential before the body (api.guard)

@@ -11,7 +11,8 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import Field
+from fastapi import Body as FBody
+from pydantic import Field, StrictInt
 
 from api.auth import ACTOR
 from api.paging import PAGING, Paging
@@ -24,6 +25,7 @@ from api.params import (
     Id,
     IdPath,
     Name,
+    NamePath,
     NameQuery,
     NumberPath,
     Size,
@@ -31,10 +33,11 @@ from api.params import (
     Text,
     TextQuery,
 )
-from api.shapes import Application, Page, Prefix, PrefixWithUsage, Released, Usage, Vrf, ok
+from api.shapes import Application, ImportResult, Page, Prefix, PrefixWithUsage, Released, Usage, Vrf, ok
 from govnet.auth import Actor
 from govnet.db import read, transaction
-from ipam import applications, query, report, service
+from govnet.errors import InvalidInput
+from ipam import applications, edit, importer, lookup, query, report, service
 from ipam.view import Names, prefix_dict, vrf_dict
 
 router = APIRouter(prefix="/api/v1", tags=["ipam"])
@@ -43,6 +46,10 @@ router = APIRouter(prefix="/api/v1", tags=["ipam"])
 class VrfIn(Body):
     name: Name
     description: Text = ""
+    device_name: Name | None = Field(None, description="VPN instance / VRF name on devices "
+                                     "(letters, digits, - _); default: the zone's name.")
+    rd: Name | None = Field(None, description="Route distinguisher ASN:NN.")
+    rt: Name | None = Field(None, description="Route target ASN:NN (default: the RD).")
 
 
 class PoolIn(Body):
@@ -112,7 +119,8 @@ def vrfs(paging: Paging = PAGING, actor: Actor = ACTOR) -> dict[str, Any]:
 @router.post("/vrfs", status_code=201, responses=ok(Vrf, 201))
 def vrf_add(body: VrfIn, actor: Actor = ACTOR) -> dict[str, Any]:
     with transaction() as s:
-        return vrf_dict(service.add_vrf(s, actor, body.name, description=body.description))
+        return vrf_dict(service.add_vrf(s, actor, body.name, description=body.description,
+                                        device_name=body.device_name, rd=body.rd, rt=body.rt))
 
 
 @router.get("/pools", responses=ok(Page[Prefix]))
@@ -181,7 +189,8 @@ def utilization(district: TextQuery = None, vrf: TextQuery = None,
                          lambda u: u.as_dict())
 
 
-@router.get("/report")
+@router.get("/report", responses={200: {"description": "The report.", "content": {
+    "application/json": {}, "text/csv": {}, "text/markdown": {}}}})
 def district_report(district: NameQuery,
                     format: Literal["json", "csv", "md"] = "json",  # noqa: A002
                     actor: Actor = ACTOR) -> Response:
@@ -260,3 +269,76 @@ def application_reject(number: NumberPath, body: RejectIn, actor: Actor = ACTOR)
     with transaction() as s:
         return applications.application_dict(s, applications.reject(s, actor, number,
                                                                     reason=body.reason))
+
+
+# -- edits, lookups, imports (govnet ipam edit|lookup|import, vrf|pool remove) ----------
+
+class EditIn(Body):
+    owner: Name | None = Field(None, description="The unit it now belongs to (allocations).")
+    description: Text | None = None
+
+
+def _cidr_and_vrf(s: Any, actor: Actor, prefix_id: int) -> tuple[str, str]:
+    p = query.get_by_id(s, actor, prefix_id)  # outside the caller's scope: 404
+    return p.cidr, Names.of(s, [p]).vrfs[p.vrf_id]
+
+
+@router.patch("/prefixes/{prefix_id}", responses=ok(Prefix))
+def prefix_edit(prefix_id: IdPath, body: EditIn, actor: Actor = ACTOR) -> dict[str, Any]:
+    """Change an allocation's owner or a prefix's description (``govnet ipam edit``)."""
+    with transaction() as s:
+        cidr, vrf = _cidr_and_vrf(s, actor, prefix_id)
+        return prefix_dict(s, edit.edit(s, actor, cidr, vrf=vrf, owner=body.owner,
+                                        description=body.description))
+
+
+@router.delete("/pools/{prefix_id}", responses=ok(Prefix))
+def pool_remove(prefix_id: IdPath, actor: Actor = ACTOR) -> dict[str, Any]:
+    """Remove an empty pool (refused, 409, while anything is inside it)."""
+    with transaction() as s:
+        cidr, vrf = _cidr_and_vrf(s, actor, prefix_id)
+        return edit.remove_pool(s, actor, cidr, vrf=vrf)
+
+
+@router.delete("/vrfs/{name}", responses=ok(Vrf))
+def vrf_remove(name: NamePath, actor: Actor = ACTOR) -> dict[str, Any]:
+    """Remove a zone that holds no prefix and serves no request."""
+    with transaction() as s:
+        return edit.remove_vrf(s, actor, name)
+
+
+@router.get("/lookup", responses=ok(list[Prefix]))
+def address_lookup(address: NameQuery, vrf: TextQuery = None, actor: Actor = ACTOR
+                   ) -> list[dict[str, Any]]:
+    """The innermost prefix holding ``address`` (longest match), in each zone or in ``vrf``."""
+    with read() as s:
+        found = lookup.lookup(s, actor, address, vrf=vrf)
+        names = Names.of(s, found)
+        return [prefix_dict(s, p, names) for p in found]
+
+
+class DeviceImportIn(Body):
+    pool_length: Annotated[StrictInt, Field(ge=1, le=31)] = 16
+
+
+@router.post("/imports/csv", responses=ok(ImportResult))
+def import_csv(csv: Annotated[bytes, FBody(media_type="text/csv",
+                                           description="prefix,vrf,status,district,owner,"
+                                           "description (UTF-8)")],
+               skip_existing: bool = False, actor: Actor = ACTOR) -> dict[str, Any]:
+    """Adopt an existing plan from a CSV (all or nothing; ``govnet ipam import --from-csv``)."""
+    try:
+        text = csv.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = csv[:exc.start].count(b"\n") + 1
+        raise InvalidInput(f"line {line}: not UTF-8 text (byte 0x{csv[exc.start]:02x})") from None
+    with transaction() as s:
+        return importer.from_csv(s, actor, text, skip_existing=skip_existing).as_dict()
+
+
+@router.post("/imports/devices", responses=ok(ImportResult))
+def import_devices(body: DeviceImportIn | None = None, actor: Actor = ACTOR) -> dict[str, Any]:
+    """Build the plan from the newest scan/discovery of every device (all or nothing)."""
+    with transaction() as s:
+        return importer.from_devices(s, actor, pool_length=body.pool_length if body else 16
+                                     ).as_dict()

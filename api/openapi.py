@@ -37,6 +37,10 @@ _STATUS_TEXT = {"400": "Invalid input.", "401": "No credential, or a bad one.",
                 "404": "No such object (or not visible to the caller).",
                 "409": "Conflicts with the current state.", "413": "The request is too large.",
                 "502": "A device did not answer or refused."}
+DEVICE_PATHS = ("/provision", "/disconnect", "/resume", "/isolate", "/restore", "/live-diff",
+                "/inventory/check", "/inventory/backup", "/inventory/discover",
+                "/compliance/scans")
+"""Operations that contact a device (so may answer 502)."""
 _ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 
@@ -46,11 +50,11 @@ def _error_statuses(path: str, method: str, operation: dict[str, Any]) -> list[s
     takes_input = bool(operation.get("parameters") or operation.get("requestBody"))
     if takes_input:  # a parameter out of range, or a name or id that is not there
         statuses += ["400", "404"]
-    if method == "post":
+    if method in ("post", "patch", "delete"):  # a write: the state may refuse it (409)
         statuses += ["400", "404", "409"]
         if operation.get("requestBody"):
             statuses.append("413")
-    if "/provision" in path:  # the request's state (409), the device (502)
+    if any(part in path for part in DEVICE_PATHS):  # the object's state (409), the device (502)
         statuses += ["409", "502"]
     return sorted(set(statuses))
 

@@ -21,7 +21,15 @@ import re
 from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+)
 from pydantic import BaseModel as _BaseModel
 
 from govnet import validate
@@ -89,6 +97,7 @@ Hosts = Annotated[StrictInt, Field(ge=1, le=ID_MAX, description="How many hosts.
 Days = Annotated[StrictInt, Field(ge=0, le=36500)]
 PrefixLength = Annotated[StrictInt, Field(ge=0, le=128)]
 StrictId = Annotated[StrictInt, Field(ge=1, le=ID_MAX)]
+Flag = Annotated[StrictBool, Field(description="A JSON boolean (not \"yes\", not 1).")]
 
 
 class Body(_BaseModel):

@@ -16,19 +16,21 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
 
 from access import jobs, provisioning
-from access.provisioning import Started
+from access.provisioning import Outcome, Started
 from api.auth import ACTOR
 from api.paging import PAGING, Paging
-from api.params import IdPath, IdQuery, NumberPath
+from api.params import Body, Flag, IdPath, IdQuery, NumberPath
 from api.shapes import JobStarted, ok
+from api.shapes import Outcome as OutcomeShape
 from govnet.auth import Actor
 from govnet.db import read
 
 router = APIRouter(prefix="/api/v1", tags=["provisioning"])
 log = logging.getLogger("govnet.api")
-_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="govnet-api-job")
+POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="govnet-api-job")
 
 
 def _device_phase(started: Started, actor: Actor) -> None:
@@ -41,10 +43,46 @@ def _device_phase(started: Started, actor: Actor) -> None:
 @router.post("/requests/{number}/provision", status_code=202, responses=ok(JobStarted, 202))
 def provision(number: NumberPath, request: Request, actor: Actor = ACTOR) -> JSONResponse:
     started = provisioning.start(number, actor)
-    _POOL.submit(_device_phase, started, actor)
-    url = str(request.url_for("job", job_id=started.job_id))
-    return JSONResponse({"job": started.job_id, "request": number, "state": "pending",
-                         "url": url}, status_code=202, headers={"Location": url})
+    POOL.submit(_device_phase, started, actor)
+    return job_started(request, started.job_id, {"request": number})
+
+
+def job_started(request: Request, job_id: int, body: dict[str, Any]) -> JSONResponse:
+    url = str(request.url_for("job", job_id=job_id))
+    return JSONResponse({"job": job_id, **body, "state": "pending", "url": url},
+                        status_code=202, headers={"Location": url})
+
+
+class ResumeIn(Body):
+    rollback: Flag = Field(False, description="Undo the interrupted job instead of "
+                           "finishing it.")
+
+
+@router.post("/requests/{number}/disconnect", status_code=202,
+             responses=ok(JobStarted, 202) | ok(OutcomeShape))
+def disconnect(number: NumberPath, request: Request, actor: Actor = ACTOR) -> JSONResponse:
+    """Remove a connected unit's configuration, quarantine its addresses, free its VLANs
+    (``govnet access disconnect``): 202 with the job; 200 when nothing was on a device."""
+    started = provisioning.start_disconnect(number, actor)
+    if isinstance(started, Outcome):
+        return JSONResponse(started.as_dict())
+    POOL.submit(_device_phase, started, actor)
+    return job_started(request, started.job_id, {"request": number})
+
+
+@router.get("/requests/{number}/disconnect/diff", responses=ok(OutcomeShape))
+def disconnect_dry_run(number: NumberPath, actor: Actor = ACTOR) -> dict[str, Any]:
+    """What disconnecting would push (``govnet access disconnect N --dry-run``)."""
+    return provisioning.disconnect(number, actor, dry_run=True).as_dict()
+
+
+@router.post("/requests/{number}/resume", responses=ok(OutcomeShape))
+def resume(number: NumberPath, body: ResumeIn | None = None, actor: Actor = ACTOR
+           ) -> dict[str, Any]:
+    """Finish (or roll back) a job whose process died mid-way (``govnet access resume``);
+    it runs in the request and answers the outcome (``state`` ``failed`` if the device
+    refused)."""
+    return provisioning.resume(number, actor, rollback=bool(body and body.rollback)).as_dict()
 
 
 @router.get("/requests/{number}/provision/diff")

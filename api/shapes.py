@@ -215,3 +215,105 @@ class NbAvailableIp(Shape):
     family: int
     address: str
     vrf: NestedVrf
+
+
+# -- users, organization, tokens, audit (govnet user|org|token|audit --json) ------------------
+
+class UserOut(Shape):
+    name: str
+    role: str
+    district: str | None
+    unit: str | None
+
+
+class OrgList(Shape):
+    districts: list[dict[str, Any]]
+    units: list[dict[str, Any]]
+
+
+class Renamed(Shape):
+    name: str
+
+
+class ApiToken(Shape):
+    id: int
+    key: str
+    user: str | None
+    read_only: bool
+    description: str
+    state: str
+    expires_at: str | None
+    revoked_at: str | None
+
+
+class ApiTokenCreated(ApiToken):
+    token: str
+
+
+class AuditHead(Shape):
+    head: str
+    seq: int
+    chains: Any
+
+
+class ImportResult(Shape):
+    created: list[Any]
+    pools: list[Any]
+    skipped: list[dict[str, str]]
+    addresses: int
+
+
+class Outcome(Shape):
+    """What a provisioning, disconnection or resume run did (``--json`` of those commands)."""
+
+    request: int
+    kind: str
+    state: str
+    device: str | None
+    job: int | None
+    lines: list[str]
+    error: str | None
+    exit_code: int
+
+
+class EnforcementOutcome(Shape):
+    """What an isolate/restore/resume of a finding did (Art. 40)."""
+
+    finding: int
+    kind: str
+    state: str
+    device: str
+    interface: str
+    job: int | None
+    lines: list[str]
+    error: str | None
+    exit_code: int
+
+
+class PrivateNetwork(Shape):
+    id: int
+    owner: str | None
+    name: str
+    prefixes: list[str]
+    state: str
+
+
+class CpeConfig(Shape):
+    lines: list[str]
+
+
+class Port(Shape):
+    """A device port (``inventory ports list``: ``name``; ``ports add``: ``port``)."""
+
+    vlans: str
+
+
+class ContactResult(Shape):
+    device: str
+    ok: bool
+    error: str | None = None
+
+
+class ScanReport(Shape):
+    scan: int
+    devices: list[dict[str, Any]]

@@ -227,6 +227,17 @@ def restore(number: int, actor: Actor, *, progress: Progress | None = None) -> O
     return _run(actor, _prepare(actor, number, JobKind.restore, None), None, progress)
 
 
+def start(number: int, actor: Actor, *, kind: str, doc: str | None = None) -> _Work:
+    """The checks and the job row of ``isolate`` or ``restore`` (``kind``), no device
+    contact yet: the API answers with the job, then runs :func:`finish` in a thread."""
+    return _prepare(actor, number, JobKind(kind), doc)
+
+
+def finish(work: _Work, actor: Actor, *, doc: str | None = None) -> Outcome:
+    """The device phase of a started isolate/restore job, then its settling transaction."""
+    return _run(actor, work, doc, None)
+
+
 # -- resume -----------------------------------------------------------------------------
 
 def _doc_of(session: Session, number: int, job_id: int) -> str | None:
