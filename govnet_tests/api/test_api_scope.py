@@ -17,11 +17,13 @@ from govnet_tests.conftest import db_snapshot
 
 LONGHU = "龙湖区"
 MISSING = {"number": "987654", "job_id": "987655", "name": "no-such-device",
-           "prefix_id": "987656", "application": "987657"}
+           "prefix_id": "987656", "application": "987657", "key": "no-such-key"}
 # A body that gets each write past request validation, so the service itself answers.
 BODIES = {"approve": {"doc": "汕电政核〔2026〕1号"}, "reject": {"reason": "x"},
           "return": {"missing": ["x"]}, "resubmit": {"site": "x"},
-          "available-prefixes/": {"prefix_length": 29}, "available-ips/": {}}
+          "available-prefixes/": {"prefix_length": 29}, "available-ips/": {},
+          "/ports": {"port": "GE0/0/9"}, "/role": {"role": "auditor"}, "/rename": {"name": "x"},
+          "/isolate": {"doc": "汕电政核〔2026〕2号"}}
 # Paths whose ids name objects nobody is scoped out of (VRFs are the whole extranet's).
 UNSCOPED = {"/api/ipam/vrfs/{vrf_id}/"}
 
@@ -50,7 +52,8 @@ def _others(api: Server) -> dict[str, str]:
         block = next(p for p in blocks["results"] if p["district"] == LONGHU)
         apps = c.get("/api/v1/applications", params={"limit": 100}).json()["results"]
         app = next(a for a in apps if a["district"] not in ("金平区", None))
-    return {"number": str(mine["id"]), "job_id": str(job), "name": "longhu-agg-1",
+        key = c.get("/api/v1/tokens").json()[0]["key"]  # the admin's: not theirs to revoke
+    return {"key": key, "number": str(mine["id"]), "job_id": str(job), "name": "longhu-agg-1",
             "prefix_id": str(block["id"]), "application": str(app["id"])}
 
 
@@ -65,7 +68,9 @@ def _call(c: httpx.Client, method: str, path: str) -> httpx.Response:
     body = next((b for suffix, b in BODIES.items() if path.endswith(suffix)), None)
     if path.startswith("/api/v1/applications/"):  # a block application's decision
         body = {"reason": "x"} if path.endswith("reject") else {}
-    return c.request(method, path, json=body if method == "POST" else None)
+    if method == "PATCH":  # an edit: one harmless field, so the service answers
+        body = {"description": "x"}
+    return c.request(method, path, json=body if method in ("POST", "PATCH") else None)
 
 
 def _same(a: httpx.Response, b: httpx.Response, a_id: str, b_id: str) -> tuple[Any, Any]:

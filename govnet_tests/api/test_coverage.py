@@ -114,6 +114,8 @@ SERVER_ONLY: dict[str, str] = {
     "demo": "seeds (or wipes) the database the server runs on, and opens the TUI",
     "tui": "the terminal UI on the server's console",
     "lab": "real routers in network namespaces of the machine the command runs on (root)",
+    "db": "backs up, restores or moves the server's own database files (Art. 37): an admin "
+          "on the server, never over the API it would replace",
 }
 
 # Commands that still lack an endpoint (none today). A command listed here that gets an
