@@ -83,13 +83,11 @@ def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the demo and se
     Seeds only a database holding nothing but admins; --reset wipes a demo (never the
     audit chain, which records the reset) and refuses other data without --force.
     """
-    from sqlalchemy.engine import make_url
-
     from govnet import demo as demo_data
     from govnet import identity
     from govnet.auth import load_actor, require
     from govnet.console import acting_name
-    from govnet.db import transaction
+    from govnet.db import shown, transaction
     from govnet.errors import Conflict, InvalidInput
     from govnet.migrate import upgrade
     from govnet.settings import settings
@@ -97,7 +95,7 @@ def demo(reset: bool = typer.Option(False, "--reset", help="Wipe the demo and se
     if force and not reset:
         raise InvalidInput("--force goes with --reset")
     upgrade()
-    where = make_url(settings().db_url).render_as_string(hide_password=True)
+    where = shown(settings().db_url)
     with transaction() as s:
         name = acting_name(s)
         if identity.has_users(s):  # only an admin reseeds (or seeds) a database in use

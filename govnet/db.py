@@ -77,6 +77,11 @@ def _parse(url: str) -> URL:
         raise InvalidInput(f"GOVNET_DB={url!r} is not a database URL") from exc
 
 
+def shown(url: str) -> str:
+    """A database URL as shown to users: its password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def sqlite_path(url: str | None = None) -> Path | None:
     """The file of a SQLite URL (None for PostgreSQL, memory or an ``uri=true`` URL)."""
     parsed = _parse(url or settings().db_url)

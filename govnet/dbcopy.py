@@ -66,7 +66,7 @@ from sqlalchemy.types import DateTime
 from govnet import audit, identity, tables
 from govnet.auth import Actor, load_actor, require
 from govnet.clock import utcnow
-from govnet.db import begin, get_engine
+from govnet.db import begin, get_engine, shown
 from govnet.errors import Conflict, InvalidInput
 from govnet.migrate import MIGRATIONS, current_revision, upgrade
 from govnet.prepared import Bind, Prepared
@@ -104,11 +104,6 @@ class Summary:
         data = asdict(self)
         data.pop("extra")
         return {**data, "rows": self.rows, **self.extra}
-
-
-def where(url: str) -> str:
-    """A database URL as shown to users (no password)."""
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _metadata() -> MetaData:
@@ -250,7 +245,7 @@ def head_revision() -> str | None:
 def _require_head_revision(url: str) -> str | None:
     revision, head = current_revision(url), head_revision()
     if revision != head:
-        raise Conflict(f"{where(url)} is at schema revision {revision}, this govnet at {head}: "
+        raise Conflict(f"{shown(url)} is at schema revision {revision}, this govnet at {head}: "
                        "run 'govnet init' to upgrade it first")
     return revision
 
@@ -279,7 +274,7 @@ def backup(path: Path, who: Who, *, url: str | None = None) -> Summary:
         raise InvalidInput(f"{path.parent} does not exist")
     with begin(url) as conn:
         actor = _admin(conn, who, "back up the database")
-        audit.record(conn, actor, "db.backup", "database", where(url)[:128],  # column width
+        audit.record(conn, actor, "db.backup", "database", shown(url)[:128],  # column width
                      after={"file": path.name})
         anchor = audit.checkpoint(conn, actor)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
@@ -299,7 +294,7 @@ def backup(path: Path, who: Who, *, url: str | None = None) -> Summary:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return Summary(path=str(path), database=where(url), source=get_engine(url).dialect.name,
+    return Summary(path=str(path), database=shown(url), source=get_engine(url).dialect.name,
                    revision=revision, created_at=created, counts=counts, head=anchor.hash,
                    events=events, sha256=sha, size=path.stat().st_size)
 
@@ -514,7 +509,7 @@ def restore(path: Path, who: Who, *, url: str | None = None, force: bool = False
             else None
         if occupied:
             if not force:
-                raise Conflict(f"{where(url)} is not empty ({', '.join(occupied[:4])}"
+                raise Conflict(f"{shown(url)} is not empty ({', '.join(occupied[:4])}"
                                f"{' …' if len(occupied) > 4 else ''}): restore into an empty "
                                "database, or add --force to replace everything in it")
             _wipe(conn)
@@ -528,10 +523,10 @@ def restore(path: Path, who: Who, *, url: str | None = None, force: bool = False
             if not result.ok:
                 raise InvalidInput(f"{path}: the restored audit chain fails verification "
                                    f"({result.problem}); nothing was restored")
-        audit.record(conn, name, action, "database", where(url)[:128],
+        audit.record(conn, name, action, "database", shown(url)[:128],
                      after={"file": path.name, "head": end["head"], "source": header["source"],
                             "created_at": header["created_at"], "rows": sum(counts.values())})
-    return Summary(path=str(path), database=where(url), source=header["source"],
+    return Summary(path=str(path), database=shown(url), source=header["source"],
                    revision=header["revision"], created_at=header["created_at"],
                    counts={t: counts.get(t, 0) for t in end["counts"]}, head=end["head"],
                    events=end["events"], sha256=end["sha256"], size=path.stat().st_size,
@@ -557,11 +552,11 @@ def move(to_url: str, who: Who, *, force: bool = False, url: str | None = None) 
         raise InvalidInput(f"--to: unsupported database {target.get_backend_name()!r} "
                            "(sqlite or postgresql)")
     if target == make_url(url):
-        raise InvalidInput(f"--to {where(to_url)} is the database being moved (GOVNET_DB)")
+        raise InvalidInput(f"--to {shown(to_url)} is the database being moved (GOVNET_DB)")
     with tempfile.TemporaryDirectory(prefix="govnet-move-") as tmp:
         taken = backup(Path(tmp) / "move.jsonl.gz", who, url=url)
         done = restore(Path(taken.path), who, url=to_url, force=force, action="db.move")
     done.path = ""
-    done.database = where(to_url)
-    done.extra["from"] = where(url)
+    done.database = shown(to_url)
+    done.extra["from"] = shown(url)
     return done
